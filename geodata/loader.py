@@ -1,0 +1,262 @@
+"""Read a data directory, validate it whole, and return an :class:`Atlas`.
+
+The loader never half-loads: either every table passes every check and an ``Atlas`` comes back,
+or :class:`~geodata.problems.DataError` lists every problem found, as ``file:row: column: what``.
+Files are only ever opened for reading.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from geodata import schema
+from geodata.boundaries import read_boundaries, sites_outside_country
+from geodata.problems import DataError, Problem
+
+BUNDLED_DIR = Path(__file__).parent / "data"
+BOUNDARIES_FILE = Path("boundaries") / "countries-50m.json"
+
+# The atlas's four tables, then the reference tables they cite.
+MAIN_TABLES = ("countries", "indicators", "routes", "programs")
+REFERENCE_TABLES = ("sources", "indicator_catalogue", "figures")
+
+
+@dataclass(frozen=True)
+class Atlas:
+    """One validated, in-memory bundle of the atlas's tables.
+
+    Each table is indexed by its spreadsheet row number, except ``countries`` (by ``iso3``),
+    ``catalogue`` (by ``indicator``) and ``sources`` (by ``source_id``). ``programs.types`` holds
+    tuples of program-type slugs; ``programs.map_lon/map_lat`` is where a site is drawn (its
+    coordinates, or its country's label point for a country-precision site without any).
+    """
+
+    countries: pd.DataFrame
+    indicators: pd.DataFrame
+    catalogue: pd.DataFrame
+    routes: pd.DataFrame
+    programs: pd.DataFrame
+    sources: pd.DataFrame
+    figures: pd.DataFrame
+    directory: Path
+
+
+def read_csv(path: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """Read a CSV file as text, indexed by spreadsheet row number; empty cells become NA."""
+    name = path.name
+    if not path.is_file():
+        return None, [Problem(name, 0, "-", "file is missing")]
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as f:
+            records = list(csv.reader(f, strict=True))
+    except (UnicodeDecodeError, csv.Error) as exc:
+        return None, [Problem(name, 0, "-", f"cannot be read as UTF-8 CSV ({exc})")]
+    if not records or not any(records[0]):
+        return None, [Problem(name, 1, "-", "file has no header row")]
+    header, problems, rows, index = records[0], [], [], []
+    for number, record in enumerate(records[1:], start=2):
+        if not any(cell.strip() for cell in record):
+            continue
+        if len(record) != len(header):
+            problems.append(Problem(name, number, "-", f"expected {len(header)} fields, found {len(record)}"))
+            continue
+        rows.append([cell.strip() for cell in record])
+        index.append(number)
+    frame = pd.DataFrame(rows, columns=header, index=pd.Index(index, dtype="int64"), dtype=str)
+    return frame.replace("", pd.NA), problems
+
+
+def _parse_failures(name: str, failures: pd.DataFrame) -> list[Problem]:
+    problems = []
+    keys: dict[int, dict[str, object]] = {}
+    for case in failures.itertuples(index=False):
+        check = str(case.check)
+        column = "" if pd.isna(case.column) else str(case.column)
+        row = 1 if case.index is None or pd.isna(case.index) else int(case.index)
+        if "|" in check:  # row-level check: it names the column it blames, and reports every cell
+            column, message = check.split("|", 1)
+            problems.append(Problem(name, row, column, message))
+        elif check == "column_in_dataframe":
+            problems.append(Problem(name, 1, str(case.failure_case), "required column is missing"))
+        elif check == "column_in_schema":
+            problems.append(Problem(name, 1, str(case.failure_case), "unexpected column"))
+        elif check == "not_nullable":
+            problems.append(Problem(name, row, column, "value is missing"))
+        elif check == "field_uniqueness":
+            problems.append(Problem(name, row, column, f"duplicate key {case.failure_case!r}"))
+        elif check == "multiple_fields_uniqueness":
+            keys.setdefault(row, {})[column] = case.failure_case
+        else:
+            value = "" if pd.isna(case.failure_case) else f" ({case.failure_case!r})"
+            problems.append(Problem(name, row, column, f"{check}{value}"))
+    for row, key in keys.items():
+        shown = ", ".join(str(v) for v in key.values())
+        problems.append(Problem(name, row, "/".join(key), f"duplicate key ({shown})"))
+    return problems
+
+
+def validate_table(
+    name: str, frame: pd.DataFrame, table_schema: pa.DataFrameSchema
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """Coerce and check one table; return the typed frame and every problem.
+
+    Cells that fail type coercion are reported once and then blanked, so that the remaining
+    checks run on typed data and report everything else in the same pass.
+    """
+    problems: list[Problem] = []
+    frame = frame.copy()
+    typed_columns = {
+        col: spec.dtype for col, spec in table_schema.columns.items() if spec.coerce and col in frame
+    }
+    for col, dtype in typed_columns.items():
+        numbers = pd.to_numeric(frame[col], errors="coerce")
+        bad = frame[col].notna() & numbers.isna()
+        if str(dtype) == "Int64":
+            bad |= numbers.notna() & (numbers % 1 != 0)
+        wanted = "an integer" if str(dtype) == "Int64" else "a number"
+        problems += [Problem(name, int(i), col, f"{frame.at[i, col]!r} is not {wanted}") for i in frame.index[bad]]
+        frame[col] = numbers.where(~bad).astype(dtype.type)
+    blamed = {(p.row, p.column) for p in problems}
+    try:
+        typed = table_schema.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        problems += [p for p in _parse_failures(name, exc.failure_cases) if (p.row, p.column) not in blamed]
+        typed = frame
+    return typed, problems
+
+
+def _split(cell: object) -> tuple[str, ...]:
+    return tuple(part.strip() for part in str(cell).split(";")) if isinstance(cell, str) else ()
+
+
+def _check_geography(
+    directory: Path, countries: pd.DataFrame, routes: pd.DataFrame, programs: pd.DataFrame
+) -> list[Problem]:
+    """Label points for every country drawn, and program sites inside their stated country."""
+    problems: list[Problem] = []
+    has_point = countries["label_lon"].notna()
+
+    def needs_point(file: str, table: pd.DataFrame, column: str, when: Callable[[pd.DataFrame], pd.Series]) -> None:
+        for row, iso3 in table.loc[when(table), column].dropna().items():
+            if iso3 in has_point.index and not has_point[iso3]:
+                problems.append(Problem(file, int(row), column, f"{iso3} has no label point to draw it at"))
+
+    needs_point("routes.csv", routes, "origin_iso3", lambda t: t["origin_iso3"].notna())
+    needs_point("routes.csv", routes, "destination_iso3", lambda t: t["destination_iso3"].notna())
+    needs_point("programs.csv", programs, "iso3", lambda t: t["lon"].isna())
+
+    boundary_file = directory / BOUNDARIES_FILE
+    if not boundary_file.is_file():
+        return problems + [Problem(str(BOUNDARIES_FILE), 0, "-", "file is missing")]
+    boundaries = read_boundaries(boundary_file, countries["iso_numeric"].dropna(), keep=set(programs["iso3"].dropna()))
+    for row, site in sites_outside_country(programs[["iso3", "lon", "lat"]], boundaries).iterrows():
+        where = f"falls in {site['found_in']}" if site["found_in"] else "falls outside it"
+        how_far = "" if pd.isna(site["distance_km"]) else f", {site['distance_km']:.0f} km from {site['iso3']}"
+        problems.append(
+            Problem("programs.csv", int(row), "lon/lat",
+                    f"site ({site['lat']}, {site['lon']}) is not in {site['iso3']}: it {where}{how_far}")
+        )
+    return problems
+
+
+def load_atlas(directory: Path | str = BUNDLED_DIR) -> Atlas:
+    """Load and validate a data directory.
+
+    Parameters
+    ----------
+    directory : Path or str
+        Holds ``countries.csv``, ``indicators.csv``, ``routes.csv``, ``programs.csv``,
+        ``sources.csv``, ``indicator_catalogue.csv``, ``figures.csv`` and
+        ``boundaries/countries-50m.json``. Defaults to the bundled data.
+
+    Returns
+    -------
+    Atlas
+
+    Raises
+    ------
+    DataError
+        With every problem found, if any.
+    """
+    directory = Path(directory)
+    problems: list[Problem] = []
+    raw: dict[str, pd.DataFrame] = {}
+    for table in (*REFERENCE_TABLES, *MAIN_TABLES):
+        frame, found = read_csv(directory / f"{table}.csv")
+        problems += found
+        if frame is not None:
+            raw[table] = frame
+
+    def validated(table: str, table_schema: pa.DataFrameSchema) -> pd.DataFrame | None:
+        nonlocal problems
+        if table not in raw:
+            return None
+        typed, found = validate_table(f"{table}.csv", raw[table], table_schema)
+        problems += found
+        return typed
+
+    sources = validated("sources", schema.sources_schema())
+    ref = schema.Reference(sources=frozenset(sources["source_id"].dropna()) if sources is not None else frozenset())
+    catalogue = validated("indicator_catalogue", schema.catalogue_schema(ref))
+    countries = validated("countries", schema.countries_schema(ref))
+    if countries is not None:
+        ref = schema.Reference(countries=frozenset(countries["iso3"].dropna()), sources=ref.sources)
+    if catalogue is not None:
+        ref = schema.Reference(
+            countries=ref.countries,
+            sources=ref.sources,
+            indicators=frozenset(catalogue["indicator"].dropna()),
+            categories={row.indicator: frozenset(_split(row.categories)) for row in catalogue.itertuples()},
+        )
+    indicators = validated("indicators", schema.indicators_schema(ref))
+    routes = validated("routes", schema.routes_schema(ref))
+    programs = validated("programs", schema.programs_schema(ref))
+    figures = validated("figures", schema.figures_schema(ref))
+
+    if countries is not None and routes is not None and programs is not None:
+        problems += _check_geography(directory, countries.set_index("iso3", drop=False), routes, programs)
+    if problems:
+        raise DataError(problems)
+    assert countries is not None and indicators is not None and catalogue is not None
+    assert routes is not None and programs is not None and sources is not None and figures is not None
+    return _assemble(directory, countries, indicators, catalogue, routes, programs, sources, figures)
+
+
+def _assemble(
+    directory: Path,
+    countries: pd.DataFrame,
+    indicators: pd.DataFrame,
+    catalogue: pd.DataFrame,
+    routes: pd.DataFrame,
+    programs: pd.DataFrame,
+    sources: pd.DataFrame,
+    figures: pd.DataFrame,
+) -> Atlas:
+    countries = countries.set_index("iso3", drop=False)
+    for column in ("bali_process_as_of", "rcm_as_of", "igc_as_of"):
+        countries[column] = countries[column].astype("string")
+    indicators = indicators.assign(suppressed=indicators["suppressed"].fillna("false").eq("true"))
+    catalogue = catalogue.assign(
+        categories=catalogue["categories"].map(_split),
+        higher_is_worse=catalogue["higher_is_worse"].eq("true"),
+    ).set_index("indicator", drop=False)
+    programs = programs.assign(types=programs["types"].map(_split))
+    label = countries.loc[programs["iso3"], ["label_lon", "label_lat"]].to_numpy()
+    programs["map_lon"] = programs["lon"].fillna(pd.Series(label[:, 0], index=programs.index)).astype("Float64")
+    programs["map_lat"] = programs["lat"].fillna(pd.Series(label[:, 1], index=programs.index)).astype("Float64")
+    return Atlas(
+        countries=countries,
+        indicators=indicators,
+        catalogue=catalogue,
+        routes=routes,
+        programs=programs,
+        sources=sources.set_index("source_id", drop=False),
+        figures=figures,
+        directory=directory,
+    )
