@@ -70,9 +70,7 @@ def sites_outside_country(
         empty) and ``distance_km`` (to the stated country; NaN if it has no boundary).
     """
     located = sites.dropna(subset=["lon", "lat"])
-    points = gpd.GeoDataFrame(
-        located[["iso3"]], geometry=gpd.points_from_xy(located["lon"], located["lat"]), crs=WGS84
-    )
+    points = gpd.GeoDataFrame(located[["iso3"]], geometry=gpd.points_from_xy(located["lon"], located["lat"]), crs=WGS84)
     outlines = boundaries.reset_index().rename(columns={"iso3": "found_in"})
     joined = gpd.sjoin(points, outlines, how="left", predicate="within")
     found_in = joined.groupby(level=0)["found_in"].agg(lambda s: s.dropna().iloc[0] if s.notna().any() else "")

@@ -111,9 +111,7 @@ def validate_table(
     """
     problems: list[Problem] = []
     frame = frame.copy()
-    typed_columns = {
-        col: spec.dtype for col, spec in table_schema.columns.items() if spec.coerce and col in frame
-    }
+    typed_columns = {col: spec.dtype for col, spec in table_schema.columns.items() if spec.coerce and col in frame}
     for col, dtype in typed_columns.items():
         numbers = pd.to_numeric(frame[col], errors="coerce")
         bad = frame[col].notna() & numbers.isna()
@@ -159,8 +157,12 @@ def _check_geography(
         where = f"falls in {site['found_in']}" if site["found_in"] else "falls outside it"
         how_far = "" if pd.isna(site["distance_km"]) else f", {site['distance_km']:.0f} km from {site['iso3']}"
         problems.append(
-            Problem("programs.csv", int(row), "lon/lat",
-                    f"site ({site['lat']}, {site['lon']}) is not in {site['iso3']}: it {where}{how_far}")
+            Problem(
+                "programs.csv",
+                int(row),
+                "lon/lat",
+                f"site ({site['lat']}, {site['lon']}) is not in {site['iso3']}: it {where}{how_far}",
+            )
         )
     return problems
 

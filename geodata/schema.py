@@ -127,8 +127,11 @@ def countries_schema(ref: Reference) -> pa.DataFrameSchema:
             "source": _source(ref),
         },
         checks=[
-            _row_check("label_lat", "give both label_lon and label_lat, or neither",
-                       lambda df: df["label_lon"].isna() == df["label_lat"].isna()),
+            _row_check(
+                "label_lat",
+                "give both label_lon and label_lat, or neither",
+                lambda df: df["label_lon"].isna() == df["label_lat"].isna(),
+            ),
         ],
         strict=True,
     )
@@ -148,8 +151,11 @@ def catalogue_schema(ref: Reference) -> pa.DataFrameSchema:
             "licence": _text(nullable=True),
         },
         checks=[
-            _row_check("categories", "an ordinal indicator lists its categories (and a continuous one none)",
-                       lambda df: (df["kind"] == "ordinal") == df["categories"].notna()),
+            _row_check(
+                "categories",
+                "an ordinal indicator lists its categories (and a continuous one none)",
+                lambda df: (df["kind"] == "ordinal") == df["categories"].notna(),
+            ),
         ],
         strict=True,
     )
@@ -175,7 +181,9 @@ def indicators_schema(ref: Reference) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(
         {
             "iso3": _iso3(ref),
-            "indicator": _text(checks=[pa.Check.isin(sorted(ref.indicators), error="indicator not in indicator_catalogue.csv")]),
+            "indicator": _text(
+                checks=[pa.Check.isin(sorted(ref.indicators), error="indicator not in indicator_catalogue.csv")]
+            ),
             "year": _year(nullable=False),
             "value": _float(),
             "category": _text(nullable=True),
@@ -199,7 +207,9 @@ def routes_schema(ref: Reference) -> pa.DataFrameSchema:
             "origin_label": _text(nullable=True),
             "destination_iso3": _iso3(ref, nullable=True),
             "destination_label": _text(nullable=True),
-            "form": _text(checks=[pa.Check.isin(list(EXPLOITATION_FORMS), error="form of exploitation not in the vocabulary")]),
+            "form": _text(
+                checks=[pa.Check.isin(list(EXPLOITATION_FORMS), error="form of exploitation not in the vocabulary")]
+            ),
             "detail": _text(nullable=True),
             "victims": _text(nullable=True),
             "year_start": _year(),
@@ -210,10 +220,16 @@ def routes_schema(ref: Reference) -> pa.DataFrameSchema:
             "source": _source(ref),
         },
         checks=[
-            _row_check("origin_iso3", "give an origin country or an origin label",
-                       lambda df: df["origin_iso3"].notna() | df["origin_label"].notna()),
-            _row_check("destination_iso3", "give a destination country or a destination label",
-                       lambda df: df["destination_iso3"].notna() | df["destination_label"].notna()),
+            _row_check(
+                "origin_iso3",
+                "give an origin country or an origin label",
+                lambda df: df["origin_iso3"].notna() | df["origin_label"].notna(),
+            ),
+            _row_check(
+                "destination_iso3",
+                "give a destination country or a destination label",
+                lambda df: df["destination_iso3"].notna() | df["destination_label"].notna(),
+            ),
             _row_check("year_end", "year_end is before year_start", _years_ordered),
         ],
         strict=True,
@@ -232,7 +248,9 @@ def programs_schema(ref: Reference) -> pa.DataFrameSchema:
             "site": _text(),
             "lon": _lon(),
             "lat": _lat(),
-            "site_precision": _text(checks=[pa.Check.isin(SITE_PRECISIONS, error="site precision not in the vocabulary")]),
+            "site_precision": _text(
+                checks=[pa.Check.isin(SITE_PRECISIONS, error="site precision not in the vocabulary")]
+            ),
             "year_start": _year(),
             "year_end": _year(),
             "reported_year": _year(nullable=False),
@@ -244,10 +262,12 @@ def programs_schema(ref: Reference) -> pa.DataFrameSchema:
             "source": _source(ref),
         },
         checks=[
-            _row_check("lat", "give both lon and lat, or neither",
-                       lambda df: df["lon"].isna() == df["lat"].isna()),
-            _row_check("lon", "only a country-precision site may leave its coordinates empty",
-                       lambda df: df["lon"].notna() | (df["site_precision"] == "country")),
+            _row_check("lat", "give both lon and lat, or neither", lambda df: df["lon"].isna() == df["lat"].isna()),
+            _row_check(
+                "lon",
+                "only a country-precision site may leave its coordinates empty",
+                lambda df: df["lon"].notna() | (df["site_precision"] == "country"),
+            ),
             _row_check("year_end", "year_end is before year_start", _years_ordered),
         ],
         strict=True,

@@ -33,14 +33,10 @@ EXPLOITATION_FORMS: dict[str, ExploitationForm] = {
     "sexual-exploitation": ExploitationForm("Sexual exploitation", "Sexual exploitation", "isSexualExploit"),
     "forced-labour": ExploitationForm("Forced labour", "Forced labour", "isForcedLabour"),
     "forced-begging": ExploitationForm("Forced begging", "Other forms of exploitation", "isOtherExploit"),
-    "forced-criminality": ExploitationForm(
-        "Forced criminal activity", "Other forms of exploitation", "isOtherExploit"
-    ),
+    "forced-criminality": ExploitationForm("Forced criminal activity", "Other forms of exploitation", "isOtherExploit"),
     "forced-marriage": ExploitationForm("Forced marriage", "Other forms of exploitation", "isOtherExploit"),
     "organ-removal": ExploitationForm("Removal of organs", "Other forms of exploitation", "isOtherExploit"),
-    "other-exploitation": ExploitationForm(
-        "Other or mixed forms", "Other forms of exploitation", "isOtherExploit"
-    ),
+    "other-exploitation": ExploitationForm("Other or mixed forms", "Other forms of exploitation", "isOtherExploit"),
 }
 
 SITE_PRECISIONS: tuple[str, ...] = ("exact", "town", "city", "country")

@@ -138,7 +138,9 @@ def build_countries(points: dict[str, tuple[float, float]]) -> pd.DataFrame:
             as_of = members[dialogue].get(iso3, "")
             row[f"{column}_as_of"] = as_of
             if as_of:
-                sources.append({"bali-process": "bali-process-members", "rcm": "rcm-members", "igc": "igc-participants"}[dialogue])
+                sources.append(
+                    {"bali-process": "bali-process-members", "rcm": "rcm-members", "igc": "igc-participants"}[dialogue]
+                )
         row["source"] = ";".join(sources)
         rows.append(row)
     return pd.DataFrame(rows)
@@ -151,16 +153,33 @@ def build_indicators() -> pd.DataFrame:
     with open(SOURCES / "tip_tiers_2007.csv", newline="") as f:
         for row in csv.DictReader(f):
             for iso3 in row["countries"].split():
-                rows.append({"iso3": iso3, "indicator": "tip-tier", "year": 2007, "value": "",
-                             "category": row["tier"], "suppressed": "false", "source": row["source"]})
+                rows.append(
+                    {
+                        "iso3": iso3,
+                        "indicator": "tip-tier",
+                        "year": 2007,
+                        "value": "",
+                        "category": row["tier"],
+                        "suppressed": "false",
+                        "source": row["source"],
+                    }
+                )
     gap = px.data.gapminder()
     gap["iso_alpha"] = gap["country"].map(GAPMINDER_ISO_FIXES).fillna(gap["iso_alpha"])
     for record in gap.itertuples(index=False):
         for column, indicator in GAPMINDER_INDICATORS.items():
             value = getattr(record, column)
-            rows.append({"iso3": record.iso_alpha, "indicator": indicator, "year": int(record.year),
-                         "value": repr(float(value)) if indicator != "population" else str(int(value)),
-                         "category": "", "suppressed": "false", "source": "gapminder"})
+            rows.append(
+                {
+                    "iso3": record.iso_alpha,
+                    "indicator": indicator,
+                    "year": int(record.year),
+                    "value": repr(float(value)) if indicator != "population" else str(int(value)),
+                    "category": "",
+                    "suppressed": "false",
+                    "source": "gapminder",
+                }
+            )
     df = pd.DataFrame(rows)
     return df.sort_values(["indicator", "iso3", "year"], kind="stable")
 
@@ -171,9 +190,19 @@ def main() -> None:
         points = copy_shapes(fetch_npm(Path(tmp)))
     build_countries(points).to_csv(DATA / "countries.csv", index=False)
     build_indicators().to_csv(DATA / "indicators.csv", index=False)
-    print("rebuilt:", ", ".join(str(p.relative_to(ROOT)) for p in [
-        TOPOJSON_ASSETS / "world_110m.json", TOPOJSON_ASSETS / "world_50m.json",
-        DATA / "boundaries" / "countries-50m.json", DATA / "countries.csv", DATA / "indicators.csv"]))
+    print(
+        "rebuilt:",
+        ", ".join(
+            str(p.relative_to(ROOT))
+            for p in [
+                TOPOJSON_ASSETS / "world_110m.json",
+                TOPOJSON_ASSETS / "world_50m.json",
+                DATA / "boundaries" / "countries-50m.json",
+                DATA / "countries.csv",
+                DATA / "indicators.csv",
+            ]
+        ),
+    )
 
 
 if __name__ == "__main__":
