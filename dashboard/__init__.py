@@ -1,0 +1,1 @@
+"""The atlas's Dash app: view state, map layers, layout and callbacks."""

@@ -1,0 +1,89 @@
+"""``/download/<table>.csv``: the rows of a table that a view shows, with their sources.
+
+Takes the same query parameters as the page. Unknown values fall back to defaults as on the
+page, and the notices travel in the ``X-Atlas-Notice`` header.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+from flask import Flask, Response, abort, request
+
+from dashboard.data import AtlasData, loaded, query_of, state_from, view_for
+from dashboard.view import View
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _defuse(frame: pd.DataFrame) -> pd.DataFrame:
+    """Prefix text cells that a spreadsheet would run as a formula (CSV injection)."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(
+                lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v)
+    return out
+
+
+COUNT_COLUMNS = ("people_assisted", "people_reunited", "people_returned", "count")
+
+
+def suppress_small_counts(frame: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    """Counts of people below ``threshold`` become ``<threshold`` (as GLOTIP writes ``<5``)."""
+    out = frame.copy()
+    for column in COUNT_COLUMNS:
+        if column in out:
+            values = out[column]
+            small = values.notna() & (values > 0) & (values < threshold)
+            out[column] = values.astype("string").where(~small, f"<{threshold}")
+    return out
+
+
+def with_sources(frame: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
+    """Add the publisher, document and date of each row's sources (``|`` between several)."""
+    def expand(cell: str, column: str) -> str:
+        return " | ".join(str(sources.loc[s, column]) for s in str(cell).split(";") if s in sources.index)
+
+    out = frame.copy()
+    for column in ("publisher", "document", "date"):
+        out[f"source_{column}"] = out["source"].map(lambda cell, c=column: expand(cell, c))
+    return out
+
+
+def table_in_view(data: AtlasData, view: View, table: str) -> pd.DataFrame:
+    if table == "programs":
+        frame = view.programs.drop(columns=["map_lon", "map_lat"]).assign(
+            types=view.programs["types"].map(";".join))
+    elif table == "routes":
+        frame = view.routes
+    elif table == "indicators":
+        meta = data.atlas.catalogue.loc[view.state.indicator]
+        frame = view.indicator.assign(label=meta["label"], unit=meta["unit"])
+        frame = frame[["iso3", "name", "indicator", "label", "year", "value", "unit", "category", "suppressed",
+                       "source"]]
+        threshold = data.ctx.suppression_threshold
+        frame = frame.assign(value=frame["value"].where(~frame["suppressed"]),
+                             note=frame["suppressed"].map(lambda s: f"fewer than {threshold}" if s else ""))
+    else:
+        raise KeyError(table)
+    return with_sources(frame, data.atlas.sources)
+
+
+def register_downloads(server: Flask) -> None:
+    @server.route("/download/<table>.csv")
+    def download(table: str) -> Response:
+        data = loaded()
+        if table not in ("programs", "routes", "indicators"):
+            abort(404, description=f"No table {table!r}: try programs.csv, routes.csv or indicators.csv.")
+        state, notices = state_from(request.query_string.decode("utf-8", "replace"))
+        view = view_for(query_of(state))
+        frame = _defuse(suppress_small_counts(table_in_view(data, view, table), data.ctx.suppression_threshold))
+        body = io.StringIO()
+        frame.to_csv(body, index=False)
+        response = Response(body.getvalue(), mimetype="text/csv")
+        response.headers["Content-Disposition"] = f'attachment; filename="atlas-{table}.csv"'
+        if notices:
+            response.headers["X-Atlas-Notice"] = " ".join(notices).encode("ascii", "replace").decode()
+        return response

@@ -1,0 +1,68 @@
+"""How figures read: numbers, suppressed counts, years, citations. All output is HTML-escaped."""
+
+from __future__ import annotations
+
+import html
+import math
+
+import pandas as pd
+
+UNKNOWN = "unknown"
+
+
+def esc(value: object) -> str:
+    """Text from data, safe to put into a hover label or any HTML."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return ""
+    return html.escape(str(value), quote=True)
+
+
+def is_missing(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def count(value: object, threshold: int) -> str:
+    """A count of people: ``unknown``, ``fewer than N`` below the suppression threshold, or exact."""
+    if is_missing(value):
+        return UNKNOWN
+    number = int(value)  # type: ignore[call-overload]
+    if 0 < number < threshold:
+        return f"fewer than {threshold}"
+    return f"{number:,}"
+
+
+def number(value: object, unit: str = "") -> str:
+    """A continuous indicator value, rounded for reading."""
+    if is_missing(value):
+        return UNKNOWN
+    x = float(value)  # type: ignore[arg-type]
+    if abs(x) >= 1e9:
+        text = f"{x / 1e9:.2f} billion"
+    elif abs(x) >= 1e6:
+        text = f"{x / 1e6:.1f} million"
+    elif abs(x) >= 100:
+        text = f"{x:,.0f}"
+    else:
+        text = f"{x:.1f}"
+    return f"{text} {unit}".strip()
+
+
+def years(start: object, end: object, reported: object = None) -> str:
+    """``2005-2007``, ``since 2005``, ``until 2007`` or ``unknown (reported 2007)``."""
+    if not is_missing(start) and not is_missing(end):
+        return f"{int(start)}" if start == end else f"{int(start)}-{int(end)}"  # type: ignore[call-overload]
+    if not is_missing(start):
+        return f"since {int(start)}"  # type: ignore[call-overload]
+    if not is_missing(end):
+        return f"until {int(end)}"  # type: ignore[call-overload]
+    return f"{UNKNOWN} (reported {int(reported)})" if not is_missing(reported) else UNKNOWN  # type: ignore[call-overload]
+
+
+def cite(sources: pd.DataFrame, cell: str) -> str:
+    """Short citations (publisher, date) of the ``;``-separated source ids in ``cell``."""
+    parts = []
+    for source_id in str(cell).split(";"):
+        if source_id in sources.index:
+            row = sources.loc[source_id]
+            parts.append(f"{row['publisher']} ({row['date']})")
+    return "; ".join(dict.fromkeys(parts))

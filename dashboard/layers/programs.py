@@ -1,0 +1,118 @@
+"""Program sites: one marker per site and program type (shape and colour both encode the type).
+
+A site with several types shows one marker per type, set around the site in a small ring so
+that none hides another. Sites the source names only by country (site precision "country")
+are drawn open at the country's label point; sites with a named place are filled. Marker area
+grows with the number of people assisted, where the source gives it.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from dashboard import formatting as fmt
+from dashboard.layers import Layer, LayerContext, Trace
+from dashboard.layers.palette import PROGRAM_STYLES
+from dashboard.view import View
+from geodata.vocabulary import PROGRAM_TYPES
+
+GROUP = "programs"
+RING_DEGREES = 2.2  # radius of the ring of markers around a site with several types
+BASE_SIZE = 13
+
+
+def marker_size(people: object) -> float:
+    """Base size, growing with log10 of people assisted (1,500 people: about twice the base)."""
+    if fmt.is_missing(people) or int(people) <= 0:  # type: ignore[call-overload]
+        return BASE_SIZE
+    return round(BASE_SIZE + 4 * math.log10(int(people)), 1)  # type: ignore[call-overload]
+
+
+def ring_offset(position: int, count: int) -> tuple[float, float]:
+    """(dlon, dlat) of the ``position``-th of ``count`` markers around a site."""
+    if count <= 1:
+        return 0.0, 0.0
+    angle = 2 * math.pi * position / count + math.pi / 2
+    return RING_DEGREES * math.cos(angle), RING_DEGREES * math.sin(angle)
+
+
+def hover_text(site: pd.Series, ctx: LayerContext) -> str:
+    threshold = ctx.suppression_threshold
+    figures = [
+        f"{label}: {fmt.count(site[column], threshold)}"
+        for column, label in (("people_assisted", "People assisted"), ("people_reunited", "Reunited with family"),
+                              ("people_returned", "Returned home"))
+        if not fmt.is_missing(site[column])
+    ]
+    precision = "country only (no site named in the source)" if site["site_precision"] == "country" else site[
+        "site_precision"]
+    lines = [
+        f"<b>{fmt.esc(site['program'])}</b>",
+        f"Partner: {fmt.esc(site['partner']) or fmt.UNKNOWN}",
+        f"Types: {fmt.esc(', '.join(PROGRAM_TYPES[t] for t in site['types']))}",
+        f"Site: {fmt.esc(site['site'])} ({fmt.esc(precision)})",
+        f"Years: {fmt.esc(fmt.years(site['year_start'], site['year_end'], site['reported_year']))}",
+        *(fmt.esc(f) for f in figures),
+        f"Source: {ctx.cite(site['source'])}",
+    ]
+    return "<br>".join(lines) + "<extra></extra>"
+
+
+def traces(view: View, ctx: LayerContext) -> list[Trace]:
+    columns = ["types", "site_precision", "map_lon", "map_lat", "people_assisted"]
+    sites = view.programs[columns].reset_index(names="row").to_dict("records")
+    wanted = view.state.types or tuple(PROGRAM_TYPES)
+    out: list[Trace] = []
+    for ptype, (colour, symbol) in PROGRAM_STYLES.items():
+        if ptype not in wanted:
+            continue
+        for precise in (True, False):
+            lon, lat, size, hover = [], [], [], []
+            for site in sites:
+                if ptype not in site["types"] or (site["site_precision"] != "country") != precise:
+                    continue
+                shown = [t for t in site["types"] if t in wanted]
+                dlon, dlat = ring_offset(shown.index(ptype), len(shown))
+                lon.append(round(float(site["map_lon"]) + dlon, 3))
+                lat.append(round(float(site["map_lat"]) + dlat, 3))
+                size.append(marker_size(site["people_assisted"]))
+                hover.append(ctx.program_hover[site["row"]])
+            if not lon:
+                continue
+            out.append({
+                "type": "scattergeo",
+                "mode": "markers",
+                "lon": lon,
+                "lat": lat,
+                "name": PROGRAM_TYPES[ptype] + ("" if precise else " (country only)"),
+                "legendgroup": GROUP,
+                "showlegend": precise,
+                "marker": {
+                    "symbol": symbol if precise else f"{symbol}-open",
+                    "size": size,
+                    "color": colour,
+                    "line": {"color": "#000000" if precise else colour, "width": 1.5 if precise else 3},
+                    "opacity": 0.95,
+                },
+                "hovertemplate": hover,
+            })
+    if any(not t["showlegend"] for t in out):
+        # One key entry for all country-only sites instead of one per type.
+        out.append({"type": "scattergeo", "mode": "markers", "lon": [None], "lat": [None], "legendgroup": GROUP,
+                    "name": "Open: country only, no site named", "hoverinfo": "skip",
+                    "marker": {"symbol": "circle-open", "size": 13, "color": "#333333", "line": {"width": 3}}})
+    if out:
+        out[0]["legendgrouptitle"] = {"text": "Program sites, by type"}
+    return out
+
+
+LAYER = Layer(
+    key="programs",
+    label="Program sites",
+    needs={"programs": ("program", "types", "partner", "site", "site_precision", "map_lon", "map_lat", "year_start",
+                        "year_end", "reported_year", "people_assisted", "people_reunited", "people_returned",
+                        "source")},
+    traces=traces,
+)

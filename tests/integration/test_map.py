@@ -1,0 +1,125 @@
+"""The map screen in a real browser: layers drawn, filters narrowing them, URLs, offline."""
+
+from __future__ import annotations
+
+import time
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+
+from tests.integration.conftest import outside_hosts, requested_urls
+
+
+def stat(dash_duo, name: str) -> str:
+    return dash_duo.find_element(f"#stat-{name}").text
+
+
+def wait_stat(dash_duo, name: str, expected: str) -> None:
+    dash_duo.wait_for_text_to_equal(f"#stat-{name}", expected, timeout=10)
+
+
+def count_drawn(dash_duo, selector: str) -> int:
+    return len(dash_duo.driver.find_elements(By.CSS_SELECTOR, f"#map {selector}"))
+
+
+def wait_for_map(dash_duo) -> None:
+    # Country paths appear once plotly.js has read the TopoJSON from /assets/topojson/.
+    dash_duo.wait_for_element("#map .choroplethlayer path", timeout=20)
+
+
+def choose_region(dash_duo, label: str) -> None:
+    dash_duo.find_element("#region").click()
+    search = dash_duo.wait_for_element(".dash-dropdown-search", timeout=5)
+    search.send_keys(label)
+    option = dash_duo.wait_for_element_by_css_selector("[role=option]", timeout=5)
+    for candidate in dash_duo.driver.find_elements(By.CSS_SELECTOR, "[role=option]"):
+        if candidate.text.strip().startswith(label):
+            option = candidate
+            break
+    option.click()
+    search.send_keys(Keys.ESCAPE)
+
+
+def test_map001_draws_all_countries(dash_duo, atlas_app):
+    from dashboard.data import loaded
+
+    dash_duo.start_server(atlas_app)
+    wait_for_map(dash_duo)
+    drawable = loaded().atlas.countries["label_lon"].notna().sum()
+    # Every country with a shape is drawn once in the choropleth (tiers, not ranked, no data).
+    paths = dash_duo.driver.execute_script(
+        "return document.querySelectorAll('#map .choroplethlayer path.choroplethlocation').length")
+    assert paths >= drawable
+    assert stat(dash_duo, "programs") == "7"
+    assert stat(dash_duo, "routes") == "6"
+    assert "7 programs at 13 sites in 12 countries" in dash_duo.find_element("#summary").text
+    assert dash_duo.get_logs() == []
+
+
+def test_map002_rcm_members_narrow_programs_and_routes(dash_duo, atlas_app):
+    dash_duo.start_server(atlas_app)
+    wait_for_map(dash_duo)
+    choose_region(dash_duo, "RCM members")
+    # RCM: USA (return program), Costa Rica (RCM workshops), Mexico ($50M initiative); DOM -> ARG.
+    wait_stat(dash_duo, "programs", "3")
+    wait_stat(dash_duo, "routes", "1")
+    summary = dash_duo.find_element("#summary").text
+    assert "RCM members" in summary
+    assert "3 programs at 3 sites in 3 countries" in summary
+    assert "region=rcm" in dash_duo.driver.current_url
+    href = dash_duo.find_element("#download-programs").get_attribute("href")
+    assert href.endswith("/download/programs.csv?region=rcm")
+    assert dash_duo.get_logs() == []
+
+
+def test_map003_program_type_narrows_sites(dash_duo, atlas_app):
+    dash_duo.start_server(atlas_app)
+    wait_for_map(dash_duo)
+    before = count_drawn(dash_duo, "g.trace.scattergeo path.point")
+    dash_duo.find_element("#type input[value='regional-dialogue']").click()
+    # Regional dialogue: the RCM workshops (San José), the Bali Process and the IGC.
+    wait_stat(dash_duo, "programs", "3")
+    time.sleep(0.5)
+    after = count_drawn(dash_duo, "g.trace.scattergeo path.point")
+    assert after < before
+    assert "type=regional-dialogue" in dash_duo.driver.current_url
+    assert dash_duo.get_logs() == []
+
+
+def test_map004_url_opens_its_view(dash_duo, atlas_app):
+    dash_duo.start_server(atlas_app)
+    dash_duo.wait_for_page(f"{dash_duo.server_url}/?region=bali-process&type=protection")
+    wait_for_map(dash_duo)
+    # Protection in Bali Process countries: the Indonesia program, and the $50M initiative in
+    # Cambodia, India and Indonesia.
+    wait_stat(dash_duo, "programs", "2")
+    assert "2 programs at 4 sites in 3 countries" in dash_duo.find_element("#summary").text
+    assert dash_duo.find_element("#type input[value='protection']").is_selected()
+    assert "Bali Process members" in dash_duo.find_element("#region").text
+    assert dash_duo.find_element("#notice").text == ""
+    assert dash_duo.get_logs() == []
+
+
+def test_map005_bad_url_falls_back_with_notice(dash_duo, atlas_app):
+    dash_duo.start_server(atlas_app)
+    dash_duo.wait_for_page(f"{dash_duo.server_url}/?region=atlantis&year=19x7&indicator=<script>")
+    wait_for_map(dash_duo)
+    notice = dash_duo.find_element("#notice").text
+    assert "Unknown region 'atlantis' ignored." in notice
+    assert "Unknown indicator '<script>'" in notice
+    assert stat(dash_duo, "programs") == "7"
+    assert dash_duo.get_logs() == []
+
+
+def test_map006_no_request_leaves_the_app(dash_duo, atlas_app):
+    dash_duo.start_server(atlas_app)
+    requested_urls(dash_duo.driver)  # drop what came before the page
+    dash_duo.wait_for_page(f"{dash_duo.server_url}/?region=rcm")
+    wait_for_map(dash_duo)
+    dash_duo.find_element("#type input[value='protection']").click()
+    wait_stat(dash_duo, "programs", "1")  # the $50M initiative in Mexico
+    urls = requested_urls(dash_duo.driver)
+    assert any(u.endswith("/assets/topojson/world_50m.json") for u in urls)
+    assert any("/_dash-update-component" in u for u in urls)
+    assert outside_hosts(urls) == []
+    assert dash_duo.get_logs() == []
