@@ -48,8 +48,14 @@ def _parse(kind: type, text: str) -> object:
 def load_config(**explicit: object) -> Config:
     """Build a :class:`Config`: explicit keyword > ``ATLAS_<NAME>`` environment variable > default."""
     values: dict[str, object] = {}
-    types = {"data_dir": Path, "cache_type": str, "cache_redis_url": str, "cache_timeout": int,
-             "suppression_threshold": int, "debug": bool}
+    types = {
+        "data_dir": Path,
+        "cache_type": str,
+        "cache_redis_url": str,
+        "cache_timeout": int,
+        "suppression_threshold": int,
+        "debug": bool,
+    }
     for field in fields(Config):
         if explicit.get(field.name) is not None:
             values[field.name] = explicit[field.name]

@@ -23,7 +23,8 @@ def _defuse(frame: pd.DataFrame) -> pd.DataFrame:
     for column in out.columns:
         if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
             out[column] = out[column].map(
-                lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v)
+                lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v
+            )
     return out
 
 
@@ -43,6 +44,7 @@ def suppress_small_counts(frame: pd.DataFrame, threshold: int) -> pd.DataFrame:
 
 def with_sources(frame: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
     """Add the publisher, document and date of each row's sources (``|`` between several)."""
+
     def expand(cell: str, column: str) -> str:
         return " | ".join(str(sources.loc[s, column]) for s in str(cell).split(";") if s in sources.index)
 
@@ -54,18 +56,20 @@ def with_sources(frame: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
 
 def table_in_view(data: AtlasData, view: View, table: str) -> pd.DataFrame:
     if table == "programs":
-        frame = view.programs.drop(columns=["map_lon", "map_lat"]).assign(
-            types=view.programs["types"].map(";".join))
+        frame = view.programs.drop(columns=["map_lon", "map_lat"]).assign(types=view.programs["types"].map(";".join))
     elif table == "routes":
         frame = view.routes
     elif table == "indicators":
         meta = data.atlas.catalogue.loc[view.state.indicator]
         frame = view.indicator.assign(label=meta["label"], unit=meta["unit"])
-        frame = frame[["iso3", "name", "indicator", "label", "year", "value", "unit", "category", "suppressed",
-                       "source"]]
+        frame = frame[
+            ["iso3", "name", "indicator", "label", "year", "value", "unit", "category", "suppressed", "source"]
+        ]
         threshold = data.ctx.suppression_threshold
-        frame = frame.assign(value=frame["value"].where(~frame["suppressed"]),
-                             note=frame["suppressed"].map(lambda s: f"fewer than {threshold}" if s else ""))
+        frame = frame.assign(
+            value=frame["value"].where(~frame["suppressed"]),
+            note=frame["suppressed"].map(lambda s: f"fewer than {threshold}" if s else ""),
+        )
     else:
         raise KeyError(table)
     return with_sources(frame, data.atlas.sources)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import dash
 import flask
 from dash import Dash
 
@@ -32,7 +31,7 @@ def create_app(config: Config | None = None) -> Dash:
         title="Counter-Trafficking Atlas",
         assets_folder=str(ASSETS),
         serve_locally=True,
-        update_title=None,
+        update_title="",
         compress=False,
     )
     init_data(app.server, config)

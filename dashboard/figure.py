@@ -27,8 +27,12 @@ Slots = dict[str, int]
 def geo_window(view: View) -> dict[str, object]:
     """The world, or (with regions chosen) fit to what the view draws."""
     if view.countries is None:
-        return {"fitbounds": False, "projection": {"type": "natural earth", "scale": 1},
-                "center": {"lon": 10, "lat": 12}, "lataxis": {"range": WORLD_LAT_RANGE}}
+        return {
+            "fitbounds": False,
+            "projection": {"type": "natural earth", "scale": 1},
+            "center": {"lon": 10, "lat": 12},
+            "lataxis": {"range": WORLD_LAT_RANGE},
+        }
     return {"fitbounds": "locations", "projection": {"type": "natural earth"}}
 
 
@@ -50,7 +54,7 @@ def make_figure(view: View, ctx: LayerContext) -> tuple[dict[str, object], Slots
     }
     geo.update(geo_window(view))
     by_layer = traces_by_layer(view, ctx)
-    figure = {
+    figure: dict[str, object] = {
         "data": [trace for traces in by_layer.values() for trace in traces],
         "layout": {
             "geo": geo,
@@ -58,9 +62,18 @@ def make_figure(view: View, ctx: LayerContext) -> tuple[dict[str, object], Slots
             "paper_bgcolor": "#ffffff",
             "font": {"family": FONT, "size": 15, "color": "#1a1a1a"},
             "hoverlabel": {"font": {"size": 15, "family": FONT}, "align": "left"},
-            "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": 0, "yanchor": "top",
-                       "font": {"size": 14}, "grouptitlefont": {"size": 15}, "groupclick": "toggleitem",
-                       "tracegroupgap": 4, "itemwidth": 30},
+            "legend": {
+                "orientation": "h",
+                "x": 0,
+                "xanchor": "left",
+                "y": 0,
+                "yanchor": "top",
+                "font": {"size": 14},
+                "grouptitlefont": {"size": 15},
+                "groupclick": "toggleitem",
+                "tracegroupgap": 4,
+                "itemwidth": 30,
+            },
             "uirevision": "|".join(view.state.regions) or "world",
             "dragmode": "pan",
         },

@@ -20,10 +20,12 @@ from dashboard.state import ViewState, from_query, to_query
 from dashboard.view import View, sources_in_view
 from geodata.vocabulary import EXPLOITATION_FORMS, PROGRAM_TYPES
 
+POLITE: dict[str, Any] = {"aria-live": "polite"}
 KIND_PREFIX = {"dialogue": "", "region": "Region: ", "subregion": "Sub-region: "}
+FACT_SHEET_TITLE = "Combating Trafficking in Persons: Protecting the Victims"
 DOWNLOADS = ("programs", "routes", "indicators")
 
-GRAPH_CONFIG = {
+GRAPH_CONFIG: Any = {
     "topojsonURL": TOPOJSON_URL,
     "displaylogo": False,
     "scrollZoom": True,
@@ -52,42 +54,96 @@ def create_controls(data: AtlasData, state: ViewState) -> html.Div:
     return html.Div(
         [
             html.H2("Filters", className="h5 mb-3"),
-            _field("Region or dialogue", dcc.Dropdown(
-                id="region", options=region_options(data), value=list(state.regions), multi=True,
-                placeholder="World (all countries)", searchable=True, clearable=True,
-            ), "region", "Several at once: countries in any of them."),
-            _field("Program type", dcc.Checklist(
-                id="type", options=[{"label": label, "value": slug} for slug, label in PROGRAM_TYPES.items()],
-                value=list(state.types), labelClassName="d-block", inputClassName="me-2",
-            ), "type", "None ticked: all types."),
-            _field("Form of exploitation", dcc.Checklist(
-                id="form",
-                options=[{"label": form.label, "value": slug} for slug, form in EXPLOITATION_FORMS.items()],
-                value=list(state.forms), labelClassName="d-block", inputClassName="me-2",
-            ), "form", "None ticked: all forms."),
-            _field("Indicator", dcc.Dropdown(
-                id="indicator", options=[{"label": row["label"], "value": key} for key, row in catalogue.iterrows()
-                                         if key in data.choices.indicator_years],
-                value=state.indicator, clearable=False, searchable=False,
-            ), "indicator"),
-            _field("Year", dcc.Dropdown(
-                id="year", options=year_options(data, state.indicator), value=state.year,
-                clearable=False, searchable=False,
-            ), "year"),
-            _field("Layers", dcc.Checklist(
-                id="layers", options=[{"label": layer.label, "value": key} for key, layer in REGISTRY.items()],
-                value=list(state.layers), labelClassName="d-block", inputClassName="me-2",
-            ), "layers"),
+            _field(
+                "Region or dialogue",
+                dcc.Dropdown(
+                    id="region",
+                    options=region_options(data),
+                    value=list(state.regions),
+                    multi=True,
+                    placeholder="World (all countries)",
+                    searchable=True,
+                    clearable=True,
+                ),
+                "region",
+                "Several at once: countries in any of them.",
+            ),
+            _field(
+                "Program type",
+                dcc.Checklist(
+                    id="type",
+                    options=[{"label": label, "value": slug} for slug, label in PROGRAM_TYPES.items()],
+                    value=list(state.types),
+                    labelClassName="d-block",
+                    inputClassName="me-2",
+                ),
+                "type",
+                "None ticked: all types.",
+            ),
+            _field(
+                "Form of exploitation",
+                dcc.Checklist(
+                    id="form",
+                    options=[{"label": form.label, "value": slug} for slug, form in EXPLOITATION_FORMS.items()],
+                    value=list(state.forms),
+                    labelClassName="d-block",
+                    inputClassName="me-2",
+                ),
+                "form",
+                "None ticked: all forms.",
+            ),
+            _field(
+                "Indicator",
+                dcc.Dropdown(
+                    id="indicator",
+                    options=[
+                        {"label": row["label"], "value": key}
+                        for key, row in catalogue.iterrows()
+                        if key in data.choices.indicator_years
+                    ],
+                    value=state.indicator,
+                    clearable=False,
+                    searchable=False,
+                ),
+                "indicator",
+            ),
+            _field(
+                "Year",
+                dcc.Dropdown(
+                    id="year",
+                    options=year_options(data, state.indicator),
+                    value=state.year,
+                    clearable=False,
+                    searchable=False,
+                ),
+                "year",
+            ),
+            _field(
+                "Layers",
+                dcc.Checklist(
+                    id="layers",
+                    options=[{"label": layer.label, "value": key} for key, layer in REGISTRY.items()],
+                    value=list(state.layers),
+                    labelClassName="d-block",
+                    inputClassName="me-2",
+                ),
+                "layers",
+            ),
         ],
         className="atlas-controls",
         role="search",
-        **{"aria-label": "Filters for the map"},
+        **{"aria-label": "Filters for the map"},  # type: ignore[arg-type]
     )
 
 
 def _stat(value: str, label: str, stat_id: str) -> html.Div:
-    return html.Div([html.Div(value, className="atlas-stat-value", id=f"stat-{stat_id}"),
-                     html.Div(label, className="atlas-stat-label")], className="atlas-stat")
+    return html.Div(
+        [
+            html.Div(value, className="atlas-stat-value", id=f"stat-{stat_id}"),
+            html.Div(label, className="atlas-stat-label"),
+        ],
+        className="atlas-stat",
+    )
 
 
 def create_strip(data: AtlasData, view: View) -> list[Any]:
@@ -101,8 +157,11 @@ def create_strip(data: AtlasData, view: View) -> list[Any]:
         _stat(str(programs["program"].nunique()), f"programs at {len(programs)} sites", "programs"),
         _stat(str(len(countries)), "countries with programs or routes", "countries"),
         _stat(str(len(view.routes)), "routes", "routes"),
-        _stat(people, f"people assisted ({with_figure} of {programs['program'].nunique()} programs give a figure)",
-              "people"),
+        _stat(
+            people,
+            f"people assisted ({with_figure} of {programs['program'].nunique()} programs give a figure)",
+            "people",
+        ),
     ]
 
 
@@ -111,10 +170,12 @@ def summary_text(data: AtlasData, view: View) -> str:
     meta = data.atlas.catalogue.loc[view.state.indicator]
     where = ", ".join(data.groups[r].label for r in view.state.regions) or "the world"
     on_map = int(drawable(view.routes, data.atlas.countries).sum())
-    return (f"Map of {where}: {view.programs['program'].nunique()} programs at {len(view.programs)} sites in "
-            f"{view.programs['iso3'].nunique()} countries; {len(view.routes)} routes ({on_map} drawn) between "
-            f"{len(view.roles)} countries; coloured by {meta['label']} in {view.state.year} "
-            f"({len(view.indicator)} countries with data).")
+    return (
+        f"Map of {where}: {view.programs['program'].nunique()} programs at {len(view.programs)} sites in "
+        f"{view.programs['iso3'].nunique()} countries; {len(view.routes)} routes ({on_map} drawn) between "
+        f"{len(view.roles)} countries; coloured by {meta['label']} in {view.state.year} "
+        f"({len(view.indicator)} countries with data)."
+    )
 
 
 def create_unmapped(data: AtlasData, view: View) -> list[Any]:
@@ -125,18 +186,29 @@ def create_unmapped(data: AtlasData, view: View) -> list[Any]:
     items = []
     for _, route in routes.iterrows():
         origin = route["origin_label"] if isinstance(route["origin_label"], str) else route["origin_iso3"]
-        destination = (route["destination_label"] if isinstance(route["destination_label"], str)
-                       else route["destination_iso3"])
-        items.append(html.Li(f"{origin} → {destination}: {EXPLOITATION_FORMS[route['form']].label.lower()}, "
-                             f"{route['victims']} ({fmt.cite(data.atlas.sources, route['source'])})"))
+        destination = (
+            route["destination_label"] if isinstance(route["destination_label"], str) else route["destination_iso3"]
+        )
+        items.append(
+            html.Li(
+                f"{origin} → {destination}: {EXPLOITATION_FORMS[route['form']].label.lower()}, "
+                f"{route['victims']} ({fmt.cite(data.atlas.sources, route['source'])})"
+            )
+        )
     return [html.H3("Routes not on the map (no country named)", className="h6 mt-3"), html.Ul(items)]
 
 
 def create_sources(data: AtlasData, view: View) -> list[Any]:
     sources = sources_in_view(data.atlas, view, view.state.layers)
     items = [
-        html.Li([html.Span(f"{row['publisher']}, "), html.Cite(row["document"]), html.Span(f", {row['date']}."),
-                 html.Span(f" Licence: {row['licence']}." if isinstance(row["licence"], str) else "")])
+        html.Li(
+            [
+                html.Span(f"{row['publisher']}, "),
+                html.Cite(row["document"]),
+                html.Span(f", {row['date']}."),
+                html.Span(f" Licence: {row['licence']}." if isinstance(row["licence"], str) else ""),
+            ]
+        )
         for _, row in sources.iterrows()
     ]
     return [html.H2("Sources of what is shown", className="h6"), html.Ol(items, className="atlas-sources")]
@@ -151,23 +223,32 @@ def create_fact_sheet_figures(data: AtlasData) -> html.Div:
         qualifier = f"{figure['qualifier']} " if isinstance(figure["qualifier"], str) else ""
         items.append(html.Li([html.Strong(qualifier + value), f" — {figure['label']} ({figure['scope']})"]))
     source = fmt.cite(data.atlas.sources, "prm-2007")
-    return html.Div([html.H2("From the founding fact sheet", className="h6"), html.Ul(items),
-                     html.Small(f"Source: {source}, \u201cCombating Trafficking in Persons: Protecting the Victims\u201d.",
-                                className="text-body-secondary")], className="atlas-facts")
+    return html.Div(
+        [
+            html.H2("From the founding fact sheet", className="h6"),
+            html.Ul(items),
+            html.Small(
+                f"Source: {source}, \u201c{FACT_SHEET_TITLE}\u201d.",
+                className="text-body-secondary",
+            ),
+        ],
+        className="atlas-facts",
+    )
 
 
 def create_downloads(query: str) -> html.Div:
     return html.Div(
         [html.Span("Download what is in view: ", className="me-1")]
-        + [html.A(f"{name}.csv", href=f"/download/{name}.csv{query}", id=f"download-{name}", className="me-2")
-           for name in DOWNLOADS],
+        + [
+            html.A(f"{name}.csv", href=f"/download/{name}.csv{query}", id=f"download-{name}", className="me-2")
+            for name in DOWNLOADS
+        ],
         className="atlas-downloads",
     )
 
 
 def create_map(figure: dict[str, object]) -> dcc.Graph:
-    return dcc.Graph(id="map", figure=figure, config=GRAPH_CONFIG, className="atlas-map",
-                     responsive=True)
+    return dcc.Graph(id="map", figure=figure, config=GRAPH_CONFIG, className="atlas-map", responsive=True)
 
 
 def create_layout(query: str = "") -> html.Div:
@@ -179,33 +260,41 @@ def create_layout(query: str = "") -> html.Div:
     figure, slots = make_figure(view, data.ctx)
     return html.Div(
         [
-            dcc.Location(id="url", refresh=False),
+            # The query as the browser has it, so that the Location does not "change" on mount.
+            dcc.Location(id="url", refresh=False, search=f"?{query.lstrip('?')}" if query.strip("?") else ""),
             dcc.Store(id="slots", data=slots),
             dcc.Store(id="rendered", data=normal),
             html.Header(
-                [html.H1("Counter-Trafficking Atlas", className="h3 mb-0"),
-                 html.P("Trafficking routes, anti-trafficking programs and country indicators",
-                        className="mb-0 text-body-secondary")],
+                [
+                    html.H1("Counter-Trafficking Atlas", className="h3 mb-0"),
+                    html.P(
+                        "Trafficking routes, anti-trafficking programs and country indicators",
+                        className="mb-0 text-body-secondary",
+                    ),
+                ],
                 className="atlas-header",
             ),
             html.Div(
                 dbc.Alert(" ".join(notices), color="warning", className="mb-2") if notices else None,
-                id="notice", role="status", **{"aria-live": "polite"},
+                id="notice",
+                role="status",
+                **POLITE,
             ),
             html.Div(
                 [
                     html.Aside(create_controls(data, state), className="atlas-aside"),
                     html.Main(
                         [
-                            html.P(summary_text(data, view), id="summary", className="atlas-summary",
-                                   **{"aria-live": "polite"}),
+                            html.P(summary_text(data, view), id="summary", className="atlas-summary", **POLITE),
                             create_map(figure),
                             html.Div(create_strip(data, view), id="strip", className="atlas-strip"),
                             html.Div(create_downloads(normal), id="downloads"),
                             html.Div(create_unmapped(data, view), id="unmapped"),
                             html.Div(
-                                [html.Div(create_sources(data, view), id="sources", className="atlas-panel"),
-                                 create_fact_sheet_figures(data)],
+                                [
+                                    html.Div(create_sources(data, view), id="sources", className="atlas-panel"),
+                                    create_fact_sheet_figures(data),
+                                ],
                                 className="atlas-panels",
                             ),
                         ],

@@ -147,14 +147,16 @@ def derive_roles(routes: pd.DataFrame, countries: pd.DataFrame) -> pd.DataFrame:
         else:
             role = "internal"
         country = countries.loc[iso3]
-        rows.append({
-            "iso3": iso3,
-            "name": country["name"],
-            "role": role,
-            "internal": iso3 in internals,
-            "lon": country["label_lon"],
-            "lat": country["label_lat"],
-        })
+        rows.append(
+            {
+                "iso3": iso3,
+                "name": country["name"],
+                "role": role,
+                "internal": iso3 in internals,
+                "lon": country["label_lon"],
+                "lat": country["label_lat"],
+            }
+        )
     return pd.DataFrame(rows, columns=["iso3", "name", "role", "internal", "lon", "lat"])
 
 

@@ -40,9 +40,8 @@ def summarise(atlas: Atlas, seconds: float) -> str:
         f"{programs['iso3'].nunique()} countries"
     )
     for program, sites in programs.groupby("program", sort=False):
-        lines.append(
-            f"  - {program} [{', '.join(sites['iso3'])}] (source: {', '.join(sorted(set(';'.join(sites['source']).split(';'))))})"
-        )
+        cited = sorted(set(";".join(sites["source"]).split(";")))
+        lines.append(f"  - {program} [{', '.join(sites['iso3'])}] (source: {', '.join(cited)})")
     lines.append(f"routes: {len(atlas.routes)} ({atlas.routes['form'].nunique()} forms of exploitation)")
     lines.append("sources cited:")
     for _, src in atlas.sources.iterrows():

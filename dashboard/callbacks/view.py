@@ -15,12 +15,18 @@ from dashboard.state import ViewState
 CONTROLS = ("region", "type", "form", "indicator", "year", "layers")
 
 
-def state_from_controls(region: Any, types: Any, forms: Any, indicator: Any, year: Any, layers: Any) -> tuple[
-        ViewState, list[str]]:
+def state_from_controls(
+    region: Any, types: Any, forms: Any, indicator: Any, year: Any, layers: Any
+) -> tuple[ViewState, list[str]]:
     """Controls to a state, through the URL parser, so that both share one set of rules."""
-    params = {"region": list(region or []), "type": list(types or []), "form": list(forms or []),
-              "indicator": [str(indicator or "")], "year": [str(year or "")],
-              "layers": list(layers or []) or ["none"]}
+    params = {
+        "region": list(region or []),
+        "type": list(types or []),
+        "form": list(forms or []),
+        "indicator": [str(indicator or "")],
+        "year": [str(year or "")],
+        "layers": list(layers or []) or ["none"],
+    }
     state, notices = state_from("?" + "&".join(f"{k}={'~'.join(v)}" for k, v in params.items()))
     # A year the new indicator lacks is not the user's mistake: the latest year stands in, quietly.
     return state, [n for n in notices if not n.startswith("No ")]
@@ -50,8 +56,17 @@ def state_from_controls(region: Any, types: Any, forms: Any, indicator: Any, yea
     State("rendered", "data"),
     prevent_initial_call=True,
 )
-def render_view(search: str | None, region: Any, types: Any, forms: Any, indicator: Any, year: Any, layers: Any,
-                slots: dict[str, int], rendered: str) -> tuple[Any, ...]:
+def render_view(
+    search: str | None,
+    region: Any,
+    types: Any,
+    forms: Any,
+    indicator: Any,
+    year: Any,
+    layers: Any,
+    slots: dict[str, int],
+    rendered: str,
+) -> tuple[Any, ...]:
     data = loaded()
     from_url = ctx.triggered_id == "url"
     if from_url:

@@ -29,8 +29,9 @@ def _flat(colour: str) -> list[list[object]]:
     return [[0, colour], [1, colour]]
 
 
-def _area(name: str, locations: list[str], colour: str, hover: tuple[list[list[str]], str], first: bool,
-          title: str) -> Trace:
+def _area(
+    name: str, locations: list[str], colour: str, hover: tuple[list[list[str]], str], first: bool, title: str
+) -> Trace:
     trace: Trace = {
         "type": "choropleth",
         "locationmode": "ISO-3",
@@ -55,15 +56,17 @@ def _area(name: str, locations: list[str], colour: str, hover: tuple[list[list[s
 Row = dict[str, Any]
 
 
-def hover_parts(rows: list[Row], ctx: LayerContext, label: str, year: int, readings: list[str], unit: str = ""
-                ) -> tuple[list[list[str]], str]:
+def hover_parts(
+    rows: list[Row], ctx: LayerContext, label: str, year: int, readings: list[str], unit: str = ""
+) -> tuple[list[list[str]], str]:
     """Per-country hover data and one template.
 
     What all rows share (the reading of a category, the source) goes into the template once
     rather than into every row's ``customdata``: it keeps a filter change's response small.
     """
     columns = [[ctx.names[row["iso3"]] for row in rows], readings, [ctx.cite(row["source"]) for row in rows]]
-    parts, kept = [], []
+    parts: list[str] = []
+    kept: list[list[str]] = []
     for column in columns:
         if len(set(column)) <= 1 and column is not columns[0]:
             parts.append(column[0] if column else "")
@@ -72,8 +75,10 @@ def hover_parts(rows: list[Row], ctx: LayerContext, label: str, year: int, readi
             kept.append(column)
     name, reading, source = parts
     data = [list(cells) for cells in zip(*kept, strict=True)]
-    template = (f"<b>{name}</b><br>{fmt.esc(label)}: {reading}{(' ' + fmt.esc(unit)) if unit else ''}"
-                f"<br>Year: {year}" + (f"<br>Source: {source}" if source else "") + "<extra></extra>")
+    template = (
+        f"<b>{name}</b><br>{fmt.esc(label)}: {reading}{(' ' + fmt.esc(unit)) if unit else ''}"
+        f"<br>Year: {year}" + (f"<br>Source: {source}" if source else "") + "<extra></extra>"
+    )
     return data, template
 
 
@@ -85,8 +90,11 @@ def traces(view: View, ctx: LayerContext) -> list[Trace]:
     meta = ctx.atlas.catalogue.loc[view.state.indicator]
     drawable = drawable_countries(view, ctx)
     allowed = set(drawable)
-    rows = [r for r in view.indicator[["iso3", "value", "category", "suppressed", "source"]].to_dict("records")
-            if r["iso3"] in allowed]
+    rows = [
+        r
+        for r in view.indicator[["iso3", "value", "category", "suppressed", "source"]].to_dict("records")
+        if r["iso3"] in allowed
+    ]
     year = view.state.year
     title = f"{meta['label']}, {year}"
     out: list[Trace] = []
@@ -107,8 +115,11 @@ def traces(view: View, ctx: LayerContext) -> list[Trace]:
         z = [math.log10(r["value"]) if log else float(r["value"]) for r in shown]
         readings = hover(shown, [fmt.esc(fmt.number(r["value"])) for r in shown], str(meta["unit"]))
         colorbar: dict[str, Any] = {
-            "title": {"text": f"{fmt.esc(meta['label'])}, {year}<br><sub>{fmt.esc(meta['unit'])}"
-                              f" — {_source_line(ctx, meta['indicator'])}</sub>", "side": "top"},
+            "title": {
+                "text": f"{fmt.esc(meta['label'])}, {year}<br><sub>{fmt.esc(meta['unit'])}"
+                f" — {_source_line(ctx, meta['indicator'])}</sub>",
+                "side": "top",
+            },
             "orientation": "h",
             "x": 0.0,
             "xanchor": "left",
@@ -121,29 +132,34 @@ def traces(view: View, ctx: LayerContext) -> list[Trace]:
             ticks = list(range(math.floor(min(z)), math.ceil(max(z)) + 1))
             colorbar["tickvals"] = ticks
             colorbar["ticktext"] = [fmt.number(10**t) for t in ticks]
-        out.append({
-            "type": "choropleth",
-            "locationmode": "ISO-3",
-            "locations": [r["iso3"] for r in shown],
-            "z": [round(v, 4) for v in z],
-            "colorscale": meta["colorscale"],
-            "showlegend": False,
-            "name": str(meta["label"]),
-            "marker": {"line": {"color": BORDER_COLOUR, "width": 0.5}},
-            "customdata": readings[0],
-            "hovertemplate": readings[1],
-            "colorbar": colorbar,
-        })
+        out.append(
+            {
+                "type": "choropleth",
+                "locationmode": "ISO-3",
+                "locations": [r["iso3"] for r in shown],
+                "z": [round(v, 4) for v in z],
+                "colorscale": meta["colorscale"],
+                "showlegend": False,
+                "name": str(meta["label"]),
+                "marker": {"line": {"color": BORDER_COLOUR, "width": 0.5}},
+                "customdata": readings[0],
+                "hovertemplate": readings[1],
+                "colorbar": colorbar,
+            }
+        )
         suppressed = [r for r in rows if r["suppressed"]]
         if suppressed:
             hovers = hover(suppressed, [f"suppressed (fewer than {ctx.suppression_threshold})"] * len(suppressed))
-            out.append(_area("Suppressed small count", [r["iso3"] for r in suppressed], "#cccccc", hovers, False,
-                             title))
+            out.append(
+                _area("Suppressed small count", [r["iso3"] for r in suppressed], "#cccccc", hovers, False, title)
+            )
 
     have = {r["iso3"] for r in rows}
     missing = [iso3 for iso3 in drawable if iso3 not in have]
-    no_data = ([[ctx.names[iso3]] for iso3 in missing],
-               f"<b>%{{customdata[0]}}</b><br>{fmt.esc(meta['label'])}: no data for {year}<extra></extra>")
+    no_data = (
+        [[ctx.names[iso3]] for iso3 in missing],
+        f"<b>%{{customdata[0]}}</b><br>{fmt.esc(meta['label'])}: no data for {year}<extra></extra>",
+    )
     out.append(_area("No data", missing, NO_DATA_COLOUR, no_data, not out, title))
     return out
 
@@ -151,7 +167,9 @@ def traces(view: View, ctx: LayerContext) -> list[Trace]:
 LAYER = Layer(
     key="choropleth",
     label="Indicator (choropleth)",
-    needs={"indicators": ("iso3", "indicator", "year", "value", "category", "suppressed", "source"),
-           "countries": ("name", "label_lon")},
+    needs={
+        "indicators": ("iso3", "indicator", "year", "value", "category", "suppressed", "source"),
+        "countries": ("name", "label_lon"),
+    },
     traces=traces,
 )

@@ -42,12 +42,16 @@ def hover_text(site: pd.Series, ctx: LayerContext) -> str:
     threshold = ctx.suppression_threshold
     figures = [
         f"{label}: {fmt.count(site[column], threshold)}"
-        for column, label in (("people_assisted", "People assisted"), ("people_reunited", "Reunited with family"),
-                              ("people_returned", "Returned home"))
+        for column, label in (
+            ("people_assisted", "People assisted"),
+            ("people_reunited", "Reunited with family"),
+            ("people_returned", "Returned home"),
+        )
         if not fmt.is_missing(site[column])
     ]
-    precision = "country only (no site named in the source)" if site["site_precision"] == "country" else site[
-        "site_precision"]
+    precision = (
+        "country only (no site named in the source)" if site["site_precision"] == "country" else site["site_precision"]
+    )
     lines = [
         f"<b>{fmt.esc(site['program'])}</b>",
         f"Partner: {fmt.esc(site['partner']) or fmt.UNKNOWN}",
@@ -81,28 +85,39 @@ def traces(view: View, ctx: LayerContext) -> list[Trace]:
                 hover.append(ctx.program_hover[site["row"]])
             if not lon:
                 continue
-            out.append({
-                "type": "scattergeo",
-                "mode": "markers",
-                "lon": lon,
-                "lat": lat,
-                "name": PROGRAM_TYPES[ptype] + ("" if precise else " (country only)"),
-                "legendgroup": GROUP,
-                "showlegend": precise,
-                "marker": {
-                    "symbol": symbol if precise else f"{symbol}-open",
-                    "size": size,
-                    "color": colour,
-                    "line": {"color": "#000000" if precise else colour, "width": 1.5 if precise else 3},
-                    "opacity": 0.95,
-                },
-                "hovertemplate": hover,
-            })
+            out.append(
+                {
+                    "type": "scattergeo",
+                    "mode": "markers",
+                    "lon": lon,
+                    "lat": lat,
+                    "name": PROGRAM_TYPES[ptype] + ("" if precise else " (country only)"),
+                    "legendgroup": GROUP,
+                    "showlegend": precise,
+                    "marker": {
+                        "symbol": symbol if precise else f"{symbol}-open",
+                        "size": size,
+                        "color": colour,
+                        "line": {"color": "#000000" if precise else colour, "width": 1.5 if precise else 3},
+                        "opacity": 0.95,
+                    },
+                    "hovertemplate": hover,
+                }
+            )
     if any(not t["showlegend"] for t in out):
         # One key entry for all country-only sites instead of one per type.
-        out.append({"type": "scattergeo", "mode": "markers", "lon": [None], "lat": [None], "legendgroup": GROUP,
-                    "name": "Open: country only, no site named", "hoverinfo": "skip",
-                    "marker": {"symbol": "circle-open", "size": 13, "color": "#333333", "line": {"width": 3}}})
+        out.append(
+            {
+                "type": "scattergeo",
+                "mode": "markers",
+                "lon": [None],
+                "lat": [None],
+                "legendgroup": GROUP,
+                "name": "Open: country only, no site named",
+                "hoverinfo": "skip",
+                "marker": {"symbol": "circle-open", "size": 13, "color": "#333333", "line": {"width": 3}},
+            }
+        )
     if out:
         out[0]["legendgrouptitle"] = {"text": "Program sites, by type"}
     return out
@@ -111,8 +126,23 @@ def traces(view: View, ctx: LayerContext) -> list[Trace]:
 LAYER = Layer(
     key="programs",
     label="Program sites",
-    needs={"programs": ("program", "types", "partner", "site", "site_precision", "map_lon", "map_lat", "year_start",
-                        "year_end", "reported_year", "people_assisted", "people_reunited", "people_returned",
-                        "source")},
+    needs={
+        "programs": (
+            "program",
+            "types",
+            "partner",
+            "site",
+            "site_precision",
+            "map_lon",
+            "map_lat",
+            "year_start",
+            "year_end",
+            "reported_year",
+            "people_assisted",
+            "people_reunited",
+            "people_returned",
+            "source",
+        )
+    },
     traces=traces,
 )

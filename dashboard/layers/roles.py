@@ -36,37 +36,42 @@ def traces(view: View, ctx: LayerContext) -> list[Trace]:
     if roles.empty:
         return []
     routes = view.routes[["origin_iso3", "destination_iso3", "origin_label", "destination_label", "form"]].to_dict(
-        "records")
+        "records"
+    )
     records = roles.to_dict("records")
-    out: list[Trace] = [{
-        "type": "choropleth",
-        "locationmode": "ISO-3",
-        "locations": list(roles["iso3"]),
-        "z": [0] * len(roles),
-        "colorscale": [[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
-        "showscale": False,
-        "showlegend": False,
-        "hoverinfo": "skip",
-        "name": "Countries on routes in view",
-        "marker": {"line": {"color": "#111111", "width": 2.5}},
-    }]
+    out: list[Trace] = [
+        {
+            "type": "choropleth",
+            "locationmode": "ISO-3",
+            "locations": list(roles["iso3"]),
+            "z": [0] * len(roles),
+            "colorscale": [[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
+            "showscale": False,
+            "showlegend": False,
+            "hoverinfo": "skip",
+            "name": "Countries on routes in view",
+            "marker": {"line": {"color": "#111111", "width": 2.5}},
+        }
+    ]
     for role, (fill, symbol) in ROLE_STYLES.items():
         rows = [r for r in records if r["role"] == role]
         if not rows:
             continue
-        out.append({
-            "type": "scattergeo",
-            "mode": "markers",
-            "lon": [round(float(r["lon"]), 3) for r in rows],
-            "lat": [round(float(r["lat"]), 3) for r in rows],
-            "name": ROLE_LABELS[role],
-            "legendgroup": GROUP,
-            "legendgrouptitle": {"text": "Countries on routes"} if len(out) == 1 else None,
-            "marker": {"symbol": symbol, "size": 15, "color": fill, "line": {"color": "#000000", "width": 2}},
-            "customdata": [[ctx.names[r["iso3"]], _partners(routes, str(r["iso3"]), ctx.names)] for r in rows],
-            "hovertemplate": f"<b>%{{customdata[0]}}</b> — {fmt.esc(ROLE_LABELS[role].lower())}"
-                             "<br>%{customdata[1]}<extra></extra>",
-        })
+        out.append(
+            {
+                "type": "scattergeo",
+                "mode": "markers",
+                "lon": [round(float(r["lon"]), 3) for r in rows],
+                "lat": [round(float(r["lat"]), 3) for r in rows],
+                "name": ROLE_LABELS[role],
+                "legendgroup": GROUP,
+                "legendgrouptitle": {"text": "Countries on routes"} if len(out) == 1 else None,
+                "marker": {"symbol": symbol, "size": 15, "color": fill, "line": {"color": "#000000", "width": 2}},
+                "customdata": [[ctx.names[r["iso3"]], _partners(routes, str(r["iso3"]), ctx.names)] for r in rows],
+                "hovertemplate": f"<b>%{{customdata[0]}}</b> — {fmt.esc(ROLE_LABELS[role].lower())}"
+                "<br>%{customdata[1]}<extra></extra>",
+            }
+        )
     for trace in out:
         if trace.get("legendgrouptitle") is None:
             trace.pop("legendgrouptitle", None)
@@ -76,7 +81,9 @@ def traces(view: View, ctx: LayerContext) -> list[Trace]:
 LAYER = Layer(
     key="roles",
     label="Source and destination countries",
-    needs={"routes": ("origin_iso3", "destination_iso3", "origin_label", "destination_label", "form"),
-           "countries": ("name", "label_lon", "label_lat")},
+    needs={
+        "routes": ("origin_iso3", "destination_iso3", "origin_label", "destination_label", "form"),
+        "countries": ("name", "label_lon", "label_lat"),
+    },
     traces=traces,
 )

@@ -24,7 +24,13 @@ ARROW_AT = 0.75  # where along the arc the arrow head sits
 _GEOD = Geod(ellps="WGS84")
 
 # (upper bound of the count, line width); unknown counts get the first width.
-WIDTH_CLASSES: tuple[tuple[float, float], ...] = ((0, 2.5), (100, 3.0), (1_000, 4.5), (10_000, 6.0), (float("inf"), 8.0))
+WIDTH_CLASSES: tuple[tuple[float, float], ...] = (
+    (0, 2.5),
+    (100, 3.0),
+    (1_000, 4.5),
+    (10_000, 6.0),
+    (float("inf"), 8.0),
+)
 
 
 def width_for(count: object) -> float:
@@ -72,8 +78,11 @@ def hover_text(route: pd.Series, ctx: LayerContext) -> str:
 
 def traces(view: View, ctx: LayerContext) -> list[Trace]:
     points_of = ctx.label_points
-    routes = [r for r in view.routes.reset_index(names="row").to_dict("records")
-              if r["origin_iso3"] in points_of and r["destination_iso3"] in points_of]
+    routes = [
+        r
+        for r in view.routes.reset_index(names="row").to_dict("records")
+        if r["origin_iso3"] in points_of and r["destination_iso3"] in points_of
+    ]
     arrow_index = round((ARC_POINTS - 1) * ARROW_AT)
     out: list[Trace] = []
     for form, (colour, dash) in FORM_STYLES.items():
@@ -96,31 +105,40 @@ def traces(view: View, ctx: LayerContext) -> list[Trace]:
                 lat.append(None)
                 sizes.append(0)
                 hovers.append("")
-            out.append({
-                "type": "scattergeo",
-                "mode": "lines+markers",
-                "lon": lon,
-                "lat": lat,
-                "name": label,
-                "legendgroup": GROUP,
-                "showlegend": not any(t.get("name") == label for t in out),
-                "line": {"color": colour, "width": width, "dash": dash},
-                "marker": {"symbol": "arrow", "size": sizes, "color": colour, "angleref": "previous",
-                           "line": {"color": "#ffffff", "width": 1}},
-                "hovertemplate": hovers,
-            })
+            out.append(
+                {
+                    "type": "scattergeo",
+                    "mode": "lines+markers",
+                    "lon": lon,
+                    "lat": lat,
+                    "name": label,
+                    "legendgroup": GROUP,
+                    "showlegend": not any(t.get("name") == label for t in out),
+                    "line": {"color": colour, "width": width, "dash": dash},
+                    "marker": {
+                        "symbol": "arrow",
+                        "size": sizes,
+                        "color": colour,
+                        "angleref": "previous",
+                        "line": {"color": "#ffffff", "width": 1},
+                    },
+                    "hovertemplate": hovers,
+                }
+            )
         rings = [r for r in of_form if r["origin_iso3"] == r["destination_iso3"]]
         if rings:
-            out.append({
-                "type": "scattergeo",
-                "mode": "markers",
-                "lon": [round(points_of[r["origin_iso3"]][0], 2) for r in rings],
-                "lat": [round(points_of[r["origin_iso3"]][1], 2) for r in rings],
-                "name": f"{label}, internal",
-                "legendgroup": GROUP,
-                "marker": {"symbol": "circle-open", "size": 30, "color": colour, "line": {"width": 3.5}},
-                "hovertemplate": [ctx.route_hover[r["row"]] for r in rings],
-            })
+            out.append(
+                {
+                    "type": "scattergeo",
+                    "mode": "markers",
+                    "lon": [round(points_of[r["origin_iso3"]][0], 2) for r in rings],
+                    "lat": [round(points_of[r["origin_iso3"]][1], 2) for r in rings],
+                    "name": f"{label}, internal",
+                    "legendgroup": GROUP,
+                    "marker": {"symbol": "circle-open", "size": 30, "color": colour, "line": {"width": 3.5}},
+                    "hovertemplate": [ctx.route_hover[r["row"]] for r in rings],
+                }
+            )
     if out:
         out[0]["legendgrouptitle"] = {"text": "Routes, by form of exploitation"}
     return out
@@ -130,8 +148,21 @@ LAYER = Layer(
     key="routes",
     label="Trafficking routes",
     needs={
-        "routes": ("origin_iso3", "origin_label", "destination_iso3", "destination_label", "form", "detail",
-                   "victims", "year_start", "year_end", "reported_year", "count", "count_note", "source"),
+        "routes": (
+            "origin_iso3",
+            "origin_label",
+            "destination_iso3",
+            "destination_label",
+            "form",
+            "detail",
+            "victims",
+            "year_start",
+            "year_end",
+            "reported_year",
+            "count",
+            "count_note",
+            "source",
+        ),
         "countries": ("name", "label_lon", "label_lat"),
     },
     traces=traces,

@@ -28,9 +28,18 @@ def pytest_setup_options() -> Options:
     options = RecordingOptions()
     if shutil.which(CHROMIUM) or os.path.exists(CHROMIUM):
         options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--no-first-run", "--disable-quic", "--window-size=1920,1080"):
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-quic",
+        "--window-size=1920,1080",
+    ):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "SEVERE"})
     return options
@@ -57,5 +66,6 @@ def requested_urls(driver) -> list[str]:
 
 
 def outside_hosts(urls: list[str], allowed: tuple[str, ...] = ("127.0.0.1", "localhost")) -> list[str]:
-    return [u for u in urls if urlsplit(u).scheme in ("http", "https", "ws", "wss")
-            and urlsplit(u).hostname not in allowed]
+    return [
+        u for u in urls if urlsplit(u).scheme in ("http", "https", "ws", "wss") and urlsplit(u).hostname not in allowed
+    ]

@@ -45,10 +45,13 @@ def test_map001_draws_all_countries(dash_duo, atlas_app):
 
     dash_duo.start_server(atlas_app)
     wait_for_map(dash_duo)
+    # The first view comes whole with the page: no callback round trip on load.
+    assert not any("_dash-update-component" in u for u in requested_urls(dash_duo.driver))
     drawable = loaded().atlas.countries["label_lon"].notna().sum()
     # Every country with a shape is drawn once in the choropleth (tiers, not ranked, no data).
     paths = dash_duo.driver.execute_script(
-        "return document.querySelectorAll('#map .choroplethlayer path.choroplethlocation').length")
+        "return document.querySelectorAll('#map .choroplethlayer path.choroplethlocation').length"
+    )
     assert paths >= drawable
     assert stat(dash_duo, "programs") == "7"
     assert stat(dash_duo, "routes") == "6"
