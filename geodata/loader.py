@@ -8,8 +8,7 @@ Files are only ever opened for reading.
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -59,7 +58,10 @@ def read_csv(path: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
         return None, [Problem(name, 0, "-", f"cannot be read as UTF-8 CSV ({exc})")]
     if not records or not any(records[0]):
         return None, [Problem(name, 1, "-", "file has no header row")]
-    header, problems, rows, index = records[0], [], [], []
+    header, problems, rows, index = [h.strip() for h in records[0]], [], [], []
+    duplicated = sorted({h for h in header if header.count(h) > 1})
+    if duplicated:
+        return None, [Problem(name, 1, h, "column name appears more than once") for h in duplicated]
     for number, record in enumerate(records[1:], start=2):
         if not any(cell.strip() for cell in record):
             continue
@@ -72,8 +74,17 @@ def read_csv(path: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
     return frame.replace("", pd.NA), problems
 
 
-def _parse_failures(name: str, failures: pd.DataFrame) -> list[Problem]:
+def _shown(value: object) -> str:
+    """A cell as the file has it: ``200.0``, ``'KHX'`` (never a numpy repr)."""
+    if hasattr(value, "item"):
+        value = value.item()  # numpy scalar -> Python scalar
+    return repr(value)
+
+
+def _parse_failures(name: str, failures: pd.DataFrame) -> tuple[list[Problem], set[Problem]]:
+    """Problems from pandera's failure cases, and which of them come from row-level checks."""
     problems = []
+    row_level = set()
     keys: dict[int, dict[str, object]] = {}
     for case in failures.itertuples(index=False):
         check = str(case.check)
@@ -82,6 +93,7 @@ def _parse_failures(name: str, failures: pd.DataFrame) -> list[Problem]:
         if "|" in check:  # row-level check: it names the column it blames, and reports every cell
             column, message = check.split("|", 1)
             problems.append(Problem(name, row, column, message))
+            row_level.add(problems[-1])
         elif check == "column_in_dataframe":
             problems.append(Problem(name, 1, str(case.failure_case), "required column is missing"))
         elif check == "column_in_schema":
@@ -89,42 +101,65 @@ def _parse_failures(name: str, failures: pd.DataFrame) -> list[Problem]:
         elif check == "not_nullable":
             problems.append(Problem(name, row, column, "value is missing"))
         elif check == "field_uniqueness":
-            problems.append(Problem(name, row, column, f"duplicate key {case.failure_case!r}"))
+            problems.append(Problem(name, row, column, f"duplicate key {_shown(case.failure_case)}"))
         elif check == "multiple_fields_uniqueness":
             keys.setdefault(row, {})[column] = case.failure_case
         else:
-            value = "" if pd.isna(case.failure_case) else f" ({case.failure_case!r})"
+            value = "" if pd.isna(case.failure_case) else f" ({_shown(case.failure_case)})"
             problems.append(Problem(name, row, column, f"{check}{value}"))
     for row, key in keys.items():
         shown = ", ".join(str(v) for v in key.values())
         problems.append(Problem(name, row, "/".join(key), f"duplicate key ({shown})"))
-    return problems
+    return problems, row_level
+
+
+INTEGER_TEXT = r"^[+-]?\d+$"
+INT64_LIMIT = 2**63
 
 
 def validate_table(
     name: str, frame: pd.DataFrame, table_schema: pa.DataFrameSchema
-) -> tuple[pd.DataFrame, list[Problem]]:
+) -> tuple[pd.DataFrame | None, list[Problem]]:
     """Coerce and check one table; return the typed frame and every problem.
 
-    Cells that fail type coercion are reported once and then blanked, so that the remaining
-    checks run on typed data and report everything else in the same pass.
+    A header that lacks a required column (or has an unexpected one) is reported alone and the
+    table comes back as ``None``: its rows cannot be read reliably. Cells that fail type
+    coercion are reported once and blanked, so that the remaining checks run on typed data and
+    report everything else in the same pass; row-level checks skip the rows already blamed.
     """
+    header = [
+        Problem(name, 1, col, "required column is missing")
+        for col, spec in table_schema.columns.items()
+        if col not in frame and spec.required
+    ] + [Problem(name, 1, col, "unexpected column") for col in frame.columns if col not in table_schema.columns]
+    if header:
+        return None, header
+
     problems: list[Problem] = []
     frame = frame.copy()
-    typed_columns = {col: spec.dtype for col, spec in table_schema.columns.items() if spec.coerce and col in frame}
+    typed_columns = {col: spec.dtype for col, spec in table_schema.columns.items() if spec.coerce}
     for col, dtype in typed_columns.items():
+        integer = str(dtype) == "Int64"
         numbers = pd.to_numeric(frame[col], errors="coerce")
         bad = frame[col].notna() & numbers.isna()
-        if str(dtype) == "Int64":
-            bad |= numbers.notna() & (numbers % 1 != 0)
-        wanted = "an integer" if str(dtype) == "Int64" else "a number"
+        if integer:
+            bad |= frame[col].notna() & ~frame[col].astype(str).str.match(INTEGER_TEXT)
+            bad |= numbers.abs() >= INT64_LIMIT
+        wanted = "a whole number" if integer else "a number"
         problems += [Problem(name, int(i), col, f"{frame.at[i, col]!r} is not {wanted}") for i in frame.index[bad]]
         frame[col] = numbers.where(~bad).astype(dtype.type)
-    blamed = {(p.row, p.column) for p in problems}
+    blamed_cells = {(p.row, p.column) for p in problems}
+    blamed_rows = {p.row for p in problems}
     try:
         typed = table_schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
-        problems += [p for p in _parse_failures(name, exc.failure_cases) if (p.row, p.column) not in blamed]
+        found, row_level = _parse_failures(name, exc.failure_cases)
+        for problem in found:
+            if (problem.row, problem.column) in blamed_cells:
+                continue
+            if problem.row in blamed_rows and problem in row_level:
+                continue
+            problems.append(problem)
         typed = frame
     return typed, problems
 
@@ -133,28 +168,36 @@ def _split(cell: object) -> tuple[str, ...]:
     return tuple(part.strip() for part in str(cell).split(";")) if isinstance(cell, str) else ()
 
 
-def _check_geography(
-    directory: Path, countries: pd.DataFrame, routes: pd.DataFrame, programs: pd.DataFrame
+def _check_label_points(
+    countries: pd.DataFrame, routes: pd.DataFrame | None, programs: pd.DataFrame | None, doubtful: set[str]
 ) -> list[Problem]:
-    """Label points for every country drawn, and program sites inside their stated country."""
+    """Every country a route or a coordinate-less site names needs a label point to be drawn at."""
     problems: list[Problem] = []
-    has_point = countries["label_lon"].notna()
-
-    def needs_point(file: str, table: pd.DataFrame, column: str, when: Callable[[pd.DataFrame], pd.Series]) -> None:
-        for row, iso3 in table.loc[when(table), column].dropna().items():
-            if iso3 in has_point.index and not has_point[iso3]:
+    has_point = countries.drop_duplicates("iso3").set_index("iso3")["label_lon"].notna()
+    wanted = []
+    if routes is not None:
+        wanted += [("routes.csv", routes, "origin_iso3"), ("routes.csv", routes, "destination_iso3")]
+    if programs is not None:
+        wanted.append(("programs.csv", programs[programs["lon"].isna()], "iso3"))
+    for file, table, column in wanted:
+        for row, iso3 in table[column].dropna().items():
+            if iso3 in has_point.index and not has_point[iso3] and iso3 not in doubtful:
                 problems.append(Problem(file, int(row), column, f"{iso3} has no label point to draw it at"))
+    return problems
 
-    needs_point("routes.csv", routes, "origin_iso3", lambda t: t["origin_iso3"].notna())
-    needs_point("routes.csv", routes, "destination_iso3", lambda t: t["destination_iso3"].notna())
-    needs_point("programs.csv", programs, "iso3", lambda t: t["lon"].isna())
 
+def _check_sites(directory: Path, countries: pd.DataFrame, programs: pd.DataFrame, doubtful: set[str]) -> list[Problem]:
+    """Program sites inside (or near) their stated country, by a spatial join on the boundaries."""
     boundary_file = directory / BOUNDARIES_FILE
     if not boundary_file.is_file():
-        return problems + [Problem(str(BOUNDARIES_FILE), 0, "-", "file is missing")]
-    boundaries = read_boundaries(boundary_file, countries["iso_numeric"].dropna(), keep=set(programs["iso3"].dropna()))
-    for row, site in sites_outside_country(programs[["iso3", "lon", "lat"]], boundaries).iterrows():
-        where = f"falls in {site['found_in']}" if site["found_in"] else "falls outside it"
+        return [Problem(str(BOUNDARIES_FILE), 0, "-", "file is missing")]
+    known = set(countries["iso3"].dropna()) - doubtful
+    sites = programs[programs["iso3"].isin(known)][["iso3", "lon", "lat"]]
+    codes = countries.drop_duplicates("iso3").drop_duplicates("iso_numeric").dropna(subset=["iso_numeric"])
+    boundaries = read_boundaries(boundary_file, codes.set_index("iso3")["iso_numeric"], repair=set(sites["iso3"]))
+    problems = []
+    for row, site in sites_outside_country(sites, boundaries).iterrows():
+        where = f"falls in {site['found_in']}" if site["found_in"] else "falls in no country"
         how_far = "" if pd.isna(site["distance_km"]) else f", {site['distance_km']:.0f} km from {site['iso3']}"
         problems.append(
             Problem(
@@ -204,15 +247,14 @@ def load_atlas(directory: Path | str = BUNDLED_DIR) -> Atlas:
         return typed
 
     sources = validated("sources", schema.sources_schema())
-    ref = schema.Reference(sources=frozenset(sources["source_id"].dropna()) if sources is not None else frozenset())
+    ref = schema.Reference(sources=frozenset(sources["source_id"].dropna()) if sources is not None else None)
     catalogue = validated("indicator_catalogue", schema.catalogue_schema(ref))
     countries = validated("countries", schema.countries_schema(ref))
     if countries is not None:
-        ref = schema.Reference(countries=frozenset(countries["iso3"].dropna()), sources=ref.sources)
+        ref = replace(ref, countries=frozenset(countries["iso3"].dropna()))
     if catalogue is not None:
-        ref = schema.Reference(
-            countries=ref.countries,
-            sources=ref.sources,
+        ref = replace(
+            ref,
             indicators=frozenset(catalogue["indicator"].dropna()),
             categories={row.indicator: frozenset(_split(row.categories)) for row in catalogue.itertuples()},
         )
@@ -221,8 +263,18 @@ def load_atlas(directory: Path | str = BUNDLED_DIR) -> Atlas:
     programs = validated("programs", schema.programs_schema(ref))
     figures = validated("figures", schema.figures_schema(ref))
 
-    if countries is not None and routes is not None and programs is not None:
-        problems += _check_geography(directory, countries.set_index("iso3", drop=False), routes, programs)
+    if countries is not None:
+        # Countries whose own row has a problem are not blamed again where other tables name them.
+        doubtful = {
+            countries.at[p.row, "iso3"] for p in problems if p.file == "countries.csv" and p.row in countries.index
+        }
+        doubtful |= set(countries.loc[countries["iso3"].duplicated(keep=False), "iso3"])
+        problems += _check_label_points(countries, routes, programs, doubtful)
+        if programs is not None:
+            placed = {p.row for p in problems if p.file == "programs.csv" and p.column in ("lon", "lat", "iso3")}
+            problems += _check_sites(
+                directory, countries, programs.drop(index=list(placed & set(programs.index))), doubtful
+            )
     if problems:
         raise DataError(problems)
     assert countries is not None and indicators is not None and catalogue is not None

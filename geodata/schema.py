@@ -8,7 +8,7 @@ Row-level checks carry the column they blame in their error text as ``"column|me
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pandas as pd
 import pandera.pandas as pa
@@ -34,9 +34,10 @@ class Reference:
     """Keys defined by one table and referred to by others."""
 
     countries: frozenset[str] = ISO_3166_ALPHA3
-    sources: frozenset[str] = frozenset()
-    indicators: frozenset[str] = frozenset()
-    categories: dict[str, frozenset[str]] = field(default_factory=dict)
+    # None: that table did not load, so cells that refer to it are not checked against it.
+    sources: frozenset[str] | None = frozenset()
+    indicators: frozenset[str] | None = None
+    categories: dict[str, frozenset[str]] | None = None
 
 
 def _each_in(allowed: Iterable[str], what: str, sep: str = ";") -> pa.Check:
@@ -85,6 +86,8 @@ def _iso3(ref: Reference, nullable: bool = False) -> pa.Column:
 
 
 def _source(ref: Reference) -> pa.Column:
+    if ref.sources is None:
+        return _text(False)
     return _text(False, [_each_in(ref.sources, "source (not in sources.csv)")])
 
 
@@ -162,18 +165,23 @@ def catalogue_schema(ref: Reference) -> pa.DataFrameSchema:
 
 
 def indicators_schema(ref: Reference) -> pa.DataFrameSchema:
-    ordinal = {name for name, cats in ref.categories.items() if cats}
+    categories = ref.categories or {}
+    ordinal = {name for name, cats in categories.items() if cats}
 
     def category_known(df: pd.DataFrame) -> pd.Series:
+        if ref.categories is None:  # no catalogue to check against
+            return pd.Series(True, index=df.index)
         return pd.Series(
             [
-                (pd.isna(cat) if ind not in ordinal else (not pd.isna(cat) and cat in ref.categories[ind]))
+                (pd.isna(cat) if ind not in ordinal else (not pd.isna(cat) and cat in categories[ind]))
                 for ind, cat in zip(df["indicator"], df["category"], strict=True)
             ],
             index=df.index,
         )
 
     def value_given(df: pd.DataFrame) -> pd.Series:
+        if ref.categories is None:
+            return pd.Series(True, index=df.index)
         continuous = ~df["indicator"].isin(ordinal)
         suppressed = df["suppressed"].fillna("false") == "true"
         return ~continuous | df["value"].notna() | suppressed
@@ -183,6 +191,8 @@ def indicators_schema(ref: Reference) -> pa.DataFrameSchema:
             "iso3": _iso3(ref),
             "indicator": _text(
                 checks=[pa.Check.isin(sorted(ref.indicators), error="indicator not in indicator_catalogue.csv")]
+                if ref.indicators is not None
+                else []
             ),
             "year": _year(nullable=False),
             "value": _float(),
