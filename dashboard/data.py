@@ -12,7 +12,7 @@ from flask import Flask
 from flask_caching import Cache
 
 from dashboard.config import Config
-from dashboard.layers import REGISTRY, LayerContext
+from dashboard.layers import REGISTRY, LayerContext, Trace
 from dashboard.state import Choices, ViewState, from_query, to_query
 from dashboard.view import RegionGroup, View, build_view, make_choices, region_groups
 from geodata import Atlas, load_atlas
@@ -72,3 +72,10 @@ def view_for(query: str) -> View:
     data = loaded()
     state, _ = from_query(query, data.choices)
     return build_view(data.atlas, state, data.groups)
+
+
+@cache.memoize()
+def layer_traces(query: str, layer: str) -> list[Trace]:
+    """The traces of one layer for a normalised query (empty if the layer is off)."""
+    view = view_for(query)
+    return REGISTRY[layer].traces(view, loaded().ctx) if layer in view.state.layers else []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import flask
 from dash import Dash
@@ -15,9 +16,25 @@ from dashboard.layout import create_layout
 ASSETS = Path(__file__).resolve().parents[1] / "assets"
 
 
+def page_query() -> str | None:
+    """The query of the page the layout is for, or ``None`` if it cannot be known here.
+
+    Dash asks for the layout with a separate request (``/_dash-layout``); the browser names the
+    page in its ``Referer`` header (same-origin requests carry the full URL by default).
+    """
+    if not flask.has_request_context():
+        return None
+    request = flask.request
+    if request.path.rstrip("/").endswith("_dash-layout"):
+        if not request.referrer:
+            return None
+        parts = urlsplit(request.referrer)
+        return parts.query if parts.netloc == request.host else None
+    return request.query_string.decode("utf-8", "replace")
+
+
 def _layout() -> object:
-    query = flask.request.query_string.decode("utf-8", "replace") if flask.has_request_context() else ""
-    return create_layout(query)
+    return create_layout(page_query())
 
 
 def create_app(config: Config | None = None) -> Dash:

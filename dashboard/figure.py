@@ -10,6 +10,8 @@ layer's traces sit. Country shapes never travel in the figure: plotly.js reads t
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from dash import Patch
 
 from dashboard.layers import REGISTRY, LayerContext, Trace, traces_by_layer
@@ -22,21 +24,62 @@ TOPOJSON_URL = "/assets/topojson/"
 WORLD_LAT_RANGE = [-57, 84]  # leave Antarctica out of the world view
 
 Slots = dict[str, int]
+# Traces of one layer (by registry key) for the view at hand; lets the app serve them from its cache.
+TracesOf = Callable[[str], list[Trace]]
 
 
-def geo_window(view: View) -> dict[str, object]:
-    """The world, or (with regions chosen) fit to what the view draws."""
-    if view.countries is None:
+def _quantile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
+
+
+def window_around(points: list[tuple[float, float]]) -> dict[str, object]:
+    """A map window around the bulk of ``points`` (lon, lat).
+
+    With many countries the outermost tenth on each side is left out, so that a dialogue with a
+    few far-flung members (the Bali Process counts the United States and Turkey) still opens on
+    its region. Longitudes are taken across the antimeridian when that is the shorter way.
+    """
+    lons = [p[0] for p in points]
+    lats = [p[1] for p in points]
+    shifted = [lon + 360 if lon < 0 else lon for lon in lons]
+    if max(shifted) - min(shifted) < max(lons) - min(lons):
+        lons = shifted
+    trim = 0.1 if len(points) >= 8 else 0.0
+    west, east = _quantile(lons, trim) - 8, _quantile(lons, 1 - trim) + 8
+    south, north = _quantile(lats, trim) - 6, _quantile(lats, 1 - trim) + 6
+    if east - west < 40:
+        middle = (east + west) / 2
+        west, east = middle - 20, middle + 20
+    if north - south < 25:
+        middle = (north + south) / 2
+        south, north = middle - 12.5, middle + 12.5
+    south, north = max(south, WORLD_LAT_RANGE[0]), min(north, WORLD_LAT_RANGE[1])
+    centre = (west + east) / 2
+    return {
+        "fitbounds": False,
+        "projection": {"type": "natural earth", "rotation": {"lon": round(centre, 2)}, "scale": 1},
+        "center": {"lon": round(centre, 2), "lat": round((south + north) / 2, 2)},
+        "lonaxis": {"range": [round(west, 2), round(east, 2)]},
+        "lataxis": {"range": [round(south, 2), round(north, 2)]},
+    }
+
+
+def geo_window(view: View, ctx: LayerContext) -> dict[str, object]:
+    """The world, or (with regions chosen) the window around the chosen countries."""
+    points = [ctx.label_points[c] for c in sorted(view.countries or ()) if c in ctx.label_points]
+    if view.countries is None or not points:
         return {
             "fitbounds": False,
-            "projection": {"type": "natural earth", "scale": 1},
+            "projection": {"type": "natural earth", "rotation": {"lon": 0}, "scale": 1},
             "center": {"lon": 10, "lat": 12},
+            "lonaxis": {"range": [-180, 180]},
             "lataxis": {"range": WORLD_LAT_RANGE},
         }
-    return {"fitbounds": "locations", "projection": {"type": "natural earth"}}
+    return window_around(points)
 
 
-def make_figure(view: View, ctx: LayerContext) -> tuple[dict[str, object], Slots]:
+def make_figure(view: View, ctx: LayerContext, traces_of: TracesOf | None = None) -> tuple[dict[str, object], Slots]:
     """The whole figure for the first page load, and its slots."""
     geo = {
         "resolution": 50,
@@ -52,8 +95,8 @@ def make_figure(view: View, ctx: LayerContext) -> tuple[dict[str, object], Slots
         "showlakes": False,
         "bgcolor": "rgba(0,0,0,0)",
     }
-    geo.update(geo_window(view))
-    by_layer = traces_by_layer(view, ctx)
+    geo.update(geo_window(view, ctx))
+    by_layer = {key: traces_of(key) for key in REGISTRY} if traces_of else traces_by_layer(view, ctx)
     figure: dict[str, object] = {
         "data": [trace for traces in by_layer.values() for trace in traces],
         "layout": {
@@ -62,6 +105,8 @@ def make_figure(view: View, ctx: LayerContext) -> tuple[dict[str, object], Slots
             "paper_bgcolor": "#ffffff",
             "font": {"family": FONT, "size": 15, "color": "#1a1a1a"},
             "hoverlabel": {"font": {"size": 15, "family": FONT}, "align": "left"},
+            # The key is HTML beside the map (dashboard.legend); image exports switch this one on.
+            "showlegend": False,
             "legend": {
                 "orientation": "h",
                 "x": 0,
@@ -95,11 +140,16 @@ def layers_touched(old: ViewState, new: ViewState) -> set[str]:
     return touched
 
 
-def figure_patch(old: ViewState, view: View, ctx: LayerContext, slots: Slots) -> tuple[Patch, Slots]:
+def figure_patch(
+    old: ViewState, view: View, ctx: LayerContext, slots: Slots, traces_of: TracesOf | None = None
+) -> tuple[Patch, Slots]:
     """The patch from the figure of ``old`` to that of ``view``, and the new slots."""
     patch = Patch()
     touched = layers_touched(old, view.state)
-    fresh = traces_by_layer(view, ctx, only=touched)
+    if traces_of:
+        fresh = {key: traces_of(key) for key in REGISTRY if key in touched}
+    else:
+        fresh = traces_by_layer(view, ctx, only=touched)
     new_slots = dict(slots)
     keys = list(REGISTRY)
     # Last layer first, so that the positions of the layers before it stay put.
@@ -114,7 +164,7 @@ def figure_patch(old: ViewState, view: View, ctx: LayerContext, slots: Slots) ->
             patch["data"].insert(start, trace)
         new_slots[key] = len(traces)
     if old.regions != view.state.regions:
-        for name, value in geo_window(view).items():
+        for name, value in geo_window(view, ctx).items():
             patch["layout"]["geo"][name] = value
         patch["layout"]["uirevision"] = "|".join(view.state.regions) or "world"
     return patch, new_slots

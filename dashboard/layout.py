@@ -6,21 +6,23 @@ link opens its view straight away, server-side, without a second round trip.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import formatting as fmt
-from dashboard.data import AtlasData, loaded, view_for
+from dashboard.data import AtlasData, layer_traces, loaded, view_for
 from dashboard.figure import TOPOJSON_URL, make_figure
-from dashboard.layers import REGISTRY
+from dashboard.layers import REGISTRY, Trace
 from dashboard.layers.routes import drawable
+from dashboard.legend import create_legend
 from dashboard.state import ViewState, from_query, to_query
 from dashboard.view import View, sources_in_view
 from geodata.vocabulary import EXPLOITATION_FORMS, PROGRAM_TYPES
 
 POLITE: dict[str, Any] = {"aria-live": "polite"}
+KEY_LABEL: dict[str, Any] = {"aria-label": "Key to the map"}
 KIND_PREFIX = {"dialogue": "", "region": "Region: ", "subregion": "Sub-region: "}
 FACT_SHEET_TITLE = "Combating Trafficking in Persons: Protecting the Victims"
 DOWNLOADS = ("programs", "routes", "indicators")
@@ -251,17 +253,23 @@ def create_map(figure: dict[str, object]) -> dcc.Graph:
     return dcc.Graph(id="map", figure=figure, config=GRAPH_CONFIG, className="atlas-map", responsive=True)
 
 
-def create_layout(query: str = "") -> html.Div:
-    """The whole page for the view in ``query``."""
+def create_layout(query: str | None = "") -> html.Div:
+    """The whole page for the view in ``query``.
+
+    ``None`` means the page's query is not known here: the default view is laid out and the
+    URL component, left without a ``search``, fills it in on load, which renders the view.
+    """
     data = loaded()
-    state, notices = from_query(query, data.choices)
+    state, notices = from_query(query or "", data.choices)
     normal = to_query(state, data.choices)
     view = view_for(normal)
-    figure, slots = make_figure(view, data.ctx)
+    figure, slots = make_figure(view, data.ctx, lambda layer: layer_traces(normal, layer))
     return html.Div(
         [
             # The query as the browser has it, so that the Location does not "change" on mount.
-            dcc.Location(id="url", refresh=False, search=f"?{query.lstrip('?')}" if query.strip("?") else ""),
+            dcc.Location(
+                id="url", refresh=False, **({} if query is None else {"search": f"?{query}" if query else ""})
+            ),
             dcc.Store(id="slots", data=slots),
             dcc.Store(id="rendered", data=normal),
             html.Header(
@@ -286,7 +294,18 @@ def create_layout(query: str = "") -> html.Div:
                     html.Main(
                         [
                             html.P(summary_text(data, view), id="summary", className="atlas-summary", **POLITE),
-                            create_map(figure),
+                            html.Div(
+                                [
+                                    create_map(figure),
+                                    html.Aside(
+                                        create_legend(cast(list[Trace], figure["data"])),
+                                        id="legend",
+                                        className="atlas-key",
+                                        **KEY_LABEL,
+                                    ),
+                                ],
+                                className="atlas-map-row",
+                            ),
                             html.Div(create_strip(data, view), id="strip", className="atlas-strip"),
                             html.Div(create_downloads(normal), id="downloads"),
                             html.Div(create_unmapped(data, view), id="unmapped"),

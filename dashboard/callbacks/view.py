@@ -7,9 +7,11 @@ from typing import Any
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, ctx, no_update
 
-from dashboard.data import loaded, query_of, state_from, view_for
+from dashboard.data import layer_traces, loaded, query_of, state_from, view_for
 from dashboard.figure import figure_patch
+from dashboard.layers import REGISTRY
 from dashboard.layout import create_downloads, create_sources, create_strip, create_unmapped, summary_text, year_options
+from dashboard.legend import create_legend
 from dashboard.state import ViewState
 
 CONTROLS = ("region", "type", "form", "indicator", "year", "layers")
@@ -45,6 +47,7 @@ def state_from_controls(
     Output("map", "figure"),
     Output("slots", "data"),
     Output("rendered", "data"),
+    Output("legend", "children"),
     Output("summary", "children"),
     Output("strip", "children"),
     Output("downloads", "children"),
@@ -76,7 +79,12 @@ def render_view(
     query = query_of(state)
     old, _ = state_from(rendered or "")
     view = view_for(query)
-    patch, new_slots = figure_patch(old, view, data.ctx, slots or {})
+
+    def traces_of(layer: str) -> list:
+        return layer_traces(query, layer)
+
+    patch, new_slots = figure_patch(old, view, data.ctx, slots or {}, traces_of)
+    legend = create_legend([trace for key in REGISTRY for trace in traces_of(key)])
     controls = (list(state.regions), list(state.types), list(state.forms), state.indicator, state.year)
     return (
         *(controls if from_url else (no_update,) * 4 + (state.year if state.year != year else no_update,)),
@@ -87,6 +95,7 @@ def render_view(
         patch,
         new_slots,
         query,
+        legend,
         summary_text(data, view),
         create_strip(data, view),
         create_downloads(query),

@@ -1,0 +1,123 @@
+"""The map's key, read off the figure's traces and drawn as HTML beside the map.
+
+An HTML key reads at any size (it follows the page's type scale), can be read by a screen
+reader, and leaves the whole figure to the map. It is made from the traces themselves (name,
+legend group title, colour, symbol, dash), so it cannot drift from what is drawn. Image
+exports switch plotly's own legend on instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from dash import html
+from dash.development.base_component import Component
+
+from dashboard.layers import Trace
+
+# SVG paths of the marker symbols the layers use, in a 20x20 box.
+_SHAPES = {
+    "circle": '<circle cx="10" cy="10" r="7"/>',
+    "square": '<rect x="3.5" y="3.5" width="13" height="13"/>',
+    "diamond": '<polygon points="10,2 18,10 10,18 2,10"/>',
+    "diamond-wide": '<polygon points="10,4 19,10 10,16 1,10"/>',
+    "triangle-up": '<polygon points="10,2.5 18,17 2,17"/>',
+    "triangle-down": '<polygon points="2,3 18,3 10,17.5"/>',
+    "star": '<polygon points="10,1.5 12.4,7.3 18.6,7.6 13.8,11.5 15.4,17.6 10,14.2 4.6,17.6 6.2,11.5 1.4,7.6 '
+    '7.6,7.3"/>',
+}
+_DASHES = {
+    "solid": "",
+    "dash": "6,3",
+    "dot": "1.5,3",
+    "dashdot": "6,3,1.5,3",
+    "longdash": "10,3",
+    "longdashdot": "10,3,1.5,3",
+}
+
+
+@dataclass(frozen=True)
+class Entry:
+    label: str
+    svg: str
+
+
+@dataclass(frozen=True)
+class Group:
+    title: str
+    entries: tuple[Entry, ...]
+
+
+def _swatch(trace: Trace) -> str:
+    """An SVG picture of a trace's mark: a filled box, a line, or a marker symbol."""
+    if trace["type"] == "choropleth":
+        colour = trace["colorscale"][-1][1]  # type: ignore[index]
+        return f'<rect x="2" y="4" width="16" height="12" fill="{colour}" stroke="#8c8c8c" stroke-width="1"/>'
+    line: dict[str, Any] = trace.get("line") or {}  # type: ignore[assignment]
+    marker: dict[str, Any] = trace.get("marker") or {}  # type: ignore[assignment]
+    if "lines" in str(trace.get("mode", "")):
+        dash = _DASHES.get(line.get("dash", "solid"), "")
+        return (
+            f'<line x1="1" y1="10" x2="19" y2="10" stroke="{line.get("color", "#000")}" stroke-width="3"'
+            + (f' stroke-dasharray="{dash}"' if dash else "")
+            + "/>"
+        )
+    symbol = str(marker.get("symbol", "circle"))
+    base = symbol.removesuffix("-open").removesuffix("-dot")
+    shape = _SHAPES.get(base, _SHAPES["circle"])
+    colour = marker.get("color", "#000")
+    edge = (marker.get("line") or {}).get("color", colour)
+    if symbol.endswith("-open"):
+        style = f'fill="none" stroke="{colour}" stroke-width="2.5"'
+    else:
+        style = f'fill="{colour}" stroke="{edge}" stroke-width="1.5"'
+    dot = '<circle cx="10" cy="10" r="2" fill="#000"/>' if symbol.endswith("-dot") else ""
+    return shape.replace("/>", f" {style}/>") + dot
+
+
+def legend_groups(traces: list[Trace]) -> list[Group]:
+    """The key's groups and entries, in drawing order, one entry per legend-visible trace name."""
+    groups: list[Group] = []
+    titles: dict[str, str] = {}
+    entries: dict[str, list[Entry]] = {}
+    for trace in traces:
+        group = str(trace.get("legendgroup", trace.get("name", "")))
+        title_spec: Any = trace.get("legendgrouptitle") or {}
+        title = title_spec.get("text")
+        if title:
+            titles[group] = str(title)
+        if trace.get("showlegend") is False or trace.get("hoverinfo") == "skip" and trace["type"] == "choropleth":
+            continue
+        seen = entries.setdefault(group, [])
+        if all(e.label != trace.get("name") for e in seen):
+            seen.append(Entry(str(trace.get("name", "")), _swatch(trace)))
+    for group, found in entries.items():
+        if found:
+            groups.append(Group(titles.get(group, ""), tuple(found)))
+    return groups
+
+
+def create_legend(traces: list[Trace]) -> list[Component]:
+    """The key as HTML: a heading per group and a list of its marks."""
+    out: list[Component] = [html.H2("Key", className="visually-hidden")]
+    for group in legend_groups(traces):
+        items = [
+            html.Li(
+                [
+                    html.Img(src="data:image/svg+xml;utf8," + _svg(entry.svg), alt="", className="atlas-key-mark"),
+                    html.Span(entry.label),
+                ]
+            )
+            for entry in group.entries
+        ]
+        out.append(
+            html.Div([html.H3(group.title, className="atlas-key-title"), html.Ul(items)], className="atlas-key-group")
+        )
+    return out
+
+
+def _svg(body: str) -> str:
+    from urllib.parse import quote
+
+    return quote(f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 20 20" width="20" height="20">{body}</svg>')
