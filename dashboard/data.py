@@ -12,7 +12,7 @@ from flask import Flask
 from flask_caching import Cache
 
 from dashboard.config import Config
-from dashboard.layers import REGISTRY, LayerContext, Trace
+from dashboard.layers import REGISTRY, LayerContext, Trace, is_on
 from dashboard.state import Choices, ViewState, from_query, to_query
 from dashboard.view import RegionGroup, View, build_view, make_choices, region_groups
 from geodata import Atlas, load_atlas
@@ -41,7 +41,7 @@ def init_data(server: Flask, config: Config) -> AtlasData:
     _loaded = AtlasData(
         atlas=atlas,
         groups=groups,
-        choices=make_choices(atlas, groups, list(REGISTRY)),
+        choices=make_choices(atlas, groups, [key for key, layer in REGISTRY.items() if layer.toggleable]),
         ctx=LayerContext(atlas, config.suppression_threshold),
     )
     cache_config = {"CACHE_TYPE": config.cache_type, "CACHE_DEFAULT_TIMEOUT": config.cache_timeout}
@@ -49,6 +49,9 @@ def init_data(server: Flask, config: Config) -> AtlasData:
         cache_config["CACHE_REDIS_URL"] = config.cache_redis_url
     cache.init_app(server, config=cache_config)
     cache.clear()
+    # Text that depends only on the data is made now, not on the first visitor's request.
+    for warm in ("names", "label_points", "route_hover", "program_hover", "region_medians"):
+        getattr(_loaded.ctx, warm)
     return _loaded
 
 
@@ -78,4 +81,4 @@ def view_for(query: str) -> View:
 def layer_traces(query: str, layer: str) -> list[Trace]:
     """The traces of one layer for a normalised query (empty if the layer is off)."""
     view = view_for(query)
-    return REGISTRY[layer].traces(view, loaded().ctx) if layer in view.state.layers else []
+    return REGISTRY[layer].traces(view, loaded().ctx) if is_on(REGISTRY[layer], view) else []

@@ -137,6 +137,10 @@ def layers_touched(old: ViewState, new: ViewState) -> set[str]:
         touched |= {"routes", "roles"}
     if old.types != new.types:
         touched.add("programs")
+    if old.year != new.year:
+        touched.add("programs")  # programs show in the years they ran
+    if (old.select, old.types, old.forms, old.year) != (new.select, new.types, new.forms, new.year):
+        touched.add("selection")
     return touched
 
 

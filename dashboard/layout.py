@@ -7,6 +7,7 @@ link opens its view straight away, server-side, without a second round trip.
 from __future__ import annotations
 
 from typing import Any, cast
+from urllib.parse import quote
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
@@ -17,12 +18,17 @@ from dashboard.figure import TOPOJSON_URL, make_figure
 from dashboard.layers import REGISTRY, Trace
 from dashboard.layers.routes import drawable
 from dashboard.legend import create_legend
+from dashboard.profile import country_profile
 from dashboard.state import ViewState, from_query, to_query
+from dashboard.table import create_tables
 from dashboard.view import View, sources_in_view
 from geodata.vocabulary import EXPLOITATION_FORMS, PROGRAM_TYPES
 
 POLITE: dict[str, Any] = {"aria-live": "polite"}
 KEY_LABEL: dict[str, Any] = {"aria-label": "Key to the map"}
+PROFILE_LABEL: dict[str, Any] = {"aria-label": "Country profile"}
+CLOSE_LABEL: dict[str, Any] = {"aria-label": "Close the profile"}
+PLAY_STEP_MS = 1800  # a readable pace on a projector
 KIND_PREFIX = {"dialogue": "", "region": "Region: ", "subregion": "Sub-region: "}
 FACT_SHEET_TITLE = "Combating Trafficking in Persons: Protecting the Victims"
 DOWNLOADS = ("programs", "routes", "indicators")
@@ -71,6 +77,22 @@ def create_controls(data: AtlasData, state: ViewState) -> html.Div:
                 "Several at once: countries in any of them.",
             ),
             _field(
+                "Country profile",
+                dcc.Dropdown(
+                    id="country",
+                    options=[
+                        {"label": name, "value": iso3}
+                        for iso3, name in sorted(data.atlas.countries["name"].items(), key=lambda item: item[1])
+                    ],
+                    value=state.country or None,
+                    placeholder="Find a country…",
+                    searchable=True,
+                    clearable=True,
+                ),
+                "country",
+                "Or click a country on the map.",
+            ),
+            _field(
                 "Program type",
                 dcc.Checklist(
                     id="type",
@@ -111,20 +133,39 @@ def create_controls(data: AtlasData, state: ViewState) -> html.Div:
             ),
             _field(
                 "Year",
-                dcc.Dropdown(
-                    id="year",
-                    options=year_options(data, state.indicator),
-                    value=state.year,
-                    clearable=False,
-                    searchable=False,
+                html.Div(
+                    [
+                        dcc.Dropdown(
+                            id="year",
+                            options=year_options(data, state.indicator),
+                            value=state.year,
+                            clearable=False,
+                            searchable=False,
+                            className="flex-grow-1",
+                        ),
+                        html.Button(
+                            "▶ Play",
+                            id="play",
+                            n_clicks=0,
+                            type="button",
+                            className="btn btn-outline-dark btn-sm",
+                            title="Step through the years the indicator has",
+                        ),
+                        dcc.Interval(id="play-timer", interval=PLAY_STEP_MS, disabled=True),
+                    ],
+                    className="d-flex gap-2 align-items-center",
                 ),
                 "year",
+                "Years with data only; a country without that year shows its latest earlier one. "
+                "Programs show in the years they ran.",
             ),
             _field(
                 "Layers",
                 dcc.Checklist(
                     id="layers",
-                    options=[{"label": layer.label, "value": key} for key, layer in REGISTRY.items()],
+                    options=[
+                        {"label": layer.label, "value": key} for key, layer in REGISTRY.items() if layer.toggleable
+                    ],
                     value=list(state.layers),
                     labelClassName="d-block",
                     inputClassName="me-2",
@@ -238,6 +279,87 @@ def create_fact_sheet_figures(data: AtlasData) -> html.Div:
     )
 
 
+def _sparkline(series: tuple[tuple[int, float], ...]) -> html.Img | None:
+    """A small line of the series, as an image; the text beside it carries the same facts."""
+    if len(series) < 2:
+        return None
+    years = [y for y, _ in series]
+    values = [v for _, v in series]
+    low, high = min(values), max(values)
+    span_y = (high - low) or 1.0
+    span_x = (years[-1] - years[0]) or 1
+    points = " ".join(f"{2 + 96 * (y - years[0]) / span_x:.1f},{22 - 20 * (v - low) / span_y:.1f}" for y, v in series)
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 24" width="100" height="24">'
+        f'<polyline points="{points}" fill="none" stroke="#0b4f9c" stroke-width="1.6"/></svg>'
+    )
+    return html.Img(src="data:image/svg+xml;utf8," + quote(svg), alt="", className="atlas-spark")
+
+
+def create_profile(data: AtlasData, state: ViewState) -> list[Any]:
+    """The open country's profile, or nothing (the close button stays in the page, hidden)."""
+    close = html.Button(
+        "×",
+        id="profile-close",
+        n_clicks=0,
+        type="button",
+        className="btn-close",
+        title="Close the profile (Esc)",
+        **CLOSE_LABEL,
+    )
+    if not state.country:
+        return [html.Div(close, hidden=True)]
+    profile = country_profile(data.atlas, state.country, state.year, data.ctx.suppression_threshold)
+    readings = []
+    for r in profile.readings:
+        change = ""
+        if len(r.series) >= 2:
+            (y0, v0), (y1, v1) = r.series[0], r.series[-1]
+            change = f"; {fmt.number(v0)} in {y0}, {fmt.number(v1)} in {y1}"
+        when = "" if r.year is None else (f" ({r.year}, latest before {state.year})" if r.fallback else f" ({r.year})")
+        readings.append(
+            html.Li(
+                [
+                    html.Strong(f"{r.label}: "),
+                    f"{r.text}{when}{change}",
+                    " ",
+                    _sparkline(r.series),
+                    html.Small(f" Source: {r.source}." if r.source else "", className="text-body-secondary d-block"),
+                ]
+            )
+        )
+    words = {"to": "Origin, to", "from": "Destination, from", "within": "Internal, within"}
+    routes = [
+        html.Li(f"{words[r.direction]} {r.partner}: {r.form.lower()}; {r.victims} ({r.source})") for r in profile.routes
+    ]
+    programs = [
+        html.Li(
+            [
+                html.Strong(p.program),
+                f" — {p.types}. {p.site}. Years: {p.years}. ",
+                "; ".join(p.figures) + (". " if p.figures else ""),
+                html.Small(f"Source: {p.source}.", className="text-body-secondary"),
+            ]
+        )
+        for p in profile.programs
+    ]
+    return [
+        html.Div(
+            [html.H2(profile.name, className="h5 mb-0", id="profile-title"), close],
+            className="d-flex justify-content-between align-items-start",
+        ),
+        html.P(f"{profile.region}. ISO {profile.iso3}.", className="text-body-secondary mb-1"),
+        html.H3("Dialogues", className="h6 mt-2"),
+        html.Ul([html.Li(m) for m in profile.memberships] or [html.Li("member of none of the three")]),
+        html.H3("Indicators", className="h6 mt-2"),
+        html.Ul(readings),
+        html.H3("Role in routes", className="h6 mt-2"),
+        html.Ul(routes or [html.Li("No route in the data names this country.")]),
+        html.H3("Programs here", className="h6 mt-2"),
+        html.Ul(programs or [html.Li("No program in the data works here.")]),
+    ]
+
+
 def create_downloads(query: str) -> html.Div:
     return html.Div(
         [html.Span("Download what is in view: ", className="me-1")]
@@ -297,17 +419,30 @@ def create_layout(query: str | None = "") -> html.Div:
                             html.Div(
                                 [
                                     create_map(figure),
-                                    html.Aside(
-                                        create_legend(cast(list[Trace], figure["data"])),
-                                        id="legend",
-                                        className="atlas-key",
-                                        **KEY_LABEL,
+                                    html.Div(
+                                        [
+                                            html.Section(
+                                                create_profile(data, state),
+                                                id="profile",
+                                                className="atlas-profile",
+                                                role="region",
+                                                **PROFILE_LABEL,
+                                            ),  # type: ignore[arg-type]
+                                            html.Aside(
+                                                create_legend(cast(list[Trace], figure["data"])),
+                                                id="legend",
+                                                className="atlas-key",
+                                                **KEY_LABEL,
+                                            ),
+                                        ],
+                                        className="atlas-side",
                                     ),
                                 ],
                                 className="atlas-map-row",
                             ),
                             html.Div(create_strip(data, view), id="strip", className="atlas-strip"),
                             html.Div(create_downloads(normal), id="downloads"),
+                            create_tables(data.atlas, view, data.ctx.suppression_threshold),
                             html.Div(create_unmapped(data, view), id="unmapped"),
                             html.Div(
                                 [

@@ -37,6 +37,8 @@ class Choices:
     indicator_years: Mapping[str, Sequence[int]]
     default_indicator: str
     default_layers: Sequence[str] = ()
+    countries: Sequence[str] = ()  # ISO3 codes a profile can be opened for
+    selectable: Sequence[str] = ()  # "program:<program_id>" and "route:<route_id>"
 
     def latest_year(self, indicator: str) -> int:
         return max(self.indicator_years[indicator])
@@ -52,6 +54,8 @@ class ViewState:
     types: tuple[str, ...] = ()
     forms: tuple[str, ...] = ()
     layers: tuple[str, ...] = field(default_factory=tuple)
+    country: str = ""  # ISO3 of the country whose profile is open, or ""
+    select: str = ""  # the program site or route highlighted on the map and in the table, or ""
 
 
 def default_state(choices: Choices) -> ViewState:
@@ -92,6 +96,10 @@ def to_query(state: ViewState, choices: Choices) -> str:
         params.append(("year", str(state.year)))
     if state.layers != default.layers:
         params.append(("layers", "~".join(state.layers) or "none"))
+    if state.country:
+        params.append(("country", state.country))
+    if state.select:
+        params.append(("select", state.select))
     return "?" + urlencode(params, safe="~") if params else ""
 
 
@@ -169,4 +177,19 @@ def from_query(query: str | Mapping[str, Sequence[str]], choices: Choices) -> tu
         raw = _split(params["layers"])
         layers = () if raw == ["none"] else pick("layers", choices.layers, "layer")
 
-    return ViewState(indicator, year, regions, types, forms, layers), notices
+    country = ""
+    if "country" in params:
+        asked = params["country"][-1].strip().upper()
+        if asked in choices.countries:
+            country = asked
+        elif asked:
+            notices.append(f"Unknown country code {asked[:10]!r}: no profile opened.")
+    select = ""
+    if "select" in params:
+        asked = params["select"][-1].strip().lower()
+        if asked in choices.selectable:
+            select = asked
+        elif asked:
+            notices.append(f"Nothing called {asked[:40]!r} to highlight.")
+
+    return ViewState(indicator, year, regions, types, forms, layers, country, select), notices

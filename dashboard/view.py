@@ -60,6 +60,9 @@ def make_choices(atlas: Atlas, groups: dict[str, RegionGroup], layers: list[str]
         layers=layers,
         indicator_years={ind: sorted(int(y) for y in years[ind]) for ind in atlas.catalogue.index if ind in years},
         default_indicator="tip-tier" if "tip-tier" in years else str(atlas.catalogue.index[0]),
+        countries=sorted(atlas.countries.index),
+        selectable=[f"program:{p}" for p in atlas.programs["program_id"]]
+        + [f"route:{r}" for r in atlas.routes["route_id"]],
     )
 
 
@@ -94,7 +97,15 @@ def filter_programs(programs: pd.DataFrame, state: ViewState, countries: frozens
     if state.types:
         wanted = set(state.types)
         keep &= programs["types"].map(lambda types: bool(wanted.intersection(types)))
+    keep &= ran_in(programs, state.year)
     return programs[keep]
+
+
+def ran_in(table: pd.DataFrame, year: int) -> pd.Series:
+    """Rows active in ``year``: started by then and not ended before. Unknown years do not hide a row."""
+    started = table["year_start"].isna() | (table["year_start"] <= year)
+    going = table["year_end"].isna() | (table["year_end"] >= year)
+    return (started & going).astype(bool)
 
 
 def filter_routes(routes: pd.DataFrame, state: ViewState, countries: frozenset[str] | None) -> pd.DataFrame:
@@ -108,7 +119,11 @@ def filter_routes(routes: pd.DataFrame, state: ViewState, countries: frozenset[s
 
 
 def indicator_values(atlas: Atlas, state: ViewState, countries: frozenset[str] | None) -> pd.DataFrame:
-    """One row per country in view with a value of the chosen indicator in the chosen year."""
+    """One row per country in view with a value of the chosen indicator in the chosen year.
+
+    Where a country lacks that year, its latest earlier value stands in: ``year`` then says
+    which year it is and ``fallback`` is true.
+    """
     rows = indicator_slice(atlas.indicators, state.indicator, state.year)
     if countries is not None:
         rows = rows[rows["iso3"].isin(countries)]
@@ -120,13 +135,17 @@ _SLICES: dict[int, dict[tuple[str, int], pd.DataFrame]] = {}
 
 
 def indicator_slice(indicators: pd.DataFrame, indicator: str, year: int) -> pd.DataFrame:
-    """Rows of one indicator and year, from a per-table index made on first use."""
+    """Each country's row of ``indicator`` for ``year``, or its latest earlier one (memoized per table)."""
     slices = _SLICES.get(id(indicators))
     if slices is None:
-        slices = {(str(k[0]), int(k[1])): g for k, g in indicators.groupby(["indicator", "year"])}
         _SLICES.clear()
-        _SLICES[id(indicators)] = slices
-    return slices.get((indicator, year), indicators.iloc[0:0])
+        slices = _SLICES[id(indicators)] = {}
+    key = (indicator, int(year))
+    if key not in slices:
+        rows = indicators[(indicators["indicator"] == indicator) & (indicators["year"] <= year)]
+        latest = rows.sort_values("year", kind="stable").drop_duplicates("iso3", keep="last")
+        slices[key] = latest.assign(fallback=latest["year"] != year)
+    return slices[key]
 
 
 def derive_roles(routes: pd.DataFrame, countries: pd.DataFrame) -> pd.DataFrame:

@@ -1,7 +1,9 @@
-"""One callback renders a view: from the controls, or from the URL (back/forward, pasted link)."""
+"""One callback renders a view, whatever changed it: the controls, the URL (back/forward, a pasted
+link), a click on the map, a row chosen in a table, or the profile's close button."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import dash_bootstrap_components as dbc
@@ -9,16 +11,25 @@ from dash import Input, Output, State, callback, ctx, no_update
 
 from dashboard.data import layer_traces, loaded, query_of, state_from, view_for
 from dashboard.figure import figure_patch
-from dashboard.layers import REGISTRY
-from dashboard.layout import create_downloads, create_sources, create_strip, create_unmapped, summary_text, year_options
+from dashboard.layers import REGISTRY, Trace
+from dashboard.layout import (
+    create_downloads,
+    create_profile,
+    create_sources,
+    create_strip,
+    create_unmapped,
+    summary_text,
+    year_options,
+)
 from dashboard.legend import create_legend
 from dashboard.state import ViewState
+from dashboard.table import program_rows, route_rows
 
-CONTROLS = ("region", "type", "form", "indicator", "year", "layers")
+CONTROLS = ("region", "type", "form", "indicator", "year", "layers", "country")
 
 
 def state_from_controls(
-    region: Any, types: Any, forms: Any, indicator: Any, year: Any, layers: Any
+    region: Any, types: Any, forms: Any, indicator: Any, year: Any, layers: Any, country: Any = "", select: str = ""
 ) -> tuple[ViewState, list[str]]:
     """Controls to a state, through the URL parser, so that both share one set of rules."""
     params = {
@@ -28,10 +39,33 @@ def state_from_controls(
         "indicator": [str(indicator or "")],
         "year": [str(year or "")],
         "layers": list(layers or []) or ["none"],
+        "country": [str(country or "")],
+        "select": [select],
     }
     state, notices = state_from("?" + "&".join(f"{k}={'~'.join(v)}" for k, v in params.items()))
     # A year the new indicator lacks is not the user's mistake: the latest year stands in, quietly.
     return state, [n for n in notices if not n.startswith("No ")]
+
+
+def clicked(click: dict[str, Any] | None) -> tuple[str, str]:
+    """What a click on the map points at: ("country", ISO3), ("select", id) or ("", "")."""
+    points = (click or {}).get("points") or []
+    if not points:
+        return "", ""
+    point = points[0]
+    if point.get("location"):
+        return "country", str(point["location"])
+    data = point.get("customdata")
+    text = data[-1] if isinstance(data, list) and data else data
+    if isinstance(text, str) and text.startswith("country:"):
+        return "country", text.removeprefix("country:")
+    if isinstance(text, str) and text.startswith(("program:", "route:")):
+        return "select", text
+    return "", ""
+
+
+def chosen_row(rows: Any) -> str:
+    return str(rows[0].get("id", "")) if isinstance(rows, list) and rows and isinstance(rows[0], dict) else ""
 
 
 @callback(
@@ -39,22 +73,32 @@ def state_from_controls(
     Output("type", "value"),
     Output("form", "value"),
     Output("indicator", "value"),
-    Output("year", "value"),
+    Output("year", "value", allow_duplicate=True),
     Output("year", "options"),
     Output("layers", "value"),
+    Output("country", "value"),
     Output("url", "search"),
     Output("notice", "children"),
     Output("map", "figure"),
     Output("slots", "data"),
     Output("rendered", "data"),
     Output("legend", "children"),
+    Output("profile", "children"),
     Output("summary", "children"),
     Output("strip", "children"),
     Output("downloads", "children"),
     Output("unmapped", "children"),
     Output("sources", "children"),
+    Output("programs-grid", "rowData"),
+    Output("programs-grid", "selectedRows"),
+    Output("routes-grid", "rowData"),
+    Output("routes-grid", "selectedRows"),
     Input("url", "search"),
     *(Input(name, "value") for name in CONTROLS),
+    Input("map", "clickData"),
+    Input("programs-grid", "selectedRows"),
+    Input("routes-grid", "selectedRows"),
+    Input("profile-close", "n_clicks"),
     State("slots", "data"),
     State("rendered", "data"),
     prevent_initial_call=True,
@@ -67,38 +111,66 @@ def render_view(
     indicator: Any,
     year: Any,
     layers: Any,
+    country: Any,
+    click: dict[str, Any] | None,
+    program_selection: Any,
+    route_selection: Any,
+    close: Any,
     slots: dict[str, int],
     rendered: str,
 ) -> tuple[Any, ...]:
     data = loaded()
-    from_url = ctx.triggered_id == "url"
-    if from_url:
-        state, notices = state_from(search or "")
-    else:
-        state, notices = state_from_controls(region, types, forms, indicator, year, layers)
-    query = query_of(state)
     old, _ = state_from(rendered or "")
+    trigger = ctx.triggered_id
+    notices: list[str] = []
+    if trigger == "url":
+        state, notices = state_from(search or "")
+    elif trigger == "map":
+        kind, value = clicked(click)
+        state = replace(old, country=value) if kind == "country" else replace(old, select=value) if kind else old
+    elif trigger == "programs-grid":
+        state = replace(old, select=chosen_row(program_selection))
+    elif trigger == "routes-grid":
+        state = replace(old, select=chosen_row(route_selection))
+    elif trigger == "profile-close":
+        state = replace(old, country="")
+    else:
+        state, notices = state_from_controls(region, types, forms, indicator, year, layers, country, old.select)
+    query = query_of(state)
+    state, _ = state_from(query)
     view = view_for(query)
 
-    def traces_of(layer: str) -> list:
+    def traces_of(layer: str) -> list[Trace]:
         return layer_traces(query, layer)
 
     patch, new_slots = figure_patch(old, view, data.ctx, slots or {}, traces_of)
     legend = create_legend([trace for key in REGISTRY for trace in traces_of(key)])
-    controls = (list(state.regions), list(state.types), list(state.forms), state.indicator, state.year)
+    threshold = data.ctx.suppression_threshold
+    programs, routes = program_rows(data.atlas, view, threshold), route_rows(data.atlas, view, threshold)
+    controls_follow = trigger != "url"  # the controls already show what the user chose
     return (
-        *(controls if from_url else (no_update,) * 4 + (state.year if state.year != year else no_update,)),
+        no_update if controls_follow else list(state.regions),
+        no_update if controls_follow else list(state.types),
+        no_update if controls_follow else list(state.forms),
+        no_update if controls_follow else state.indicator,
+        state.year if state.year != year else no_update,
         year_options(data, state.indicator) if state.indicator != old.indicator else no_update,
-        list(state.layers) if from_url else no_update,
+        no_update if controls_follow else list(state.layers),
+        state.country or None if state.country != (country or "") else no_update,
         query if query != (search or "") else no_update,
         dbc.Alert(" ".join(notices), color="warning", className="mb-2") if notices else None,
         patch,
         new_slots,
         query,
         legend,
+        create_profile(data, state),
         summary_text(data, view),
         create_strip(data, view),
         create_downloads(query),
         create_unmapped(data, view),
         create_sources(data, view),
+        programs,
+        [r for r in programs if r["id"] == state.select],
+        routes,
+        [r for r in routes if r["id"] == state.select],
     )

@@ -51,6 +51,42 @@ class LayerContext:
         return self._citations[cell]
 
     @cached_property
+    def region_medians(self) -> dict[tuple[str, str, int], str]:
+        """``Median of Western Africa: 1,234 (15 countries)`` for each (country, indicator, year).
+
+        The region is the country's M49 sub-region; ordinal indicators give the median category
+        of the ranked countries.
+        """
+        from dashboard.formatting import esc, number
+
+        countries = self.atlas.countries
+        catalogue = self.atlas.catalogue
+        ind = self.atlas.indicators.merge(
+            countries[["un_subregion"]], left_on="iso3", right_index=True, how="inner"
+        ).dropna(subset=["un_subregion"])
+        out: dict[tuple[str, str, int], str] = {}
+        for (indicator, year, region), rows in ind.groupby(["indicator", "year", "un_subregion"]):
+            meta = catalogue.loc[indicator]
+            if meta["kind"] == "ordinal":
+                order = [c for c in meta["categories"] if c != "not-ranked"]
+                ranks = sorted(order.index(c) for c in rows["category"] if c in order)
+                if not ranks:
+                    continue
+                from geodata.vocabulary import TIP_TIERS
+
+                median = TIP_TIERS.get(order[ranks[len(ranks) // 2]], order[ranks[len(ranks) // 2]])
+                count = len(ranks)
+            else:
+                values = rows["value"].dropna()
+                if values.empty:
+                    continue
+                median, count = number(values.median()), len(values)
+            text = esc(f"Median of {region}: {median} ({count} countries)")
+            for iso3 in rows["iso3"]:
+                out[(iso3, str(indicator), int(year))] = text
+        return out
+
+    @cached_property
     def route_hover(self) -> dict[int, str]:
         from dashboard.layers.routes import hover_text
 
@@ -72,12 +108,18 @@ class Layer:
     label: str
     needs: Mapping[str, tuple[str, ...]]
     traces: Callable[[View, LayerContext], list[Trace]]
+    toggleable: bool = True  # listed in the layer switches; otherwise always drawn
 
 
 def _registry() -> dict[str, Layer]:
-    from dashboard.layers import choropleth, programs, roles, routes
+    from dashboard.layers import choropleth, programs, roles, routes, selection
 
-    return {layer.key: layer for layer in (choropleth.LAYER, roles.LAYER, routes.LAYER, programs.LAYER)}
+    layers = (choropleth.LAYER, roles.LAYER, routes.LAYER, programs.LAYER, selection.LAYER)
+    return {layer.key: layer for layer in layers}
+
+
+def is_on(layer: Layer, view: View) -> bool:
+    return layer.key in view.state.layers or not layer.toggleable
 
 
 REGISTRY: dict[str, Layer] = _registry()
@@ -86,7 +128,7 @@ REGISTRY: dict[str, Layer] = _registry()
 def traces_by_layer(view: View, ctx: LayerContext, only: set[str] | None = None) -> dict[str, list[Trace]]:
     """The traces of each layer switched on in ``view.state`` (or of ``only`` those), in drawing order."""
     return {
-        key: layer.traces(view, ctx) if key in view.state.layers else []
+        key: layer.traces(view, ctx) if is_on(layer, view) else []
         for key, layer in REGISTRY.items()
         if only is None or key in only
     }

@@ -61,10 +61,18 @@ def hover_parts(
 ) -> tuple[list[list[str]], str]:
     """Per-country hover data and one template.
 
-    What all rows share (the reading of a category, the source) goes into the template once
-    rather than into every row's ``customdata``: it keeps a filter change's response small.
+    What all rows share (the reading of a category, the year, the source) goes into the
+    template once rather than into every row's ``customdata``: it keeps a filter change's
+    response small. A country shown with an earlier year's value says so.
     """
-    columns = [[ctx.names[row["iso3"]] for row in rows], readings, [ctx.cite(row["source"]) for row in rows]]
+    years = [str(year) if row.get("year", year) == year else f"{row['year']} (latest before {year})" for row in rows]
+    columns = [
+        [ctx.names[row["iso3"]] for row in rows],
+        readings,
+        years,
+        [ctx.cite(row["source"]) for row in rows],
+        [ctx.region_medians.get((row["iso3"], str(row.get("indicator", "")), year), "") for row in rows],
+    ]
     parts: list[str] = []
     kept: list[list[str]] = []
     for column in columns:
@@ -73,11 +81,14 @@ def hover_parts(
         else:
             parts.append(f"%{{customdata[{len(kept)}]}}")
             kept.append(column)
-    name, reading, source = parts
+    name, reading, year_text, source, median = parts
     data = [list(cells) for cells in zip(*kept, strict=True)]
     template = (
         f"<b>{name}</b><br>{fmt.esc(label)}: {reading}{(' ' + fmt.esc(unit)) if unit else ''}"
-        f"<br>Year: {year}" + (f"<br>Source: {source}" if source else "") + "<extra></extra>"
+        f"<br>Year: {year_text or year}"
+        + (f"<br>{median}" if median else "")
+        + (f"<br>Source: {source}" if source else "")
+        + "<extra></extra>"
     )
     return data, template
 
@@ -92,7 +103,9 @@ def traces(view: View, ctx: LayerContext) -> list[Trace]:
     allowed = set(drawable)
     rows = [
         r
-        for r in view.indicator[["iso3", "value", "category", "suppressed", "source"]].to_dict("records")
+        for r in view.indicator[["iso3", "indicator", "year", "value", "category", "suppressed", "source"]].to_dict(
+            "records"
+        )
         if r["iso3"] in allowed
     ]
     year = view.state.year

@@ -65,7 +65,7 @@ def hover_text(site: pd.Series, ctx: LayerContext) -> str:
 
 
 def traces(view: View, ctx: LayerContext) -> list[Trace]:
-    columns = ["types", "site_precision", "map_lon", "map_lat", "people_assisted"]
+    columns = ["program_id", "types", "site_precision", "map_lon", "map_lat", "people_assisted"]
     sites = view.programs[columns].reset_index(names="row").to_dict("records")
     wanted = view.state.types or tuple(PROGRAM_TYPES)
     out: list[Trace] = []
@@ -73,7 +73,7 @@ def traces(view: View, ctx: LayerContext) -> list[Trace]:
         if ptype not in wanted:
             continue
         for precise in (True, False):
-            lon, lat, size, hover = [], [], [], []
+            lon, lat, size, hover, ids = [], [], [], [], []
             for site in sites:
                 if ptype not in site["types"] or (site["site_precision"] != "country") != precise:
                     continue
@@ -83,6 +83,7 @@ def traces(view: View, ctx: LayerContext) -> list[Trace]:
                 lat.append(round(float(site["map_lat"]) + dlat, 3))
                 size.append(marker_size(site["people_assisted"]))
                 hover.append(ctx.program_hover[site["row"]])
+                ids.append(f"program:{site['program_id']}")
             if not lon:
                 continue
             out.append(
@@ -102,6 +103,7 @@ def traces(view: View, ctx: LayerContext) -> list[Trace]:
                         "opacity": 0.95,
                     },
                     "hovertemplate": hover,
+                    "customdata": ids,  # what a click selects
                 }
             )
     if any(not t["showlegend"] for t in out):

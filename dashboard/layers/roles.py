@@ -67,7 +67,10 @@ def traces(view: View, ctx: LayerContext) -> list[Trace]:
                 "legendgroup": GROUP,
                 "legendgrouptitle": {"text": "Countries on routes"} if len(out) == 1 else None,
                 "marker": {"symbol": symbol, "size": 15, "color": fill, "line": {"color": "#000000", "width": 2}},
-                "customdata": [[ctx.names[r["iso3"]], _partners(routes, str(r["iso3"]), ctx.names)] for r in rows],
+                "customdata": [
+                    [ctx.names[r["iso3"]], _partners(routes, str(r["iso3"]), ctx.names), f"country:{r['iso3']}"]
+                    for r in rows
+                ],
                 "hovertemplate": f"<b>%{{customdata[0]}}</b> — {fmt.esc(ROLE_LABELS[role].lower())}"
                 "<br>%{customdata[1]}<extra></extra>",
             }

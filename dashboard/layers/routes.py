@@ -94,6 +94,7 @@ def traces(view: View, ctx: LayerContext) -> list[Trace]:
             lat: list[float | None] = []
             sizes: list[int] = []
             hovers: list[str] = []
+            ids: list[str] = []
             for route in (r for r in arcs if width_for(r["count"]) == width):
                 points = great_circle(*points_of[route["origin_iso3"]], *points_of[route["destination_iso3"]])
                 for i, (x, y) in enumerate(points):
@@ -101,10 +102,12 @@ def traces(view: View, ctx: LayerContext) -> list[Trace]:
                     lat.append(round(y, 2))
                     sizes.append(16 if i == arrow_index else 0)
                     hovers.append(ctx.route_hover[route["row"]] if i == arrow_index else "")
+                    ids.append(f"route:{route['route_id']}" if i == arrow_index else "")
                 lon.append(None)
                 lat.append(None)
                 sizes.append(0)
                 hovers.append("")
+                ids.append("")
             out.append(
                 {
                     "type": "scattergeo",
@@ -123,6 +126,7 @@ def traces(view: View, ctx: LayerContext) -> list[Trace]:
                         "line": {"color": "#ffffff", "width": 1},
                     },
                     "hovertemplate": hovers,
+                    "customdata": ids,  # what a click on the arrow head selects
                 }
             )
         rings = [r for r in of_form if r["origin_iso3"] == r["destination_iso3"]]
@@ -137,6 +141,7 @@ def traces(view: View, ctx: LayerContext) -> list[Trace]:
                     "legendgroup": GROUP,
                     "marker": {"symbol": "circle-open", "size": 30, "color": colour, "line": {"width": 3.5}},
                     "hovertemplate": [ctx.route_hover[r["row"]] for r in rings],
+                    "customdata": [f"route:{r['route_id']}" for r in rings],
                 }
             )
     if out:

@@ -1,0 +1,32 @@
+"""Small callbacks of single controls: the play button (in the browser) and the table search."""
+
+from __future__ import annotations
+
+from dash import ClientsideFunction, Input, Output, Patch, State, callback, clientside_callback
+
+clientside_callback(
+    ClientsideFunction(namespace="atlas", function_name="play"),
+    Output("year", "value"),
+    Output("play-timer", "disabled"),
+    Output("play", "children"),
+    Input("play", "n_clicks"),
+    Input("play-timer", "n_intervals"),
+    State("year", "value"),
+    State("year", "options"),
+    State("play-timer", "disabled"),
+    prevent_initial_call=True,
+)
+
+
+@callback(
+    Output("programs-grid", "dashGridOptions"),
+    Output("routes-grid", "dashGridOptions"),
+    Input("table-search", "value"),
+    prevent_initial_call=True,
+)
+def search_tables(text: str | None) -> tuple[Patch, Patch]:
+    """Both tables filter as one types (AG Grid's quick filter)."""
+    patches = Patch(), Patch()
+    for patch in patches:
+        patch["quickFilterText"] = text or ""
+    return patches

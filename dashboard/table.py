@@ -1,0 +1,148 @@
+"""The table under the map: the programs and routes in view as rows (the map's text alternative)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash_ag_grid as dag
+from dash import dcc, html
+
+from dashboard import formatting as fmt
+from dashboard.layers.routes import drawable
+from dashboard.view import View
+from geodata import Atlas
+from geodata.vocabulary import EXPLOITATION_FORMS, PROGRAM_TYPES
+
+TABLES_LABEL: dict[str, Any] = {"aria-label": "Programs and routes in view"}
+PROGRAM_COLUMNS = [
+    {"field": "program", "headerName": "Program", "flex": 3, "minWidth": 220},
+    {"field": "types", "headerName": "Types", "flex": 2, "minWidth": 160},
+    {"field": "country", "headerName": "Country", "flex": 1, "minWidth": 110},
+    {"field": "site", "headerName": "Site", "flex": 2, "minWidth": 160},
+    {"field": "precision", "headerName": "Site precision", "flex": 1, "minWidth": 100},
+    {"field": "years", "headerName": "Years", "flex": 1, "minWidth": 110},
+    {"field": "figures", "headerName": "Figures", "flex": 2, "minWidth": 160},
+    {"field": "partner", "headerName": "Partner", "flex": 2, "minWidth": 160},
+    {"field": "source", "headerName": "Source", "flex": 2, "minWidth": 160},
+]
+ROUTE_COLUMNS = [
+    {"field": "origin", "headerName": "From", "flex": 1, "minWidth": 120},
+    {"field": "destination", "headerName": "To", "flex": 1, "minWidth": 120},
+    {"field": "form", "headerName": "Form of exploitation", "flex": 1, "minWidth": 150},
+    {"field": "detail", "headerName": "Detail", "flex": 2, "minWidth": 180},
+    {"field": "victims", "headerName": "Who", "flex": 2, "minWidth": 160},
+    {"field": "years", "headerName": "Year", "flex": 1, "minWidth": 110},
+    {"field": "count", "headerName": "Count", "flex": 1, "minWidth": 110},
+    {"field": "on_map", "headerName": "On the map", "flex": 1, "minWidth": 90},
+    {"field": "source", "headerName": "Source", "flex": 2, "minWidth": 160},
+]
+
+
+def program_rows(atlas: Atlas, view: View, threshold: int) -> list[dict[str, Any]]:
+    names = atlas.countries["name"]
+    rows = []
+    for _, site in view.programs.iterrows():
+        figures = [
+            f"{label}: {fmt.count(site[column], threshold)}"
+            for column, label in (
+                ("people_assisted", "assisted"),
+                ("people_reunited", "reunited"),
+                ("people_returned", "returned"),
+            )
+            if not fmt.is_missing(site[column])
+        ]
+        rows.append(
+            {
+                "id": f"program:{site['program_id']}",
+                "program": site["program"],
+                "types": ", ".join(PROGRAM_TYPES[t] for t in site["types"]),
+                "country": names[site["iso3"]],
+                "site": site["site"],
+                "precision": site["site_precision"],
+                "years": fmt.years(site["year_start"], site["year_end"], site["reported_year"]),
+                "figures": "; ".join(figures) or fmt.UNKNOWN,
+                "partner": site["partner"] if isinstance(site["partner"], str) else fmt.UNKNOWN,
+                "source": fmt.cite(atlas.sources, site["source"]),
+            }
+        )
+    return rows
+
+
+def route_rows(atlas: Atlas, view: View, threshold: int) -> list[dict[str, Any]]:
+    names = atlas.countries["name"]
+    on_map = drawable(view.routes, atlas.countries)
+
+    def place(iso3: object, label: object) -> str:
+        parts = [names.get(iso3, "") if isinstance(iso3, str) else "", label if isinstance(label, str) else ""]
+        return ", ".join(p for p in parts if p) or fmt.UNKNOWN
+
+    rows = []
+    for row, route in view.routes.iterrows():
+        count = fmt.count(route["count"], threshold)
+        if count == fmt.UNKNOWN and isinstance(route["count_note"], str):
+            count = f"unknown ({route['count_note']})"
+        rows.append(
+            {
+                "id": f"route:{route['route_id']}",
+                "origin": place(route["origin_iso3"], route["origin_label"]),
+                "destination": place(route["destination_iso3"], route["destination_label"]),
+                "form": EXPLOITATION_FORMS[route["form"]].label,
+                "detail": route["detail"] if isinstance(route["detail"], str) else "",
+                "victims": route["victims"] if isinstance(route["victims"], str) else fmt.UNKNOWN,
+                "years": fmt.years(route["year_start"], route["year_end"], route["reported_year"]),
+                "count": count,
+                "on_map": "yes" if on_map[row] else "no (no country named)",
+                "source": fmt.cite(atlas.sources, route["source"]),
+            }
+        )
+    return rows
+
+
+def _grid(grid_id: str, columns: list[dict[str, Any]], rows: list[dict[str, Any]], selected: str) -> dag.AgGrid:
+    return dag.AgGrid(
+        id=grid_id,
+        rowData=rows,
+        columnDefs=columns,
+        defaultColDef={"sortable": True, "resizable": True, "wrapText": True, "autoHeight": True},
+        getRowId="params.data.id",
+        selectedRows=[r for r in rows if r["id"] == selected],
+        dashGridOptions={
+            "rowSelection": {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True},
+            "domLayout": "autoHeight",
+            "quickFilterText": "",
+            "ensureDomOrder": True,
+            "suppressCellFocus": False,
+        },
+        className="ag-theme-alpine atlas-grid",
+        style={"width": "100%"},
+    )
+
+
+def create_tables(atlas: Atlas, view: View, threshold: int) -> html.Section:
+    """Two searchable, sortable tables: programs and routes in view."""
+    selected = view.state.select
+    return html.Section(
+        [
+            html.H2("In view, as a table", className="h5 mt-3"),
+            html.Div(
+                [
+                    html.Label("Search the tables", htmlFor="table-search", className="form-label mb-0 me-2"),
+                    dcc.Input(
+                        id="table-search",
+                        type="search",
+                        debounce=0.3,
+                        placeholder="e.g. Indonesia, IOM",
+                        className="form-control",
+                        style={"maxWidth": "22rem"},
+                    ),
+                ],
+                className="d-flex align-items-center gap-2 mb-2",
+            ),
+            html.H3("Program sites", className="h6"),
+            _grid("programs-grid", PROGRAM_COLUMNS, program_rows(atlas, view, threshold), selected),
+            html.H3("Routes", className="h6 mt-3"),
+            _grid("routes-grid", ROUTE_COLUMNS, route_rows(atlas, view, threshold), selected),
+        ],
+        className="atlas-tables",
+        **TABLES_LABEL,
+    )
