@@ -156,6 +156,10 @@ def figure_patch(
         fresh = traces_by_layer(view, ctx, only=touched)
     new_slots = dict(slots)
     keys = list(REGISTRY)
+    if touched >= set(keys):  # everything changes: one assignment beats a delete per old trace
+        patch["data"] = [trace for key in keys for trace in fresh[key]]
+        new_slots = {key: len(fresh[key]) for key in keys}
+        keys = []
     # Last layer first, so that the positions of the layers before it stay put.
     for key in reversed(keys):
         if key not in fresh:

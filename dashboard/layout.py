@@ -6,16 +6,17 @@ link opens its view straight away, server-side, without a second round trip.
 
 from __future__ import annotations
 
-from typing import Any, cast
+from dataclasses import replace
+from typing import Any
 from urllib.parse import quote
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import formatting as fmt
-from dashboard.data import AtlasData, layer_traces, loaded, view_for
+from dashboard.data import AtlasData, cache, layer_traces, loaded, view_for
 from dashboard.figure import TOPOJSON_URL, make_figure
-from dashboard.layers import REGISTRY, Trace
+from dashboard.layers import REGISTRY
 from dashboard.layers.routes import drawable
 from dashboard.legend import create_legend
 from dashboard.profile import country_profile
@@ -245,14 +246,10 @@ def create_sources(data: AtlasData, view: View) -> list[Any]:
     sources = sources_in_view(data.atlas, view, view.state.layers)
     items = [
         html.Li(
-            [
-                html.Span(f"{row['publisher']}, "),
-                html.Cite(row["document"]),
-                html.Span(f", {row['date']}."),
-                html.Span(f" Licence: {row['licence']}." if isinstance(row["licence"], str) else ""),
-            ]
+            f"{row.publisher}, {row.document}, {row.date}."
+            + (f" Licence: {row.licence}." if isinstance(row.licence, str) else "")
         )
-        for _, row in sources.iterrows()
+        for row in sources.itertuples()
     ]
     return [html.H2("Sources of what is shown", className="h6"), html.Ol(items, className="atlas-sources")]
 
@@ -360,6 +357,41 @@ def create_profile(data: AtlasData, state: ViewState) -> list[Any]:
     ]
 
 
+def panel_signatures(data: AtlasData, state: ViewState, view: View) -> dict[str, Any]:
+    """What each panel is made from, in a form that compares equal when the panel would not change."""
+    return {
+        "legend": [state.indicator, state.year, list(state.layers)],
+        "programs": [int(i) for i in view.programs.index],
+        "routes": [int(i) for i in view.routes.index],
+        "sources": list(sources_in_view(data.atlas, view, state.layers).index),
+        "profile": [state.country, state.year],
+    }
+
+
+@cache.memoize()
+def panels_for(query: str) -> dict[str, Any]:
+    """The panels beside and under the map for a normalised query, and what they are made from."""
+    data = loaded()
+    view = view_for(query)
+    return {
+        "summary": summary_text(data, view),
+        "strip": create_strip(data, view),
+        "unmapped": create_unmapped(data, view),
+        "sources": create_sources(data, view),
+        "signatures": panel_signatures(data, view.state, view),
+    }
+
+
+def create_key(state: ViewState) -> list[Any]:
+    """The key for the indicator, year and layers of ``state``, whatever the filters.
+
+    Made from the unfiltered view, it lists every category the data has: a filter change never
+    redraws it, and what a filter hides stays explained.
+    """
+    key_query = to_query(replace(state, regions=(), types=(), forms=(), country="", select=""), loaded().choices)
+    return create_legend([trace for key in REGISTRY for trace in layer_traces(key_query, key)])
+
+
 def create_downloads(query: str) -> html.Div:
     return html.Div(
         [html.Span("Download what is in view: ", className="me-1")]
@@ -394,6 +426,7 @@ def create_layout(query: str | None = "") -> html.Div:
             ),
             dcc.Store(id="slots", data=slots),
             dcc.Store(id="rendered", data=normal),
+            dcc.Store(id="sent", data=panel_signatures(data, state, view)),
             html.Header(
                 [
                     html.H1("Counter-Trafficking Atlas", className="h3 mb-0"),
@@ -429,7 +462,7 @@ def create_layout(query: str | None = "") -> html.Div:
                                                 **PROFILE_LABEL,
                                             ),  # type: ignore[arg-type]
                                             html.Aside(
-                                                create_legend(cast(list[Trace], figure["data"])),
+                                                create_key(state),
                                                 id="legend",
                                                 className="atlas-key",
                                                 **KEY_LABEL,

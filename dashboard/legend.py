@@ -118,6 +118,6 @@ def create_legend(traces: list[Trace]) -> list[Component]:
 
 
 def _svg(body: str) -> str:
-    from urllib.parse import quote
-
-    return quote(f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 20 20" width="20" height="20">{body}</svg>')
+    # A data URI needs only "#" escaped when the browser gets it as a property (as React sets it).
+    svg = f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 20 20">{body}</svg>'
+    return svg.replace("#", "%23").replace('"', "'")

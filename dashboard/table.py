@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import dash_ag_grid as dag
+import pandas as pd
 from dash import dcc, html
 
 from dashboard import formatting as fmt
@@ -39,9 +40,35 @@ ROUTE_COLUMNS = [
 
 
 def program_rows(atlas: Atlas, view: View, threshold: int) -> list[dict[str, Any]]:
+    """One row per program site in view (rows are made once per atlas, then picked)."""
+    made = _made(atlas, threshold)
+    return [made["programs"][row] for row in view.programs.index]
+
+
+def route_rows(atlas: Atlas, view: View, threshold: int) -> list[dict[str, Any]]:
+    """One row per route in view (rows are made once per atlas, then picked)."""
+    made = _made(atlas, threshold)
+    return [made["routes"][row] for row in view.routes.index]
+
+
+_MADE: dict[tuple[int, int], dict[str, dict[int, dict[str, Any]]]] = {}
+
+
+def _made(atlas: Atlas, threshold: int) -> dict[str, dict[int, dict[str, Any]]]:
+    key = (id(atlas), threshold)
+    if key not in _MADE:
+        _MADE.clear()
+        _MADE[key] = {
+            "programs": dict(zip(atlas.programs.index, _program_rows(atlas, atlas.programs, threshold), strict=True)),
+            "routes": dict(zip(atlas.routes.index, _route_rows(atlas, atlas.routes, threshold), strict=True)),
+        }
+    return _MADE[key]
+
+
+def _program_rows(atlas: Atlas, programs: pd.DataFrame, threshold: int) -> list[dict[str, Any]]:
     names = atlas.countries["name"]
     rows = []
-    for _, site in view.programs.iterrows():
+    for _, site in programs.iterrows():
         figures = [
             f"{label}: {fmt.count(site[column], threshold)}"
             for column, label in (
@@ -68,16 +95,16 @@ def program_rows(atlas: Atlas, view: View, threshold: int) -> list[dict[str, Any
     return rows
 
 
-def route_rows(atlas: Atlas, view: View, threshold: int) -> list[dict[str, Any]]:
+def _route_rows(atlas: Atlas, routes: pd.DataFrame, threshold: int) -> list[dict[str, Any]]:
     names = atlas.countries["name"]
-    on_map = drawable(view.routes, atlas.countries)
+    on_map = drawable(routes, atlas.countries)
 
     def place(iso3: object, label: object) -> str:
         parts = [names.get(iso3, "") if isinstance(iso3, str) else "", label if isinstance(label, str) else ""]
         return ", ".join(p for p in parts if p) or fmt.UNKNOWN
 
     rows = []
-    for row, route in view.routes.iterrows():
+    for row, route in routes.iterrows():
         count = fmt.count(route["count"], threshold)
         if count == fmt.UNKNOWN and isinstance(route["count_note"], str):
             count = f"unknown ({route['count_note']})"

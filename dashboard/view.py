@@ -194,12 +194,12 @@ def build_view(atlas: Atlas, state: ViewState, groups: dict[str, RegionGroup]) -
 
 def sources_in_view(atlas: Atlas, view: View, layers: tuple[str, ...]) -> pd.DataFrame:
     """The sources cited by the rows the view shows, in the order of ``sources.csv``."""
-    cited: set[str] = set()
+    cells: set[str] = set()
     frames = {"choropleth": view.indicator, "routes": view.routes, "roles": view.routes, "programs": view.programs}
     for layer, frame in frames.items():
         if layer in layers:
-            for cell in frame["source"]:
-                cited.update(cell.split(";"))
+            cells.update(frame["source"].unique())
     if "choropleth" in layers:
-        cited.add(atlas.catalogue.loc[view.state.indicator, "source"])
-    return atlas.sources[atlas.sources.index.isin(cited)]
+        cells.add(atlas.catalogue.loc[view.state.indicator, "source"])
+    cited = {source for cell in cells for source in cell.split(";")}
+    return atlas.sources[[source in cited for source in atlas.sources.index]]

@@ -11,17 +11,14 @@ from dash import Input, Output, State, callback, ctx, no_update
 
 from dashboard.data import layer_traces, loaded, query_of, state_from, view_for
 from dashboard.figure import figure_patch
-from dashboard.layers import REGISTRY, Trace
+from dashboard.layers import Trace
 from dashboard.layout import (
     create_downloads,
+    create_key,
     create_profile,
-    create_sources,
-    create_strip,
-    create_unmapped,
-    summary_text,
+    panels_for,
     year_options,
 )
-from dashboard.legend import create_legend
 from dashboard.state import ViewState
 from dashboard.table import program_rows, route_rows
 
@@ -65,6 +62,10 @@ def clicked(click: dict[str, Any] | None) -> tuple[str, str]:
 
 
 def chosen_row(rows: Any) -> str:
+    """The id of the row a grid reports selected (a list of rows, or ``{"ids": [...]}``), or ""."""
+    if isinstance(rows, dict):
+        ids = rows.get("ids") or []
+        return str(ids[0]) if ids else ""
     return str(rows[0].get("id", "")) if isinstance(rows, list) and rows and isinstance(rows[0], dict) else ""
 
 
@@ -93,6 +94,7 @@ def chosen_row(rows: Any) -> str:
     Output("programs-grid", "selectedRows"),
     Output("routes-grid", "rowData"),
     Output("routes-grid", "selectedRows"),
+    Output("sent", "data"),
     Input("url", "search"),
     *(Input(name, "value") for name in CONTROLS),
     Input("map", "clickData"),
@@ -101,6 +103,7 @@ def chosen_row(rows: Any) -> str:
     Input("profile-close", "n_clicks"),
     State("slots", "data"),
     State("rendered", "data"),
+    State("sent", "data"),
     prevent_initial_call=True,
 )
 def render_view(
@@ -118,6 +121,7 @@ def render_view(
     close: Any,
     slots: dict[str, int],
     rendered: str,
+    sent: dict[str, Any] | None,
 ) -> tuple[Any, ...]:
     data = loaded()
     old, _ = state_from(rendered or "")
@@ -144,9 +148,17 @@ def render_view(
         return layer_traces(query, layer)
 
     patch, new_slots = figure_patch(old, view, data.ctx, slots or {}, traces_of)
-    legend = create_legend([trace for key in REGISTRY for trace in traces_of(key)])
+    # Panels are sent only when what they show has changed since the last response (``sent``
+    # holds what each one was made from): it keeps a filter change's response small.
+    sent = dict(sent or {})
+    panels = panels_for(query)
+    signatures = panels["signatures"]
+    fresh = {name: sig for name, sig in signatures.items() if sent.get(name) != sig}
+    sent.update(signatures)
     threshold = data.ctx.suppression_threshold
-    programs, routes = program_rows(data.atlas, view, threshold), route_rows(data.atlas, view, threshold)
+    legend = create_key(state) if "legend" in fresh else no_update
+    programs = program_rows(data.atlas, view, threshold) if "programs" in fresh else None
+    routes = route_rows(data.atlas, view, threshold) if "routes" in fresh else None
     controls_follow = trigger != "url"  # the controls already show what the user chose
     return (
         no_update if controls_follow else list(state.regions),
@@ -163,14 +175,21 @@ def render_view(
         new_slots,
         query,
         legend,
-        create_profile(data, state),
-        summary_text(data, view),
-        create_strip(data, view),
+        create_profile(data, state) if "profile" in fresh else no_update,
+        panels["summary"],
+        panels["strip"],
         create_downloads(query),
-        create_unmapped(data, view),
-        create_sources(data, view),
-        programs,
-        [r for r in programs if r["id"] == state.select],
-        routes,
-        [r for r in routes if r["id"] == state.select],
+        panels["unmapped"] if "routes" in fresh else no_update,
+        panels["sources"] if "sources" in fresh else no_update,
+        no_update if programs is None else programs,
+        selected_rows(view.programs, "program", "program_id", state.select),
+        no_update if routes is None else routes,
+        selected_rows(view.routes, "route", "route_id", state.select),
+        sent,
     )
+
+
+def selected_rows(table: Any, kind: str, key: str, select: str) -> dict[str, list[str]]:
+    """The grid's selection by row id (the grid finds the row itself)."""
+    wanted = select.removeprefix(f"{kind}:") if select.startswith(f"{kind}:") else None
+    return {"ids": [select] if wanted is not None and (table[key] == wanted).any() else []}

@@ -47,10 +47,9 @@ def great_circle(lon1: float, lat1: float, lon2: float, lat2: float, n: int = AR
 
 def drawable(routes: pd.DataFrame, countries: pd.DataFrame) -> pd.Series:
     """Which routes have two countries with label points."""
-    has_point = countries["label_lon"].notna()
-    return routes["origin_iso3"].map(has_point).fillna(False).astype(bool) & routes["destination_iso3"].map(
-        has_point
-    ).fillna(False).astype(bool)
+    points = set(countries.index[countries["label_lon"].notna()])
+    ends = zip(routes["origin_iso3"], routes["destination_iso3"], strict=True)
+    return pd.Series([o in points and d in points for o, d in ends], index=routes.index, dtype=bool)
 
 
 def hover_text(route: pd.Series, ctx: LayerContext) -> str:
