@@ -26,3 +26,30 @@ document.addEventListener("keydown", function (event) {
   const close = document.getElementById("profile-close");
   if (close && close.offsetParent !== null) close.click();
 });
+
+/* On a phone the filters start folded away, like a drawer; the summary line opens them. */
+window.addEventListener("load", function () {
+  const fold = function () {
+    const drawer = document.getElementById("filters-drawer");
+    if (!drawer) return window.setTimeout(fold, 200);
+    if (window.matchMedia("(max-width: 700px)").matches) drawer.open = false;
+  };
+  fold();
+});
+
+/* Dash 4's dropdown puts keyboard focus on a hidden input marked aria-hidden: a screen reader
+   then meets a focusable element it is told to ignore. Give that input the dropdown's name
+   instead, and keep doing so as Dash re-renders. */
+(function () {
+  const mend = function () {
+    document.querySelectorAll(".dash-dropdown-focus-target[aria-hidden]").forEach(function (input) {
+      const button = input.parentElement && input.parentElement.querySelector("button.dash-dropdown");
+      const label = button && document.querySelector('label[for="' + button.id + '"]');
+      input.removeAttribute("aria-hidden");
+      input.setAttribute("role", "combobox");
+      input.setAttribute("aria-expanded", button ? button.getAttribute("aria-expanded") || "false" : "false");
+      if (label) input.setAttribute("aria-label", label.textContent);
+    });
+  };
+  new MutationObserver(mend).observe(document.documentElement, { childList: true, subtree: true });
+})();

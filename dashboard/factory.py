@@ -51,6 +51,7 @@ def create_app(config: Config | None = None) -> Dash:
         update_title="",
         compress=False,
     )
+    app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
     init_data(app.server, config)
     import dashboard.callbacks  # noqa: F401  (registers the callbacks on import)
 

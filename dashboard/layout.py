@@ -51,18 +51,22 @@ def year_options(data: AtlasData, indicator: str) -> list[dict[str, Any]]:
     return [{"label": str(y), "value": y} for y in reversed(data.choices.indicator_years[indicator])]
 
 
-def _field(label: str, control: Any, control_id: str, help_text: str = "") -> html.Div:
-    children = [html.Label(label, htmlFor=control_id, className="form-label fw-semibold mb-1"), control]
-    if help_text:
-        children.append(html.Small(help_text, className="text-body-secondary d-block"))
-    return html.Div(children, className="mb-3")
+def _field(label: str, control: Any, control_id: str, help_text: str = "") -> html.Div | html.Fieldset:
+    """A labelled control; a group of checkboxes is a fieldset named by its legend."""
+    note = [html.Small(help_text, className="text-body-secondary d-block")] if help_text else []
+    if isinstance(control, dbc.Checklist):
+        legend = html.Legend(label, className="form-label fw-semibold mb-1 fs-6")
+        return html.Fieldset([legend, control, *note], className="mb-3")
+    return html.Div(
+        [html.Label(label, htmlFor=control_id, className="form-label fw-semibold mb-1"), control, *note],
+        className="mb-3",
+    )
 
 
 def create_controls(data: AtlasData, state: ViewState) -> html.Div:
     catalogue = data.atlas.catalogue
     return html.Div(
         [
-            html.H2("Filters", className="h5 mb-3"),
             _field(
                 "Region or dialogue",
                 dcc.Dropdown(
@@ -95,24 +99,20 @@ def create_controls(data: AtlasData, state: ViewState) -> html.Div:
             ),
             _field(
                 "Program type",
-                dcc.Checklist(
+                dbc.Checklist(
                     id="type",
                     options=[{"label": label, "value": slug} for slug, label in PROGRAM_TYPES.items()],
                     value=list(state.types),
-                    labelClassName="d-block",
-                    inputClassName="me-2",
                 ),
                 "type",
                 "None ticked: all types.",
             ),
             _field(
                 "Form of exploitation",
-                dcc.Checklist(
+                dbc.Checklist(
                     id="form",
                     options=[{"label": form.label, "value": slug} for slug, form in EXPLOITATION_FORMS.items()],
                     value=list(state.forms),
-                    labelClassName="d-block",
-                    inputClassName="me-2",
                 ),
                 "form",
                 "None ticked: all forms.",
@@ -162,14 +162,12 @@ def create_controls(data: AtlasData, state: ViewState) -> html.Div:
             ),
             _field(
                 "Layers",
-                dcc.Checklist(
+                dbc.Checklist(
                     id="layers",
                     options=[
                         {"label": layer.label, "value": key} for key, layer in REGISTRY.items() if layer.toggleable
                     ],
                     value=list(state.layers),
-                    labelClassName="d-block",
-                    inputClassName="me-2",
                 ),
                 "layers",
             ),
@@ -445,7 +443,17 @@ def create_layout(query: str | None = "") -> html.Div:
             ),
             html.Div(
                 [
-                    html.Aside(create_controls(data, state), className="atlas-aside"),
+                    html.Aside(
+                        html.Details(
+                            [
+                                html.Summary("Filters and layers", className="atlas-drawer-toggle"),
+                                create_controls(data, state),
+                            ],
+                            open=True,
+                            id="filters-drawer",
+                        ),
+                        className="atlas-aside",
+                    ),
                     html.Main(
                         [
                             html.P(summary_text(data, view), id="summary", className="atlas-summary", **POLITE),
