@@ -57,7 +57,8 @@ def _swatch(trace: Trace) -> str:
     line: dict[str, Any] = trace.get("line") or {}  # type: ignore[assignment]
     marker: dict[str, Any] = trace.get("marker") or {}  # type: ignore[assignment]
     if "lines" in str(trace.get("mode", "")):
-        dash = _DASHES.get(line.get("dash", "solid"), "")
+        spec = str(line.get("dash", "solid"))
+        dash = _DASHES.get(spec, spec.replace("px", ""))
         return (
             f'<line x1="1" y1="10" x2="19" y2="10" stroke="{line.get("color", "#000")}" stroke-width="3"'
             + (f' stroke-dasharray="{dash}"' if dash else "")

@@ -5,12 +5,12 @@ program types and roles, shade order for tiers."""
 from __future__ import annotations
 
 # TIP tiers: one blue hue, darker = worse; "not ranked" grey, "no data" white with an outline.
-TIER_COLOURS = {
-    "tier-1": "#deebf7",
-    "tier-2": "#9ecae1",
-    "tier-2-watch-list": "#4292c6",
+TIER_COLOURS = {  # ColorBrewer Blues; checked in tests/unit/test_palette.py
+    "tier-1": "#c6dbef",
+    "tier-2": "#6baed6",
+    "tier-2-watch-list": "#2171b5",
     "tier-3": "#08306b",
-    "not-ranked": "#b0b0b0",
+    "not-ranked": "#a6a6a6",
 }
 NO_DATA_COLOUR = "#ffffff"
 OUTSIDE_COLOUR = "#e6e6e6"  # land outside the chosen regions
@@ -23,7 +23,7 @@ FORM_STYLES = {  # form -> (colour, dash)
     "forced-criminality": ("#009E73", "dashdot"),
     "forced-marriage": ("#CC79A7", "longdash"),
     "organ-removal": ("#56B4E9", "longdashdot"),
-    "other-exploitation": ("#666666", "solid"),
+    "other-exploitation": ("#666666", "2px,3px,8px,3px"),
 }
 
 PROGRAM_STYLES = {  # type -> (colour, symbol)
