@@ -1,6 +1,72 @@
 /* Counter-Trafficking Atlas: clientside behaviour (no server round trip). */
 window.dash_clientside = Object.assign({}, window.dash_clientside, {
   atlas: {
+    /* Presenter mode: full-screen map, large type, controls hidden; P or the button toggles it. */
+    present: function (clicks, presenting) {
+      const on = !presenting;
+      const root = document.documentElement;
+      if (on && root.requestFullscreen && !document.fullscreenElement) root.requestFullscreen().catch(() => {});
+      if (!on && document.fullscreenElement && document.exitFullscreen) document.exitFullscreen().catch(() => {});
+      const graph = document.querySelector("#map .js-plotly-plot");
+      if (graph && window.Plotly) {
+        window.Plotly.relayout(graph, { "hoverlabel.font.size": on ? 24 : 15 });
+        [150, 500, 1000].forEach((ms) => window.setTimeout(() => window.Plotly.Plots.resize(graph), ms));
+      }
+      return [on, on ? "atlas presenting" : "atlas", on ? "Leave (P)" : "Present (P)"];
+    },
+
+    /* The map as an image for slides, drawn by plotly.js in the browser from the figure on the
+       page and the local TopoJSON: plotly's own key switched on, the view's title on top and the
+       source line at the foot. */
+    exportImage: function (png, svg, figure, title, sources) {
+      const triggered = (window.dash_clientside.callback_context.triggered || []).map((t) => t.prop_id);
+      const format = triggered.includes("export-svg.n_clicks") ? "svg" : "png";
+      const layout = JSON.parse(JSON.stringify(figure.layout || {}));
+      layout.showlegend = true;
+      layout.legend = Object.assign({}, layout.legend, {
+        orientation: "v", x: 1.0, xanchor: "left", y: 1, yanchor: "top", font: { size: 16 },
+        grouptitlefont: { size: 17 }, bgcolor: "rgba(255,255,255,0.9)",
+      });
+      layout.title = { text: title || "Counter-Trafficking Atlas", x: 0.01, xanchor: "left", font: { size: 28 } };
+      layout.margin = { l: 10, r: 10, t: 70, b: 60 };
+      layout.annotations = [{
+        text: (sources || "") + " Counter-Trafficking Atlas.", showarrow: false, xref: "paper", yref: "paper",
+        x: 0, y: -0.02, xanchor: "left", yanchor: "top", font: { size: 14, color: "#333" },
+      }];
+      layout.width = 1920;
+      layout.height = 1080;
+      const spec = { data: figure.data, layout: layout, config: { topojsonURL: "/assets/topojson/" } };
+      const name = "atlas-" + (title || "map").toLowerCase().replace(/[^a-z0-9]+/g, "-").slice(0, 60);
+      return window.Plotly.downloadImage(spec, { format: format, width: 1920, height: 1080, filename: name })
+        .then(() => "Saved " + name + "." + format)
+        .catch((error) => "Could not draw the image: " + error);
+    },
+
+    /* Step through the deck: next, previous, or a view picked from the list. The map fades
+       out and back in as the new view is drawn. */
+    deckStep: function (next, prev, opened, deck, index) {
+      const noUpdate = window.dash_clientside.no_update;
+      const views = (deck && deck.views) || [];
+      if (!views.length) return [noUpdate, noUpdate];
+      const triggered = window.dash_clientside.callback_context.triggered_id;
+      let at = typeof index === "number" ? index : -1;
+      if (triggered === "deck-next") at = Math.min(at + 1, views.length - 1);
+      else if (triggered === "deck-prev") at = Math.max(at - 1, 0);
+      else if (triggered && typeof triggered === "object") {
+        if (!(opened || []).some((n) => n)) return [noUpdate, noUpdate];
+        at = triggered.index;
+      }
+      const state = views[at].state || {};
+      const query = Object.keys(state).map((k) => encodeURIComponent(k) + "=" +
+        encodeURIComponent(state[k]).replace(/%7E/g, "~")).join("&");
+      const root = document.getElementById("atlas-root");
+      if (root) {
+        root.classList.add("stepping");
+        window.setTimeout(() => root.classList.remove("stepping"), 450);
+      }
+      return [query ? "?" + query : "", at];
+    },
+
     /* Play steps through the indicator's years, one every PLAY_STEP_MS, and stops at the last. */
     play: function (clicks, ticks, year, options, disabled) {
       const noUpdate = window.dash_clientside.no_update;
@@ -20,11 +86,25 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
   },
 });
 
-/* Esc closes an open country profile, wherever the focus is. */
+/* Keys: Esc closes an open country profile; P toggles presenter mode; in presenter mode
+   Left/Right and Page Up/Page Down (what slide clickers send) step through the saved views. */
 document.addEventListener("keydown", function (event) {
-  if (event.key !== "Escape") return;
-  const close = document.getElementById("profile-close");
-  if (close && close.offsetParent !== null) close.click();
+  const target = event.target;
+  const typing = target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
+  const click = function (id) {
+    const element = document.getElementById(id);
+    if (element) { element.click(); event.preventDefault(); }
+  };
+  if (event.key === "Escape") {
+    const close = document.getElementById("profile-close");
+    if (close && close.offsetParent !== null) close.click();
+    return;
+  }
+  if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
+  if (event.key === "p" || event.key === "P") return click("present");
+  if (!document.getElementById("atlas-root").classList.contains("presenting")) return;
+  if (event.key === "ArrowRight" || event.key === "PageDown") return click("deck-next");
+  if (event.key === "ArrowLeft" || event.key === "PageUp") return click("deck-prev");
 });
 
 /* On a phone the filters start folded away, like a drawer; the summary line opens them. */

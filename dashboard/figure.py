@@ -10,6 +10,7 @@ layer's traces sit. Country shapes never travel in the figure: plotly.js reads t
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 from dash import Patch
@@ -22,6 +23,7 @@ from dashboard.view import View
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, 'Noto Sans', sans-serif"
 TOPOJSON_URL = "/assets/topojson/"
 WORLD_LAT_RANGE = [-57, 84]  # leave Antarctica out of the world view
+SCREEN_ASPECT = 1.8  # width / height of the map's frame on a laptop or projector
 
 Slots = dict[str, int]
 # Traces of one layer (by registry key) for the view at hand; lets the app serve them from its cache.
@@ -55,6 +57,16 @@ def window_around(points: list[tuple[float, float]]) -> dict[str, object]:
         middle = (north + south) / 2
         south, north = middle - 12.5, middle + 12.5
     south, north = max(south, WORLD_LAT_RANGE[0]), min(north, WORLD_LAT_RANGE[1])
+    # Widen (or heighten) the box to the shape of a screen, so that the map fills its frame.
+    squeeze = max(0.35, math.cos(math.radians((south + north) / 2)))
+    wide = SCREEN_ASPECT * (north - south) / squeeze
+    if east - west < wide:
+        middle = (east + west) / 2
+        west, east = middle - wide / 2, middle + wide / 2
+    else:
+        tall = (east - west) * squeeze / SCREEN_ASPECT
+        middle = (south + north) / 2
+        south, north = max(middle - tall / 2, WORLD_LAT_RANGE[0]), min(middle + tall / 2, WORLD_LAT_RANGE[1])
     centre = (west + east) / 2
     return {
         "fitbounds": False,

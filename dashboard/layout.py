@@ -28,6 +28,9 @@ from geodata.vocabulary import EXPLOITATION_FORMS, PROGRAM_TYPES
 POLITE: dict[str, Any] = {"aria-live": "polite"}
 KEY_LABEL: dict[str, Any] = {"aria-label": "Key to the map"}
 PROFILE_LABEL: dict[str, Any] = {"aria-label": "Country profile"}
+DECK_LABEL: dict[str, Any] = {"aria-label": "Saved views"}
+PREV_LABEL: dict[str, Any] = {"aria-label": "Previous saved view"}
+NEXT_LABEL: dict[str, Any] = {"aria-label": "Next saved view"}
 CLOSE_LABEL: dict[str, Any] = {"aria-label": "Close the profile"}
 PLAY_STEP_MS = 1800  # a readable pace on a projector
 KIND_PREFIX = {"dialogue": "", "region": "Region: ", "subregion": "Sub-region: "}
@@ -366,6 +369,27 @@ def panel_signatures(data: AtlasData, state: ViewState, view: View) -> dict[str,
     }
 
 
+def view_title(data: AtlasData, state: ViewState) -> str:
+    """A short title for a view: where, what colours the map, and what narrows it."""
+    where = " + ".join(data.groups[r].label.split(" (as of")[0] for r in state.regions) or "The world"
+    meta = data.atlas.catalogue.loc[state.indicator]
+    parts = [where, f"{meta['label']}, {state.year}"]
+    if state.types:
+        parts.append(", ".join(PROGRAM_TYPES[t] for t in state.types))
+    if state.forms:
+        parts.append(", ".join(EXPLOITATION_FORMS[f].label for f in state.forms))
+    if state.country:
+        parts.append(f"profile: {data.atlas.countries.loc[state.country, 'name']}")
+    return " · ".join(parts)
+
+
+def source_line(data: AtlasData, view: View) -> str:
+    """One line naming the sources of what the map shows, for the screen and for image exports."""
+    sources = sources_in_view(data.atlas, view, view.state.layers)
+    cited = dict.fromkeys(f"{row.publisher} ({row.date})" for row in sources.itertuples())
+    return "Sources: " + "; ".join(cited) + "." if cited else ""
+
+
 @cache.memoize()
 def panels_for(query: str) -> dict[str, Any]:
     """The panels beside and under the map for a normalised query, and what they are made from."""
@@ -376,6 +400,8 @@ def panels_for(query: str) -> dict[str, Any]:
         "strip": create_strip(data, view),
         "unmapped": create_unmapped(data, view),
         "sources": create_sources(data, view),
+        "source_line": source_line(data, view),
+        "title": view_title(data, view.state),
         "signatures": panel_signatures(data, view.state, view),
     }
 
@@ -396,6 +422,99 @@ def create_downloads(query: str) -> html.Div:
         + [
             html.A(f"{name}.csv", href=f"/download/{name}.csv{query}", id=f"download-{name}", className="me-2")
             for name in DOWNLOADS
+        ]
+        + [
+            html.Span("· Map: ", className="ms-1 me-1"),
+            html.A(
+                "interactive HTML (works offline)", href=f"/export/map.html{query}", id="export-html", className="me-2"
+            ),
+        ],
+        className="atlas-downloads",
+    )
+
+
+def create_deck_panel() -> html.Section:
+    """Saved views: name the view and save it; the list is the deck presenter mode steps through."""
+    return html.Section(
+        [
+            html.H2("Saved views (deck)", className="h6 mt-3"),
+            html.Label("Title of this view", htmlFor="deck-title", className="form-label mb-1"),
+            html.Div(
+                [
+                    dcc.Input(
+                        id="deck-title",
+                        type="text",
+                        maxLength=120,
+                        className="form-control form-control-sm",
+                        placeholder="e.g. Indonesia to Malaysia",
+                    ),
+                    html.Button("Save", id="deck-save", n_clicks=0, type="button", className="btn btn-dark btn-sm"),
+                ],
+                className="d-flex gap-1 mb-2",
+            ),
+            html.Ol(id="deck-list", className="atlas-deck"),
+            html.Div(
+                [
+                    html.Button(
+                        "◀",
+                        id="deck-prev",
+                        n_clicks=0,
+                        type="button",
+                        className="btn btn-outline-dark btn-sm",
+                        title="Previous view (Left, Page Up)",
+                        **PREV_LABEL,
+                    ),
+                    html.Button(
+                        "▶",
+                        id="deck-next",
+                        n_clicks=0,
+                        type="button",
+                        className="btn btn-outline-dark btn-sm",
+                        title="Next view (Right, Page Down)",
+                        **NEXT_LABEL,
+                    ),
+                    html.Button(
+                        "Download deck",
+                        id="deck-download",
+                        n_clicks=0,
+                        type="button",
+                        className="btn btn-outline-dark btn-sm",
+                    ),
+                    html.Button(
+                        "Example deck",
+                        id="deck-example",
+                        n_clicks=0,
+                        type="button",
+                        className="btn btn-outline-dark btn-sm",
+                    ),
+                ],
+                className="d-flex flex-wrap gap-1 mb-2",
+            ),
+            dcc.Upload(
+                html.Div(["Load a deck: drop a .json file here or ", html.A("choose one", href="#")]),
+                id="deck-upload",
+                accept=".json,application/json",
+                max_size=1_000_000,
+                className="atlas-upload",
+            ),
+            html.Div(id="deck-message", role="status", **POLITE),
+            dcc.Download(id="deck-file"),
+        ],
+        className="atlas-deck-panel",
+        **DECK_LABEL,
+    )
+
+
+def create_image_exports() -> html.Div:
+    """Buttons that draw the map as an image in the browser (offline), with key, title and sources."""
+    return html.Div(
+        [
+            html.Span("Map image for slides (1920 × 1080): ", className="me-1"),
+            html.Button(
+                "PNG", id="export-png", n_clicks=0, type="button", className="btn btn-outline-dark btn-sm me-1"
+            ),
+            html.Button("SVG", id="export-svg", n_clicks=0, type="button", className="btn btn-outline-dark btn-sm"),
+            html.Span(id="export-done", className="ms-2 text-body-secondary", role="status"),
         ],
         className="atlas-downloads",
     )
@@ -425,12 +544,28 @@ def create_layout(query: str | None = "") -> html.Div:
             dcc.Store(id="slots", data=slots),
             dcc.Store(id="rendered", data=normal),
             dcc.Store(id="sent", data=panel_signatures(data, state, view)),
+            dcc.Store(id="presenting", data=False),
+            dcc.Store(id="deck", storage_type="local"),
+            dcc.Store(id="deck-index", data=-1),
             html.Header(
                 [
-                    html.H1("Counter-Trafficking Atlas", className="h3 mb-0"),
-                    html.P(
-                        "Trafficking routes, anti-trafficking programs and country indicators",
-                        className="mb-0 text-body-secondary",
+                    html.Div(
+                        [
+                            html.H1("Counter-Trafficking Atlas", className="h3 mb-0"),
+                            html.P(
+                                "Trafficking routes, anti-trafficking programs and country indicators",
+                                className="mb-0 text-body-secondary atlas-tagline",
+                            ),
+                        ]
+                    ),
+                    html.P(view_title(data, state), id="view-title", className="atlas-view-title mb-0"),
+                    html.Button(
+                        "Present (P)",
+                        id="present",
+                        n_clicks=0,
+                        type="button",
+                        className="btn btn-dark",
+                        title="Presenter mode: full-screen map, large type; Left/Right step through saved views",
                     ),
                 ],
                 className="atlas-header",
@@ -444,14 +579,17 @@ def create_layout(query: str | None = "") -> html.Div:
             html.Div(
                 [
                     html.Aside(
-                        html.Details(
-                            [
-                                html.Summary("Filters and layers", className="atlas-drawer-toggle"),
-                                create_controls(data, state),
-                            ],
-                            open=True,
-                            id="filters-drawer",
-                        ),
+                        [
+                            html.Details(
+                                [
+                                    html.Summary("Filters and layers", className="atlas-drawer-toggle"),
+                                    create_controls(data, state),
+                                ],
+                                open=True,
+                                id="filters-drawer",
+                            ),
+                            create_deck_panel(),
+                        ],
                         className="atlas-aside",
                     ),
                     html.Main(
@@ -481,8 +619,10 @@ def create_layout(query: str | None = "") -> html.Div:
                                 ],
                                 className="atlas-map-row",
                             ),
+                            html.P(source_line(data, view), id="source-line", className="atlas-source-line"),
                             html.Div(create_strip(data, view), id="strip", className="atlas-strip"),
                             html.Div(create_downloads(normal), id="downloads"),
+                            create_image_exports(),
                             create_tables(data.atlas, view, data.ctx.suppression_threshold),
                             html.Div(create_unmapped(data, view), id="unmapped"),
                             html.Div(
@@ -500,4 +640,5 @@ def create_layout(query: str | None = "") -> html.Div:
             ),
         ],
         className="atlas",
+        id="atlas-root",
     )

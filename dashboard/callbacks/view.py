@@ -95,6 +95,8 @@ def chosen_row(rows: Any) -> str:
     Output("routes-grid", "rowData"),
     Output("routes-grid", "selectedRows"),
     Output("sent", "data"),
+    Output("view-title", "children"),
+    Output("source-line", "children"),
     Input("url", "search"),
     *(Input(name, "value") for name in CONTROLS),
     Input("map", "clickData"),
@@ -186,6 +188,8 @@ def render_view(
         no_update if routes is None else routes,
         selected_rows(view.routes, "route", "route_id", state.select),
         sent,
+        panels["title"],
+        panels["source_line"],
     )
 
 
