@@ -130,6 +130,10 @@ window.addEventListener("load", function () {
       input.setAttribute("aria-expanded", button ? button.getAttribute("aria-expanded") || "false" : "false");
       if (label) input.setAttribute("aria-label", label.textContent);
     });
+    /* dcc.Upload's file input has no name of its own either. */
+    document.querySelectorAll("#deck-upload input[type=file]:not([aria-label])").forEach(function (input) {
+      input.setAttribute("aria-label", "Load a deck file (.json)");
+    });
   };
   new MutationObserver(mend).observe(document.documentElement, { childList: true, subtree: true });
 })();

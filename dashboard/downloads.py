@@ -91,3 +91,19 @@ def register_downloads(server: Flask) -> None:
         if notices:
             response.headers["X-Atlas-Notice"] = " ".join(notices).encode("ascii", "replace").decode()
         return response
+
+    @server.route("/export/map.html")
+    def export_map() -> Response:
+        """The view as one standalone HTML file (folium) that opens offline."""
+        from dashboard.exports import export_boundaries, export_view_html
+        from dashboard.layout import view_title
+
+        data = loaded()
+        state, notices = state_from(request.query_string.decode("utf-8", "replace"))
+        view = view_for(query_of(state))
+        html = export_view_html(view, data.ctx, export_boundaries(data.atlas), view_title(data, state))
+        response = Response(html, mimetype="text/html")
+        response.headers["Content-Disposition"] = 'attachment; filename="atlas-map.html"'
+        if notices:
+            response.headers["X-Atlas-Notice"] = " ".join(notices).encode("ascii", "replace").decode()
+        return response

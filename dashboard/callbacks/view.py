@@ -8,6 +8,7 @@ from typing import Any
 
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, ctx, no_update
+from dash.exceptions import PreventUpdate
 
 from dashboard.data import layer_traces, loaded, query_of, state_from, view_for
 from dashboard.figure import figure_patch
@@ -134,10 +135,14 @@ def render_view(
     elif trigger == "map":
         kind, value = clicked(click)
         state = replace(old, country=value) if kind == "country" else replace(old, select=value) if kind else old
-    elif trigger == "programs-grid":
-        state = replace(old, select=chosen_row(program_selection))
-    elif trigger == "routes-grid":
-        state = replace(old, select=chosen_row(route_selection))
+    elif trigger in ("programs-grid", "routes-grid"):
+        kind = "program:" if trigger == "programs-grid" else "route:"
+        chosen = chosen_row(program_selection if trigger == "programs-grid" else route_selection)
+        # A grid also reports selections that this callback made (or cleared) itself: those are
+        # echoes, not the user's choice, and must not start another round.
+        if chosen == old.select or (not chosen and not old.select.startswith(kind)):
+            raise PreventUpdate
+        state = replace(old, select=chosen)
     elif trigger == "profile-close":
         state = replace(old, country="")
     else:
@@ -184,9 +189,13 @@ def render_view(
         panels["unmapped"] if "routes" in fresh else no_update,
         panels["sources"] if "sources" in fresh else no_update,
         no_update if programs is None else programs,
-        selected_rows(view.programs, "program", "program_id", state.select),
+        selected_rows(view.programs, "program", "program_id", state.select)
+        if trigger != "programs-grid" and (programs is not None or state.select != old.select)
+        else no_update,
         no_update if routes is None else routes,
-        selected_rows(view.routes, "route", "route_id", state.select),
+        selected_rows(view.routes, "route", "route_id", state.select)
+        if trigger != "routes-grid" and (routes is not None or state.select != old.select)
+        else no_update,
         sent,
         panels["title"],
         panels["source_line"],

@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import plotly.colors
+
 from dashboard import formatting as fmt
 from dashboard.layers import Layer, LayerContext, Trace
 from dashboard.layers.palette import BORDER_COLOUR, NO_DATA_COLOUR, TIER_COLOURS
@@ -23,6 +25,15 @@ def drawable_countries(view: View, ctx: LayerContext) -> list[str]:
     """Countries in view that the map has a shape for (those with a label point), in ISO3 order."""
     drawable = ctx.label_points
     return [iso3 for iso3 in drawable if view.countries is None or iso3 in view.countries]
+
+
+def colorscale(name: str) -> list[list[object]]:
+    """A named scale as explicit stops, light to dark as the catalogue means it.
+
+    plotly.js's own "Blues" runs dark to light (unlike ColorBrewer's): spelling the stops out
+    from plotly's Python copy of ColorBrewer keeps low values light in every renderer.
+    """
+    return [[round(float(stop), 4), colour] for stop, colour in plotly.colors.get_colorscale(name)]
 
 
 def _flat(colour: str) -> list[list[object]]:
@@ -151,7 +162,7 @@ def traces(view: View, ctx: LayerContext) -> list[Trace]:
                 "locationmode": "ISO-3",
                 "locations": [r["iso3"] for r in shown],
                 "z": [round(v, 4) for v in z],
-                "colorscale": meta["colorscale"],
+                "colorscale": colorscale(str(meta["colorscale"])),
                 "showlegend": False,
                 "name": str(meta["label"]),
                 "marker": {"line": {"color": BORDER_COLOUR, "width": 0.5}},

@@ -41,7 +41,8 @@ def click_like_a_user(driver, element) -> None:
     """A real mouse click at the element's centre, on whatever layer is on top (plotly's drag
     layer receives clicks on the map and finds the country or marker under the pointer)."""
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
-    ActionChains(driver).move_to_element(element).click().perform()
+    # plotly picks what is under the pointer on mouse move (throttled): let it settle before the click.
+    ActionChains(driver).move_to_element(element).pause(0.4).click().perform()
 
 
 TRACE_NAMES = "return document.querySelector('#map .js-plotly-plot').data.map(t => t.name);"
@@ -111,6 +112,9 @@ def test_explore004_table_search_narrows_rows(dash_duo, atlas_app):
     wait_for_map(dash_duo)
     rows = "#programs-grid .ag-center-cols-container .ag-row"
     dash_duo.wait_for_element(rows, timeout=10)
+    deadline = time.time() + 10
+    while len(dash_duo.driver.find_elements(By.CSS_SELECTOR, rows)) < 13 and time.time() < deadline:
+        time.sleep(0.2)
     before = len(dash_duo.driver.find_elements(By.CSS_SELECTOR, rows))
     dash_duo.find_element("#table-search").send_keys("Geneva")
     deadline = time.time() + 10
