@@ -129,6 +129,8 @@ def traces(view: View, ctx: LayerContext) -> list[Trace]:
     if meta["kind"] == "ordinal":
         for category in meta["categories"]:
             of_category = [r for r in rows if r["category"] == category]
+            if not of_category:  # an empty trace would carry the group's title out of the legend
+                continue
             label = TIP_TIERS.get(category, category)
             hovers = hover(of_category, [fmt.esc(label)] * len(of_category))
             colour = TIER_COLOURS.get(category, "#999999")

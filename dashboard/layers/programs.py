@@ -120,8 +120,9 @@ def traces(view: View, ctx: LayerContext) -> list[Trace]:
                 "marker": {"symbol": "circle-open", "size": 13, "color": "#333333", "line": {"width": 3}},
             }
         )
-    if out:
-        out[0]["legendgrouptitle"] = {"text": "Program sites, by type"}
+    shown = [t for t in out if t.get("showlegend", True)]
+    if shown:  # plotly shows a group's title only with a trace the legend lists
+        shown[0]["legendgrouptitle"] = {"text": "Program sites, by type"}
     return out
 
 

@@ -1,0 +1,82 @@
+"""Presenting and sharing in a real browser: presenter mode, the deck, image exports."""
+
+from __future__ import annotations
+
+import os
+import struct
+import time
+
+from selenium.webdriver.common.action_chains import ActionChains
+
+from tests.integration.test_map import wait_for_map
+
+
+def click(driver, element) -> None:
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
+    element.click()
+
+
+def font_px(driver, selector: str) -> float:
+    return float(
+        driver.execute_script(f"return parseFloat(getComputedStyle(document.querySelector('{selector}')).fontSize)")
+    )
+
+
+def press(driver, key: str) -> None:
+    ActionChains(driver).send_keys(key).perform()
+
+
+def test_present001_presenter_mode_hides_controls_and_enlarges_type(dash_duo, atlas_app):
+    dash_duo.start_server(atlas_app)
+    wait_for_map(dash_duo)
+    aside = dash_duo.find_element(".atlas-aside")
+    assert aside.is_displayed()
+    title_before = font_px(dash_duo.driver, "#view-title")
+    key_before = font_px(dash_duo.driver, ".atlas-key li")
+    press(dash_duo.driver, "p")
+    dash_duo.wait_for_text_to_equal("#present", "Leave (P)", timeout=5)
+    assert not aside.is_displayed()
+    assert not dash_duo.find_element(".atlas-tables").is_displayed()
+    assert dash_duo.find_element("#legend").is_displayed()
+    assert dash_duo.find_element("#source-line").is_displayed()
+    assert "Sources: " in dash_duo.find_element("#source-line").text
+    assert font_px(dash_duo.driver, "#view-title") >= 1.8 * title_before
+    assert font_px(dash_duo.driver, ".atlas-key li") >= 1.3 * key_before
+    press(dash_duo.driver, "p")
+    dash_duo.wait_for_text_to_equal("#present", "Present (P)", timeout=5)
+    assert aside.is_displayed()
+    assert dash_duo.get_logs() == []
+
+
+def png_size(path: str) -> tuple[int, int]:
+    with open(path, "rb") as f:
+        head = f.read(24)
+    assert head[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    return struct.unpack(">II", head[16:24])
+
+
+def wait_for_download(folder: str, suffix: str, timeout: float = 20) -> str:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        done = [f for f in os.listdir(folder) if f.endswith(suffix)]
+        if done:
+            return os.path.join(folder, done[0])
+        time.sleep(0.3)
+    raise AssertionError(f"no {suffix} file in {folder}: {os.listdir(folder)}")
+
+
+def test_present002_map_image_exports_at_presentation_size(dash_duo, atlas_app):
+    dash_duo.start_server(atlas_app)
+    dash_duo.wait_for_page(f"{dash_duo.server_url}/?region=rcm")
+    wait_for_map(dash_duo)
+    click(dash_duo.driver, dash_duo.find_element("#export-png"))
+    dash_duo.wait_for_contains_text("#export-done", "Saved", timeout=20)
+    png = wait_for_download(dash_duo.download_path, ".png")
+    width, height = png_size(png)
+    assert (width, height) == (1920, 1080)
+    click(dash_duo.driver, dash_duo.find_element("#export-svg"))
+    svg = wait_for_download(dash_duo.download_path, ".svg")
+    text = open(svg, encoding="utf-8").read()
+    # The image carries the view's title, the key and the source line.
+    assert "RCM members" in text and "Tier 2 Watch List" in text and "Sources:" in text
+    assert dash_duo.get_logs() == []
