@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import math
+from collections.abc import Mapping
 
 import pandas as pd
 
@@ -66,3 +67,31 @@ def cite(sources: pd.DataFrame, cell: str) -> str:
             row = sources.loc[source_id]
             parts.append(f"{row['publisher']} ({row['date']})")
     return "; ".join(dict.fromkeys(parts))
+
+
+PEOPLE_FIGURES = (
+    ("people_assisted", "People assisted"),
+    ("people_reunited", "Reunited with family"),
+    ("people_returned", "Returned home"),
+)
+
+
+def people_figures(site: Mapping[str, object], threshold: int) -> list[str]:
+    """``People assisted: 1,500``-style lines for the figures a program site gives (small ones suppressed)."""
+    return [
+        f"{label}: {count(site[column], threshold)}" for column, label in PEOPLE_FIGURES if not is_missing(site[column])
+    ]
+
+
+def route_count(route: Mapping[str, object], threshold: int) -> str:
+    """A route's count, or ``unknown`` with the source's words about it."""
+    text = count(route["count"], threshold)
+    if text == UNKNOWN and isinstance(route["count_note"], str):
+        text = f"unknown ({route['count_note']})"
+    return text
+
+
+def place(names: Mapping[str, str], iso3: object, label: object) -> str:
+    """A route end: the country's name and the source's label for the place, or ``unknown``."""
+    parts = [names.get(iso3, "") if isinstance(iso3, str) else "", label if isinstance(label, str) else ""]
+    return ", ".join(p for p in parts if p) or UNKNOWN

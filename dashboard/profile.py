@@ -119,15 +119,7 @@ def _routes(atlas: Atlas, iso3: str) -> tuple[RouteLine, ...]:
 def _programs(atlas: Atlas, iso3: str, threshold: int) -> tuple[ProgramLine, ...]:
     out = []
     for _, site in atlas.programs[atlas.programs["iso3"] == iso3].iterrows():
-        figures = tuple(
-            f"{label}: {fmt.count(site[column], threshold)}"
-            for column, label in (
-                ("people_assisted", "People assisted"),
-                ("people_reunited", "Reunited with family"),
-                ("people_returned", "Returned home"),
-            )
-            if not fmt.is_missing(site[column])
-        )
+        figures = tuple(fmt.people_figures(site, threshold))
         out.append(
             ProgramLine(
                 site["program_id"],

@@ -69,15 +69,7 @@ def _program_rows(atlas: Atlas, programs: pd.DataFrame, threshold: int) -> list[
     names = atlas.countries["name"]
     rows = []
     for _, site in programs.iterrows():
-        figures = [
-            f"{label}: {fmt.count(site[column], threshold)}"
-            for column, label in (
-                ("people_assisted", "assisted"),
-                ("people_reunited", "reunited"),
-                ("people_returned", "returned"),
-            )
-            if not fmt.is_missing(site[column])
-        ]
+        figures = fmt.people_figures(site, threshold)
         rows.append(
             {
                 "id": f"program:{site['program_id']}",
@@ -99,20 +91,14 @@ def _route_rows(atlas: Atlas, routes: pd.DataFrame, threshold: int) -> list[dict
     names = atlas.countries["name"]
     on_map = drawable(routes, atlas.countries)
 
-    def place(iso3: object, label: object) -> str:
-        parts = [names.get(iso3, "") if isinstance(iso3, str) else "", label if isinstance(label, str) else ""]
-        return ", ".join(p for p in parts if p) or fmt.UNKNOWN
-
     rows = []
     for row, route in routes.iterrows():
-        count = fmt.count(route["count"], threshold)
-        if count == fmt.UNKNOWN and isinstance(route["count_note"], str):
-            count = f"unknown ({route['count_note']})"
+        count = fmt.route_count(route, threshold)
         rows.append(
             {
                 "id": f"route:{route['route_id']}",
-                "origin": place(route["origin_iso3"], route["origin_label"]),
-                "destination": place(route["destination_iso3"], route["destination_label"]),
+                "origin": fmt.place(names, route["origin_iso3"], route["origin_label"]),
+                "destination": fmt.place(names, route["destination_iso3"], route["destination_label"]),
                 "form": EXPLOITATION_FORMS[route["form"]].label,
                 "detail": route["detail"] if isinstance(route["detail"], str) else "",
                 "victims": route["victims"] if isinstance(route["victims"], str) else fmt.UNKNOWN,

@@ -39,16 +39,7 @@ def ring_offset(position: int, count: int) -> tuple[float, float]:
 
 
 def hover_text(site: pd.Series, ctx: LayerContext) -> str:
-    threshold = ctx.suppression_threshold
-    figures = [
-        f"{label}: {fmt.count(site[column], threshold)}"
-        for column, label in (
-            ("people_assisted", "People assisted"),
-            ("people_reunited", "Reunited with family"),
-            ("people_returned", "Returned home"),
-        )
-        if not fmt.is_missing(site[column])
-    ]
+    figures = fmt.people_figures(site, ctx.suppression_threshold)
     precision = (
         "country only (no site named in the source)" if site["site_precision"] == "country" else site["site_precision"]
     )

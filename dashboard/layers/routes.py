@@ -55,16 +55,10 @@ def drawable(routes: pd.DataFrame, countries: pd.DataFrame) -> pd.Series:
 def hover_text(route: pd.Series, ctx: LayerContext) -> str:
     names = ctx.atlas.countries["name"]
 
-    def place(iso3: object, label: object) -> str:
-        parts = [names.get(iso3, "") if isinstance(iso3, str) else "", label if isinstance(label, str) else ""]
-        return ", ".join(p for p in parts if p) or fmt.UNKNOWN
-
-    count = fmt.count(route["count"], ctx.suppression_threshold)
-    if count == fmt.UNKNOWN and isinstance(route["count_note"], str):
-        count = f"unknown ({route['count_note']})"
+    count = fmt.route_count(route, ctx.suppression_threshold)
     lines = [
-        f"<b>{fmt.esc(place(route['origin_iso3'], route['origin_label']))} → "
-        f"{fmt.esc(place(route['destination_iso3'], route['destination_label']))}</b>",
+        f"<b>{fmt.esc(fmt.place(names, route['origin_iso3'], route['origin_label']))} → "
+        f"{fmt.esc(fmt.place(names, route['destination_iso3'], route['destination_label']))}</b>",
         f"Form: {fmt.esc(EXPLOITATION_FORMS[route['form']].label)}"
         + (f" ({fmt.esc(route['detail'])})" if isinstance(route["detail"], str) else ""),
         f"Who: {fmt.esc(route['victims']) or fmt.UNKNOWN}",

@@ -24,8 +24,9 @@ class RecordingOptions(Options):
         super().set_capability(name, value)
 
 
-def pytest_setup_options() -> Options:
-    options = RecordingOptions()
+def chromium_options(*extra_flags: str, options: Options | None = None) -> Options:
+    """Headless Debian Chromium as these tests run it (quiet: no background traffic of its own)."""
+    options = options or Options()
     if shutil.which(CHROMIUM) or os.path.exists(CHROMIUM):
         options.binary_location = CHROMIUM
     for flag in (
@@ -39,10 +40,15 @@ def pytest_setup_options() -> Options:
         "--no-first-run",
         "--disable-quic",
         "--window-size=1920,1080",
+        *extra_flags,
     ):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "SEVERE"})
     return options
+
+
+def pytest_setup_options() -> Options:
+    return chromium_options(options=RecordingOptions())
 
 
 @pytest.fixture(scope="session")

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from selenium import webdriver
-from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
+from tests.integration.conftest import chromium_options
 from tests.unit.test_export_html import SCRIPT_NAME, Exporter, with_program_name
 
 pytestmark = pytest.mark.browser
@@ -25,25 +24,7 @@ SCREENSHOT = Path(os.environ.get("ATLAS_EXPORT_SCREENSHOT", "/tmp/export-world.p
 @pytest.fixture(scope="module")
 def browser() -> Iterator[webdriver.Chrome]:
     """Headless Chromium that cannot reach any host: names do not resolve and the proxy is a closed port."""
-    if not shutil.which("chromedriver"):
-        pytest.skip("chromedriver is not on PATH")
-    options = Options()
-    if os.path.exists(CHROMIUM):
-        options.binary_location = CHROMIUM
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-        "--window-size=1920,1080",
-        "--host-resolver-rules=MAP * ~NOTFOUND",
-        "--proxy-server=127.0.0.1:9",
-    ):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
+    options = chromium_options("--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=127.0.0.1:9")
     driver = webdriver.Chrome(options=options)
     # The page itself at 1920x1080, whatever the window's own bars take.
     driver.execute_cdp_cmd(
