@@ -40,7 +40,7 @@ return null;
 def click_like_a_user(driver, element) -> None:
     """A real mouse click at the element's centre, on whatever layer is on top (plotly's drag
     layer receives clicks on the map and finds the country or marker under the pointer)."""
-    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", element)
     # plotly picks what is under the pointer on mouse move (throttled): let it settle before the click.
     ActionChains(driver).move_to_element(element).pause(0.4).click().perform()
 

@@ -12,7 +12,7 @@ from tests.integration.test_map import wait_for_map
 
 
 def click(driver, element) -> None:
-    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", element)
     element.click()
 
 
