@@ -11,6 +11,7 @@ from dash import Input, Output, State, callback, ctx, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard.data import layer_traces, loaded, query_of, state_from, view_for
+from dashboard.deck import params_to_query
 from dashboard.figure import figure_patch
 from dashboard.layers import Trace
 from dashboard.layout import (
@@ -107,6 +108,8 @@ def chosen_row(rows: Any) -> str:
     State("slots", "data"),
     State("rendered", "data"),
     State("sent", "data"),
+    State("deck", "data"),
+    State("deck-index", "data"),
     prevent_initial_call=True,
 )
 def render_view(
@@ -125,6 +128,8 @@ def render_view(
     slots: dict[str, int],
     rendered: str,
     sent: dict[str, Any] | None,
+    deck: Any = None,
+    deck_index: Any = None,
 ) -> tuple[Any, ...]:
     data = loaded()
     old, _ = state_from(rendered or "")
@@ -197,7 +202,7 @@ def render_view(
         if trigger != "routes-grid" and (routes is not None or state.select != old.select)
         else no_update,
         sent,
-        panels["title"],
+        deck_title(deck, deck_index, query) or panels["title"],
         panels["source_line"],
     )
 
@@ -206,3 +211,13 @@ def selected_rows(table: Any, kind: str, key: str, select: str) -> dict[str, lis
     """The grid's selection by row id (the grid finds the row itself)."""
     wanted = select.removeprefix(f"{kind}:") if select.startswith(f"{kind}:") else None
     return {"ids": [select] if wanted is not None and (table[key] == wanted).any() else []}
+
+
+def deck_title(stored: Any, index: Any, query: str) -> str:
+    """The saved view's title when the view on screen is the deck's current one, else ""."""
+    try:
+        view = stored["views"][int(index)]
+        state, _ = state_from(params_to_query(view["state"]))
+    except (TypeError, KeyError, IndexError, ValueError):
+        return ""
+    return str(view.get("title", "")) if query_of(state) == query else ""

@@ -7,6 +7,8 @@ import struct
 import time
 
 from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 
 from tests.integration.test_map import wait_for_map
 
@@ -79,4 +81,44 @@ def test_present002_map_image_exports_at_presentation_size(dash_duo, atlas_app):
     text = open(svg, encoding="utf-8").read()
     # The image carries the view's title, the key and the source line.
     assert "RCM members" in text and "Tier 2 Watch List" in text and "Sources:" in text
+    assert dash_duo.get_logs() == []
+
+
+def test_present003_right_arrow_steps_through_the_deck(dash_duo, atlas_app):
+    dash_duo.start_server(atlas_app)
+    wait_for_map(dash_duo)
+    click(dash_duo.driver, dash_duo.find_element("#deck-example"))
+    dash_duo.wait_for_contains_text("#deck-message", "Loaded 10 views", timeout=10)
+    press(dash_duo.driver, "p")
+    dash_duo.wait_for_text_to_equal("#present", "Leave (P)", timeout=5)
+    press(dash_duo.driver, Keys.ARROW_RIGHT)  # view 1: the overview
+    dash_duo.wait_for_contains_text("#view-title", "fact sheet", timeout=10)
+    press(dash_duo.driver, Keys.ARROW_RIGHT)  # view 2: Lake Volta
+    dash_duo.wait_for_contains_text("#view-title", "Lake Volta", timeout=10)
+    dash_duo.wait_for_text_to_equal("#profile-title", "Ghana", timeout=10)
+    assert "country=GHA" in dash_duo.driver.current_url
+    # The map shows that view: Western Africa, with the Lake Volta site selected.
+    names = dash_duo.driver.execute_script(
+        "return document.querySelector('#map .js-plotly-plot').data.map(t => t.name);"
+    )
+    assert "Selected" in names
+    press(dash_duo.driver, Keys.PAGE_DOWN)  # clickers send Page Down: view 3
+    dash_duo.wait_for_contains_text("#view-title", "Indonesia", timeout=10)
+    press(dash_duo.driver, Keys.PAGE_UP)
+    dash_duo.wait_for_contains_text("#view-title", "Lake Volta", timeout=10)
+    assert dash_duo.get_logs() == []
+
+
+def test_present004_a_malformed_deck_is_refused_and_the_deck_kept(dash_duo, atlas_app, tmp_path):
+    dash_duo.start_server(atlas_app)
+    wait_for_map(dash_duo)
+    click(dash_duo.driver, dash_duo.find_element("#deck-example"))
+    dash_duo.wait_for_contains_text("#deck-message", "Loaded 10 views", timeout=10)
+    bad = tmp_path / "broken.json"
+    bad.write_text('{"version": 1, "views": [{"title": "RCM", "state": {"regoin": "rcm"}}]}', encoding="utf-8")
+    upload = dash_duo.driver.find_element(By.CSS_SELECTOR, "#deck-upload input[type=file]")
+    upload.send_keys(str(bad))
+    dash_duo.wait_for_contains_text("#deck-message", 'unknown parameter "regoin"', timeout=10)
+    assert "Your deck is unchanged." in dash_duo.find_element("#deck-message").text
+    assert len(dash_duo.driver.find_elements(By.CSS_SELECTOR, "#deck-list li")) == 10
     assert dash_duo.get_logs() == []
