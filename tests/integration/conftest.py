@@ -71,6 +71,19 @@ def requested_urls(driver) -> list[str]:
     return urls
 
 
+def callbacks_requested(driver) -> list[str]:
+    """The outputs of every Dash callback the browser asked the server for since the last call."""
+    import json
+
+    outputs = []
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        request = message.get("params", {}).get("request", {})
+        if message["method"] == "Network.requestWillBeSent" and "_dash-update-component" in request.get("url", ""):
+            outputs.append(json.loads(request.get("postData") or "{}").get("output", ""))
+    return outputs
+
+
 def outside_hosts(urls: list[str], allowed: tuple[str, ...] = ("127.0.0.1", "localhost")) -> list[str]:
     return [
         u for u in urls if urlsplit(u).scheme in ("http", "https", "ws", "wss") and urlsplit(u).hostname not in allowed

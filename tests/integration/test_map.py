@@ -7,7 +7,7 @@ import time
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from tests.integration.conftest import outside_hosts, requested_urls
+from tests.integration.conftest import callbacks_requested, outside_hosts, requested_urls
 
 
 def stat(dash_duo, name: str) -> str:
@@ -45,8 +45,8 @@ def test_map001_draws_all_countries(dash_duo, atlas_app):
 
     dash_duo.start_server(atlas_app)
     wait_for_map(dash_duo)
-    # The first view comes whole with the page: no callback round trip on load.
-    assert not any("_dash-update-component" in u for u in requested_urls(dash_duo.driver))
+    # The first view comes whole with the page: no round trip renders the map on load.
+    assert not [out for out in callbacks_requested(dash_duo.driver) if "map.figure" in out]
     drawable = loaded().atlas.countries["label_lon"].notna().sum()
     # Every country with a shape is drawn once in the choropleth (tiers, not ranked, no data).
     paths = dash_duo.driver.execute_script(
