@@ -140,9 +140,10 @@ def make_figure(view: View, ctx: LayerContext, traces_of: TracesOf | None = None
 
 def layers_touched(old: ViewState, new: ViewState) -> set[str]:
     """The layers whose traces differ between two states."""
-    if old.regions != new.regions:
-        return set(REGISTRY)
     touched = set(old.layers).symmetric_difference(new.layers)
+    if old.regions != new.regions:
+        # The choropleth is drawn for the world (the veil marks the regions): it stays.
+        touched |= set(REGISTRY) - {"choropleth"}
     if (old.indicator, old.year) != (new.indicator, new.year):
         touched.add("choropleth")
     if old.forms != new.forms:

@@ -112,9 +112,9 @@ class Layer:
 
 
 def _registry() -> dict[str, Layer]:
-    from dashboard.layers import choropleth, programs, roles, routes, selection
+    from dashboard.layers import choropleth, outside, programs, roles, routes, selection
 
-    layers = (choropleth.LAYER, roles.LAYER, routes.LAYER, programs.LAYER, selection.LAYER)
+    layers = (choropleth.LAYER, outside.LAYER, roles.LAYER, routes.LAYER, programs.LAYER, selection.LAYER)
     return {layer.key: layer for layer in layers}
 
 

@@ -15,16 +15,20 @@ import plotly.colors
 from dashboard import formatting as fmt
 from dashboard.layers import Layer, LayerContext, Trace
 from dashboard.layers.palette import BORDER_COLOUR, NO_DATA_COLOUR, TIER_COLOURS
-from dashboard.view import View
+from dashboard.view import View, indicator_slice
 from geodata.vocabulary import TIP_TIERS
 
 GROUP = "indicator"
 
 
 def drawable_countries(view: View, ctx: LayerContext) -> list[str]:
-    """Countries in view that the map has a shape for (those with a label point), in ISO3 order."""
-    drawable = ctx.label_points
-    return [iso3 for iso3 in drawable if view.countries is None or iso3 in view.countries]
+    """Countries the map has a shape for (those with a label point), in ISO3 order.
+
+    The whole world, whatever the regions: the indicator stays as context around a region, and
+    the ``outside`` layer veils what lies beyond it. So a region change never re-sends the
+    choropleth.
+    """
+    return list(ctx.label_points)
 
 
 def colorscale(name: str) -> list[list[object]]:
@@ -112,11 +116,10 @@ def traces(view: View, ctx: LayerContext) -> list[Trace]:
     meta = ctx.atlas.catalogue.loc[view.state.indicator]
     drawable = drawable_countries(view, ctx)
     allowed = set(drawable)
+    world = indicator_slice(ctx.atlas.indicators, view.state.indicator, view.state.year)
     rows = [
         r
-        for r in view.indicator[["iso3", "indicator", "year", "value", "category", "suppressed", "source"]].to_dict(
-            "records"
-        )
+        for r in world[["iso3", "indicator", "year", "value", "category", "suppressed", "source"]].to_dict("records")
         if r["iso3"] in allowed
     ]
     year = view.state.year
