@@ -12,6 +12,7 @@ Medians and the 90th percentile of server time, response bytes, and baseline/app
 
 from __future__ import annotations
 
+import gzip
 import json
 import statistics
 import time
@@ -104,9 +105,11 @@ class Client:
             "state": [{**s, "value": self.stores.get(f"{s['id']}.{s['property']}")} for s in self.spec["state"]],
         }
         started = time.perf_counter()
-        response = self.http.post("/_dash-update-component", json=payload)
+        response = self.http.post("/_dash-update-component", json=payload, headers={"Accept-Encoding": "gzip"})
         elapsed = time.perf_counter() - started
-        body = response.get_data()
+        wire = response.get_data()  # as sent: gzip-compressed when the browser accepts it
+        self.wire_bytes = len(wire)
+        body = gzip.decompress(wire) if response.headers.get("Content-Encoding") == "gzip" else wire
         if response.status_code != 200:
             raise RuntimeError(f"{prop}={value!r}: HTTP {response.status_code}")
         answer = json.loads(body)["response"]
@@ -114,6 +117,10 @@ class Client:
             if key in answer:
                 self.stores[f"{key}.data"] = answer[key]["data"]
         return elapsed, len(body)
+
+    def change_on_the_wire(self, prop: str, value: Any) -> tuple[float, int]:
+        elapsed, _ = self.change(prop, value)
+        return elapsed, self.wire_bytes
 
 
 class Baseline:
@@ -141,8 +148,9 @@ class Baseline:
             if key != "choropleth":
                 figure.add_traces(traces)
         figure.update_geos(fitbounds="locations", visible=False)
-        body = figure.to_json()
-        return time.perf_counter() - started, len(body.encode())
+        body = figure.to_json().encode()
+        self.wire_bytes = len(gzip.compress(body, compresslevel=6))
+        return time.perf_counter() - started, len(body)
 
 
 def _query_after(controls: dict[str, Any]) -> str:
@@ -201,6 +209,9 @@ def run(rounds: int) -> dict[str, dict[str, float]]:
     results["app, filters, cache cold"] = summary(*measure(rounds, SEQUENCE, app_step, cold_reset))
     results["app, filters, cache warm"] = summary(*measure(rounds, SEQUENCE, app_step, client.reset))
     results["app, indicator changes"] = summary(*measure(rounds, INDICATOR_SEQUENCE, app_step, client.reset))
+    results["app, filters, gzip on the wire"] = summary(
+        *measure(rounds, SEQUENCE, client.change_on_the_wire, client.reset)
+    )
 
     controls = dict(CONTROL_DEFAULTS)
 
@@ -213,6 +224,12 @@ def run(rounds: int) -> dict[str, dict[str, float]]:
         controls.update(CONTROL_DEFAULTS)
 
     results["baseline, filters"] = summary(*measure(max(3, rounds // 3), SEQUENCE, baseline_step, baseline_reset))
+
+    def baseline_wire(prop: str, value: Any) -> tuple[float, int]:
+        elapsed, _ = baseline_step(prop, value)
+        return elapsed, baseline.wire_bytes
+
+    results["baseline, gzip on the wire"] = summary(*measure(1, SEQUENCE, baseline_wire, baseline_reset))
 
     # What the memo saves per call: the data functions alone, cached against uncached.
     queries = [
