@@ -37,9 +37,10 @@ def number(value: object, unit: str = "") -> str:
     if is_missing(value):
         return UNKNOWN
     x = float(value)  # type: ignore[arg-type]
-    if abs(x) >= 1e9:
+    # The class is chosen after rounding: 999,960,000 reads "1.00 billion", not "1000.0 million".
+    if abs(x) >= 1e9 or round(abs(x) / 1e6, 1) >= 1000:
         text = f"{x / 1e9:.2f} billion"
-    elif abs(x) >= 1e6:
+    elif abs(x) >= 1e6 or round(abs(x)) >= 1_000_000:
         text = f"{x / 1e6:.1f} million"
     elif abs(x) >= 100:
         text = f"{x:,.0f}"

@@ -8,6 +8,7 @@ names and values go through ordered migrations first, so that shared links keep 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from urllib.parse import parse_qs, urlencode
@@ -62,7 +63,7 @@ def default_state(choices: Choices) -> ViewState:
     return ViewState(
         indicator=choices.default_indicator,
         year=choices.latest_year(choices.default_indicator),
-        layers=tuple(choices.default_layers or choices.layers),
+        layers=_ordered(choices.default_layers or choices.layers, choices.layers),
     )
 
 
@@ -167,7 +168,7 @@ def from_query(query: str | Mapping[str, Sequence[str]], choices: Choices) -> tu
     year = choices.latest_year(indicator)
     if "year" in params:
         asked = params["year"][-1].strip()
-        if asked.isdigit() and int(asked) in years:
+        if re.fullmatch(r"[0-9]{1,4}", asked) and int(asked) in years:  # not str.isdigit: "²" is a digit
             year = int(asked)
         else:
             notices.append(f"No {indicator} data for year {asked[:10]!r}: showing {year}.")
@@ -175,7 +176,8 @@ def from_query(query: str | Mapping[str, Sequence[str]], choices: Choices) -> tu
     layers = state.layers
     if "layers" in params:
         raw = _split(params["layers"])
-        layers = () if raw == ["none"] else pick("layers", choices.layers, "layer")
+        # Only "none" switches every layer off; a value with no known layer leaves the default.
+        layers = () if raw == ["none"] else pick("layers", choices.layers, "layer") or state.layers
 
     country = ""
     if "country" in params:
@@ -186,7 +188,7 @@ def from_query(query: str | Mapping[str, Sequence[str]], choices: Choices) -> tu
             notices.append(f"Unknown country code {asked[:10]!r}: no profile opened.")
     select = ""
     if "select" in params:
-        asked = params["select"][-1].strip().lower()
+        asked = params["select"][-1].strip()  # ids are free text: case matters
         if asked in choices.selectable:
             select = asked
         elif asked:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -131,15 +132,15 @@ def indicator_values(atlas: Atlas, state: ViewState, countries: frozenset[str] |
     return rows.assign(name=rows["iso3"].map(names))
 
 
-_SLICES: dict[int, dict[tuple[str, int], pd.DataFrame]] = {}
+# The table the slices were cut from (held, so that its address cannot be reused) and the slices.
+_SLICES: dict[str, Any] = {}
 
 
 def indicator_slice(indicators: pd.DataFrame, indicator: str, year: int) -> pd.DataFrame:
     """Each country's row of ``indicator`` for ``year``, or its latest earlier one (memoized per table)."""
-    slices = _SLICES.get(id(indicators))
-    if slices is None:
-        _SLICES.clear()
-        slices = _SLICES[id(indicators)] = {}
+    if _SLICES.get("table") is not indicators:
+        _SLICES["table"], _SLICES["slices"] = indicators, {}
+    slices: dict[tuple[str, int], pd.DataFrame] = _SLICES["slices"]
     key = (indicator, int(year))
     if key not in slices:
         rows = indicators[(indicators["indicator"] == indicator) & (indicators["year"] <= year)]

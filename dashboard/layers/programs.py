@@ -23,9 +23,13 @@ RING_DEGREES = 2.2  # radius of the ring of markers around a site with several t
 BASE_SIZE = 13
 
 
-def marker_size(people: object) -> float:
-    """Base size, growing with log10 of people assisted (1,500 people: about twice the base)."""
-    if fmt.is_missing(people) or int(people) <= 0:  # type: ignore[call-overload]
+def marker_size(people: object, threshold: int = 11) -> float:
+    """Base size, growing with log10 of people assisted (1,500 people: about twice the base).
+
+    Counts below the suppression threshold all get the base size: a marker must not tell what
+    the hover text withholds.
+    """
+    if fmt.is_missing(people) or int(people) < threshold:  # type: ignore[call-overload]
         return BASE_SIZE
     return round(BASE_SIZE + 4 * math.log10(int(people)), 1)  # type: ignore[call-overload]
 
@@ -72,7 +76,7 @@ def traces(view: View, ctx: LayerContext) -> list[Trace]:
                 dlon, dlat = ring_offset(shown.index(ptype), len(shown))
                 lon.append(round(float(site["map_lon"]) + dlon, 3))
                 lat.append(round(float(site["map_lat"]) + dlat, 3))
-                size.append(marker_size(site["people_assisted"]))
+                size.append(marker_size(site["people_assisted"], ctx.suppression_threshold))
                 hover.append(ctx.program_hover[site["row"]])
                 ids.append(f"program:{site['program_id']}")
             if not lon:

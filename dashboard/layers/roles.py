@@ -28,7 +28,7 @@ def _partners(routes: list[dict[str, object]], iso3: str, names: dict[str, str])
             lines.append(f"to {names.get(str(destination)) or route['destination_label']} ({form})")
         elif destination == iso3:
             lines.append(f"from {names.get(str(origin)) or route['origin_label']} ({form})")
-    return "<br>".join(dict.fromkeys(lines))
+    return "<br>".join(fmt.esc(line) for line in dict.fromkeys(lines))
 
 
 def traces(view: View, ctx: LayerContext) -> list[Trace]:
@@ -39,6 +39,7 @@ def traces(view: View, ctx: LayerContext) -> list[Trace]:
         "records"
     )
     records = roles.to_dict("records")
+    raw_names = ctx.atlas.countries["name"].to_dict()  # escaped once, with the whole line
     out: list[Trace] = [
         {
             "type": "choropleth",
@@ -68,7 +69,7 @@ def traces(view: View, ctx: LayerContext) -> list[Trace]:
                 "legendgrouptitle": {"text": "Countries on routes"} if len(out) == 1 else None,
                 "marker": {"symbol": symbol, "size": 15, "color": fill, "line": {"color": "#000000", "width": 2}},
                 "customdata": [
-                    [ctx.names[r["iso3"]], _partners(routes, str(r["iso3"]), ctx.names), f"country:{r['iso3']}"]
+                    [ctx.names[r["iso3"]], _partners(routes, str(r["iso3"]), raw_names), f"country:{r['iso3']}"]
                     for r in rows
                 ],
                 "hovertemplate": f"<b>%{{customdata[0]}}</b> — {fmt.esc(ROLE_LABELS[role].lower())}"

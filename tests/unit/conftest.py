@@ -139,3 +139,68 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
         if name.startswith("ATLAS_"):
             monkeypatch.delenv(name)
     return monkeypatch
+
+
+# --- a slightly larger atlas for the dashboard tests ---------------------------------------------
+
+# Rows added to the tiny directory so that every role, a fallback year, small counts and every
+# region kind occur. Country rows, populations and tiers are the bundled ones; the routes and the
+# Tapachula shelter are made up: an internal route with a count of 5 (suppressed below 11), a
+# route with a count of 62 (shown), a route whose origin has no ISO code, and a site assisting 5.
+# Roles that follow: KHM origin, MYS destination, THA and IDN both, GHA internal only.
+MORE_ROWS: dict[str, tuple[str, ...]] = {
+    "countries.csv": (
+        "MYS,458,Malaysia,Asia,South-eastern Asia,114.72,3.62,2023,,,natural-earth",
+        "USA,840,United States,Americas,Northern America,-99.14,39.53,2023,2023,2023,natural-earth",
+        "MEX,484,Mexico,Americas,Central America,-102.51,23.94,,2023,,natural-earth",
+    ),
+    "indicators.csv": (
+        "MYS,tip-tier,2007,,tier-3,false,tip-2007",
+        "GHA,population,1997,18418288,,false,gapminder",
+        "GHA,population,2002,20550751,,false,gapminder",
+        "THA,population,1997,60216677,,false,gapminder",
+        "USA,population,2007,301139947,,false,gapminder",
+    ),
+    "routes.csv": (
+        "gha-internal-fishing,GHA,Lake Volta,GHA,Lake Volta,forced-labour,fishing,children,,,2007,5,,prm-2007",
+        "idn-mys-sexual,IDN,,MYS,Kuala Lumpur,sexual-exploitation,,women,2005,2006,2007,62,,prm-2007",
+        "tha-idn-labour,THA,,IDN,,forced-labour,construction,men,,,2007,,,prm-2007",
+        "unnamed-mys-labour,,a neighbouring country,MYS,,forced-labour,plantations,men,,,2007,,,prm-2007;tip-2007",
+    ),
+    "programs.csv": (
+        "mex-shelter,Tapachula shelter,protection,Casa Alianza,PRM,MEX,Tapachula,-92.26,14.9,town,"
+        ",,2007,,5,,,,prm-2007",
+        "usa-return,Return and reunification,return-reintegration,IOM,PRM,USA,United States (country only),"
+        ",,country,2005,,2007,,,62,5,,prm-2007",
+    ),
+}
+
+
+def add_rows(data: DataDir, file: str, *lines: str) -> Path:
+    """Append raw CSV lines to a file of ``data``; returns the directory's path."""
+    for line in lines:
+        rows = len((data.path / file).read_text(encoding="utf-8").splitlines())
+        data.set_line(file, rows + 1, line)
+    return data.path
+
+
+def write_more(directory: Path) -> DataDir:
+    """The tiny data directory with :data:`MORE_ROWS` added."""
+    data = write_tiny(directory)
+    for file, lines in MORE_ROWS.items():
+        add_rows(data, file, *lines)
+    return data
+
+
+@pytest.fixture
+def more(tmp_path: Path) -> DataDir:
+    """A fresh copy of the tiny directory with :data:`MORE_ROWS`, to load as it is or to change."""
+    return write_more(tmp_path / "more")
+
+
+@pytest.fixture(scope="session")
+def more_atlas(tmp_path_factory: pytest.TempPathFactory):
+    """The tiny directory with :data:`MORE_ROWS`, loaded once; do not change it."""
+    from geodata import load_atlas
+
+    return load_atlas(write_more(tmp_path_factory.mktemp("more")).path)

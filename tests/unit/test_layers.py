@@ -1,0 +1,497 @@
+"""Each map layer's traces from the tiny tables, the registry's contract, escaping and suppression."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import re
+
+import pytest
+from pyproj import Geod
+
+from dashboard.layers import (
+    REGISTRY,
+    LayerContext,
+    Trace,
+    choropleth,
+    outside,
+    programs,
+    roles,
+    routes,
+    selection,
+    traces_by_layer,
+)
+from dashboard.layers.palette import NO_DATA_COLOUR, PROGRAM_STYLES, ROLE_STYLES, TIER_COLOURS
+from dashboard.state import ViewState
+from dashboard.view import View, build_view, region_groups
+from geodata import Atlas, load_atlas
+from geodata.vocabulary import PROGRAM_TYPES
+from tests.unit.conftest import add_rows
+
+TOGGLEABLE = ("choropleth", "roles", "routes", "programs")
+GEOD = Geod(ellps="WGS84")
+PAYLOAD = "<script>alert(1)</script>"
+ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
+
+
+def view_of(atlas: Atlas, **changes) -> View:
+    state = ViewState(**{"indicator": "tip-tier", "year": 2007, "layers": TOGGLEABLE, **changes})
+    return build_view(atlas, state, region_groups(atlas.countries))
+
+
+@pytest.fixture(scope="module")
+def ctx(more_atlas) -> LayerContext:
+    return LayerContext(more_atlas, 11)
+
+
+def rendered(trace: Trace) -> list[str]:
+    """The hover text of each point, as plotly.js would fill the template from ``customdata``."""
+    template = trace.get("hovertemplate")
+    if template is None:
+        return []
+    if isinstance(template, list):
+        return [text for text in template if text]
+    return [
+        re.sub(r"%\{customdata\[(\d+)\]\}", lambda m, row=row: str(row[int(m.group(1))]), str(template))
+        for row in (trace.get("customdata") or [[]])
+    ]
+
+
+def all_hovers(by_layer: dict[str, list[Trace]]) -> list[str]:
+    return [text for traces in by_layer.values() for trace in traces for text in rendered(trace)]
+
+
+def by_name(traces: list[Trace]) -> dict[str, Trace]:
+    return {str(t["name"]): t for t in traces}
+
+
+def label_point(atlas: Atlas, iso3: str) -> tuple[float, float]:
+    row = atlas.countries.loc[iso3]
+    return float(row["label_lon"]), float(row["label_lat"])
+
+
+# --- choropleth -------------------------------------------------------------------------------
+
+
+def test_tiers_one_trace_per_category_and_no_data(more_atlas, ctx):
+    traces = choropleth.traces(view_of(more_atlas), ctx)
+    assert [(t["name"], t["locations"]) for t in traces] == [
+        ("Tier 2", ["GHA", "IDN", "THA"]),
+        ("Tier 2 Watch List", ["KHM"]),
+        ("Tier 3", ["MYS"]),
+        ("No data", ["USA", "MEX"]),
+    ]
+    assert [t["colorscale"][0][1] for t in traces] == [
+        TIER_COLOURS["tier-2"],
+        TIER_COLOURS["tier-2-watch-list"],
+        TIER_COLOURS["tier-3"],
+        NO_DATA_COLOUR,
+    ]
+    assert all(t["type"] == "choropleth" and t["locationmode"] == "ISO-3" for t in traces)
+    # The key's title sits on the first entry only.
+    assert traces[0]["legendgrouptitle"] == {"text": "TIP Report tier placement, 2007"}
+    assert ["legendgrouptitle" in t for t in traces] == [True, False, False, False]
+
+
+def test_tier_hover(more_atlas, ctx):
+    traces = by_name(choropleth.traces(view_of(more_atlas), ctx))
+    (cambodia,) = rendered(traces["Tier 2 Watch List"])
+    assert cambodia.startswith("<b>Cambodia</b><br>TIP Report tier placement: Tier 2 Watch List<br>Year: 2007")
+    assert "Source: U.S. Department of State (2007-06)" in cambodia
+    assert rendered(traces["No data"]) == [
+        "<b>United States</b><br>TIP Report tier placement: no data for 2007<extra></extra>",
+        "<b>Mexico</b><br>TIP Report tier placement: no data for 2007<extra></extra>",
+    ]
+
+
+def test_choropleth_is_the_world_whatever_the_regions(more_atlas, ctx):
+    world = choropleth.traces(view_of(more_atlas), ctx)
+    assert choropleth.traces(view_of(more_atlas, regions=("rcm",)), ctx) == world
+
+
+def test_continuous_indicator_with_a_colour_bar(more_atlas, ctx):
+    traces = choropleth.traces(view_of(more_atlas, indicator="population"), ctx)
+    assert [t["name"] for t in traces] == ["Population", "Suppressed small count", "No data"]
+    values, suppressed, no_data = traces
+    expected = {"GHA": 22873338, "THA": 60216677, "USA": 301139947}
+    assert dict(zip(values["locations"], values["z"], strict=True)) == {
+        iso3: round(math.log10(v), 4) for iso3, v in expected.items()
+    }
+    bar = values["colorbar"]
+    assert bar["title"]["text"] == "Population, 2007<br><sub>people — Gapminder Foundation (2007)</sub>"
+    # Log scale for population: ticks at powers of ten, labelled as numbers people read.
+    assert bar["tickvals"] == [7, 8, 9]
+    assert bar["ticktext"] == ["10.0 million", "100.0 million", "1.00 billion"]
+    assert suppressed["locations"] == ["IDN"]
+    assert no_data["locations"] == ["KHM", "MYS", "MEX"]
+
+
+def test_continuous_hover_names_a_fallback_year(more_atlas, ctx):
+    values = choropleth.traces(view_of(more_atlas, indicator="population"), ctx)[0]
+    hovers = dict(zip(values["locations"], rendered(values), strict=True))
+    assert "Population: 60.2 million people<br>Year: 1997 (latest before 2007)" in hovers["THA"]
+    assert "Population: 22.9 million people<br>Year: 2007" in hovers["GHA"]
+
+
+def test_continuous_indicator_in_an_earlier_year(more_atlas, ctx):
+    traces = choropleth.traces(view_of(more_atlas, indicator="population", year=2002), ctx)
+    values = traces[0]
+    assert set(values["locations"]) == {"GHA", "THA"}
+    assert values["colorbar"]["title"]["text"].startswith("Population, 2002<br>")
+    assert [t["name"] for t in traces] == ["Population", "No data"]  # IDN's suppressed value is from 2007
+
+
+# --- roles ------------------------------------------------------------------------------------
+
+
+def test_roles_marks_each_role_with_its_symbol(more_atlas, ctx):
+    traces = roles.traces(view_of(more_atlas), ctx)
+    outline, *markers = traces
+    assert outline["type"] == "choropleth" and outline["hoverinfo"] == "skip"
+    assert sorted(outline["locations"]) == ["GHA", "IDN", "KHM", "MYS", "THA"]
+    got = {t["name"]: (t["marker"]["symbol"], [row[2] for row in t["customdata"]]) for t in markers}
+    assert got == {
+        "Origin country": (ROLE_STYLES["origin"][1], ["country:KHM"]),
+        "Destination country": (ROLE_STYLES["destination"][1], ["country:MYS"]),
+        "Origin and destination": (ROLE_STYLES["both"][1], ["country:IDN", "country:THA"]),
+        "Internal trafficking only": (ROLE_STYLES["internal"][1], ["country:GHA"]),
+    }
+    assert [ROLE_STYLES[r][1] for r in ("origin", "destination")] == ["triangle-up", "triangle-down"]
+    destination = by_name(markers)["Destination country"]
+    assert (destination["lon"], destination["lat"]) == ([114.72], [3.62])
+
+
+def test_roles_hover_lists_the_partners(more_atlas, ctx):
+    markers = by_name(roles.traces(view_of(more_atlas), ctx))
+    (malaysia,) = rendered(markers["Destination country"])
+    assert malaysia == (
+        "<b>Malaysia</b> — destination country<br>from Indonesia (sexual exploitation)"
+        "<br>from a neighbouring country (forced labour)<extra></extra>"
+    )
+    (ghana,) = rendered(markers["Internal trafficking only"])
+    assert "within the country (forced labour)" in ghana
+
+
+def test_roles_follow_the_routes_in_view(more_atlas, ctx):
+    traces = roles.traces(view_of(more_atlas, forms=("forced-begging",)), ctx)
+    assert {t["name"]: [r[2] for r in t["customdata"]] for t in traces[1:]} == {
+        "Origin country": ["country:KHM"],
+        "Destination country": ["country:THA"],
+    }
+    assert roles.traces(view_of(more_atlas, regions=("rcm",)), ctx) == []
+
+
+# --- routes -----------------------------------------------------------------------------------
+
+
+def arcs(trace: Trace) -> list[list[int]]:
+    """Indexes of the points of each arc of a lines trace (arcs are separated by a ``None``)."""
+    out: list[list[int]] = [[]]
+    for i, lon in enumerate(trace["lon"]):
+        if lon is None:
+            out.append([])
+        else:
+            out[-1].append(i)
+    return [arc for arc in out if arc]
+
+
+def test_routes_are_arcs_with_an_arrow_three_quarters_along(more_atlas, ctx):
+    traces = [t for t in routes.traces(view_of(more_atlas), ctx) if t["mode"] == "lines+markers"]
+    drawn = {}
+    for trace in traces:
+        for arc in arcs(trace):
+            arrow = [i for i in arc if trace["marker"]["size"][i] > 0]
+            assert len(arrow) == 1 and trace["marker"]["symbol"] == "arrow"
+            (at,) = arrow
+            assert [i for i in arc if trace["customdata"][i]] == [at]
+            assert [i for i in arc if trace["hovertemplate"][i]] == [at]
+            drawn[trace["customdata"][at]] = (trace, arc, at)
+    assert set(drawn) == {"route:idn-mys-sexual", "route:tha-idn-labour", "route:khm-tha-begging"}
+
+    for route_id, (origin, destination) in {
+        "route:khm-tha-begging": ("KHM", "THA"),
+        "route:idn-mys-sexual": ("IDN", "MYS"),
+        "route:tha-idn-labour": ("THA", "IDN"),
+    }.items():
+        trace, arc, at = drawn[route_id]
+        points = [(trace["lon"][i], trace["lat"][i]) for i in arc]
+        assert len(points) == routes.ARC_POINTS
+        start, end = label_point(more_atlas, origin), label_point(more_atlas, destination)
+        assert points[0] == start and points[-1] == end
+        total = GEOD.inv(*start, *end)[2]
+        along = GEOD.inv(*start, *points[arc.index(at)])[2]
+        assert 0.7 <= along / total <= 0.8
+        for point in points:  # every point on the geodesic (to the 0.01 degree the trace keeps)
+            assert GEOD.inv(*start, *point)[2] + GEOD.inv(*point, *end)[2] - total < 2_500
+
+
+def test_great_circle_bows_towards_the_pole():
+    # Mexico City to Bangkok: the shortest path passes far north of both ends.
+    points = routes.great_circle(-99.13, 19.43, 100.5, 13.75)
+    assert len(points) == routes.ARC_POINTS
+    assert points[0] == (-99.13, 19.43) and points[-1] == (100.5, 13.75)
+    assert max(lat for _, lat in points) > 60
+    total = GEOD.inv(-99.13, 19.43, 100.5, 13.75)[2]
+    steps = [GEOD.inv(*a, *b)[2] for a, b in zip(points, points[1:], strict=False)]
+    assert sum(steps) == pytest.approx(total, rel=1e-6)
+    assert max(steps) == pytest.approx(min(steps), rel=1e-3)
+
+
+def test_route_styles_and_widths(more_atlas, ctx):
+    traces = routes.traces(view_of(more_atlas), ctx)
+    lines = {t["name"]: t for t in traces if t["mode"] == "lines+markers"}
+    assert lines["Sexual exploitation"]["line"] == {"color": "#D55E00", "width": 3.0, "dash": "solid"}
+    assert lines["Forced begging"]["line"]["width"] == 2.5  # count unknown
+    assert traces[0]["legendgrouptitle"] == {"text": "Routes, by form of exploitation"}
+    assert [routes.width_for(c) for c in (None, 0, 1, 100, 101, 1000, 5000, 20000)] == [
+        2.5, 2.5, 3.0, 3.0, 4.5, 4.5, 6.0, 8.0
+    ]  # fmt: skip
+
+
+def test_internal_trafficking_is_a_ring(more_atlas, ctx):
+    rings = [t for t in routes.traces(view_of(more_atlas), ctx) if t["mode"] == "markers"]
+    assert len(rings) == 1
+    (ring,) = rings
+    assert ring["name"] == "Forced labour, internal"
+    assert ring["marker"]["symbol"] == "circle-open"
+    assert (ring["lon"], ring["lat"]) == ([-1.22], [7.95])
+    assert ring["customdata"] == ["route:gha-internal-fishing"]
+
+
+def test_routes_without_two_countries_are_left_out(more_atlas, ctx):
+    ids = {i for t in routes.traces(view_of(more_atlas), ctx) for i in t["customdata"] if i}
+    assert ids == {
+        "route:idn-mys-sexual",
+        "route:tha-idn-labour",
+        "route:khm-tha-begging",
+        "route:gha-internal-fishing",
+    }
+    assert routes.traces(view_of(more_atlas, forms=("forced-labour",), regions=("rcm",)), ctx) == []
+
+
+# --- programs ---------------------------------------------------------------------------------
+
+
+def markers(traces: list[Trace]) -> list[tuple[str, str, float, float, float, str]]:
+    """(id, trace name, lon, lat, size, symbol) of every program marker, the key's entry left out."""
+    return [
+        (i, t["name"], x, y, s, t["marker"]["symbol"])
+        for t in traces
+        if t.get("customdata")
+        for i, x, y, s in zip(t["customdata"], t["lon"], t["lat"], t["marker"]["size"], strict=True)
+    ]
+
+
+def test_one_marker_per_site_and_type(more_atlas, ctx):
+    view = view_of(more_atlas)
+    got = sorted((i, name) for i, name, *_ in markers(programs.traces(view, ctx)))
+    expected = sorted(
+        (
+            f"program:{site.program_id}",
+            PROGRAM_TYPES[t] + (" (country only)" if site.site_precision == "country" else ""),
+        )
+        for site in view.programs.itertuples()
+        for t in site.types
+    )
+    assert got == expected
+    assert len(got) == 10
+
+
+def test_country_only_sites_are_open_and_named_sites_filled(more_atlas, ctx):
+    traces = programs.traces(view_of(more_atlas), ctx)
+    for i, name, _, _, _, symbol in markers(traces):
+        if i in ("program:initiative-50m-khm", "program:usa-return"):
+            assert symbol.endswith("-open") and name.endswith(" (country only)")
+        else:
+            assert not symbol.endswith("-open") and not name.endswith(" (country only)")
+    # A country-only site sits at its country's label point (Cambodia: two types around it).
+    khm = [(x, y) for i, _, x, y, *_ in markers(traces) if i == "program:initiative-50m-khm"]
+    centre = label_point(more_atlas, "KHM")
+    assert all(math.dist(p, centre) == pytest.approx(programs.RING_DEGREES, abs=0.002) for p in khm)
+    # One key entry stands for all open markers.
+    assert by_name(traces)["Open: country only, no site named"]["marker"]["symbol"] == "circle-open"
+    symbols = {t["name"]: t["marker"]["symbol"] for t in traces}
+    assert symbols["Protection & assistance"] == PROGRAM_STYLES["protection"][1] == "square"
+    assert symbols["Protection & assistance (country only)"] == "square-open"
+
+
+def site_points(traces, program_id):
+    return sorted((x, y) for i, _, x, y, *_ in markers(traces) if i == f"program:{program_id}")
+
+
+def test_several_types_at_one_site_sit_in_a_ring(more_atlas, ctx):
+    traces = programs.traces(view_of(more_atlas), ctx)
+    site = (-0.65, 8.217)
+    volta = site_points(traces, "gha-lake-volta")
+    assert len(volta) == 3 and len(set(volta)) == 3
+    for point in volta:
+        assert math.dist(point, site) == pytest.approx(programs.RING_DEGREES, abs=0.002)
+    assert math.dist(*volta[:2]) == pytest.approx(programs.RING_DEGREES * math.sqrt(3), abs=0.005)
+    # One type: on the site itself.
+    assert site_points(traces, "tha-bali-process") == [(100.502, 13.756)]
+
+
+def test_the_ring_counts_only_the_types_shown(more_atlas, ctx):
+    site = (-0.65, 8.217)
+    two = site_points(programs.traces(view_of(more_atlas, types=("prevention", "protection")), ctx), "gha-lake-volta")
+    assert len(two) == 2
+    assert math.dist(*two) == pytest.approx(2 * programs.RING_DEGREES, abs=0.005)
+    one = site_points(programs.traces(view_of(more_atlas, types=("protection",)), ctx), "gha-lake-volta")
+    assert one == [site]
+    names = {t["name"] for t in programs.traces(view_of(more_atlas, types=("protection",)), ctx)}
+    assert names == {
+        "Protection & assistance",
+        "Protection & assistance (country only)",
+        "Open: country only, no site named",
+    }
+
+
+def test_marker_size_grows_with_people_assisted(more_atlas, ctx):
+    sizes = {i: s for i, _, _, _, s, _ in markers(programs.traces(view_of(more_atlas), ctx))}
+    assert sizes["program:gha-lake-volta"] > sizes["program:idn-police-hospitals"] > sizes["program:tha-bali-process"]
+    assert sizes["program:tha-bali-process"] == programs.BASE_SIZE
+    assert programs.marker_size(1500) == pytest.approx(2 * programs.BASE_SIZE, rel=0.02)
+    people = [None, 0, 1, 10, 100, 1_500, 1_000_000]
+    assert [programs.marker_size(p) for p in people] == sorted(programs.marker_size(p) for p in people)
+    assert programs.marker_size(10) < programs.marker_size(100)
+
+
+def test_marker_size_does_not_reveal_a_suppressed_count(more):
+    more.set_cell("programs.csv", 3, "people_assisted", "9")  # idn-police-hospitals; mex-shelter has 5
+    atlas = load_atlas(more.path)
+    sizes = {i: s for i, _, _, _, s, _ in markers(programs.traces(view_of(atlas), LayerContext(atlas, 11)))}
+    assert sizes["program:mex-shelter"] == sizes["program:idn-police-hospitals"]
+
+
+# --- selection and outside --------------------------------------------------------------------
+
+
+def test_selection_rings_a_site_or_draws_a_route(more_atlas, ctx):
+    (ring,) = selection.traces(view_of(more_atlas, select="program:mex-shelter"), ctx)
+    assert (ring["lon"], ring["lat"], ring["marker"]["symbol"]) == ([-92.26], [14.9], "circle-open")
+    (arc,) = selection.traces(view_of(more_atlas, select="route:khm-tha-begging"), ctx)
+    assert len(arc["lon"]) == routes.ARC_POINTS and (arc["lon"][0], arc["lat"][0]) == (104.91, 12.72)
+    (internal,) = selection.traces(view_of(more_atlas, select="route:gha-internal-fishing"), ctx)
+    assert (internal["lon"], internal["lat"], internal["mode"]) == ([-1.22], [7.95], "markers")
+    # Nothing to highlight where the selection is filtered out, cannot be drawn, or is empty.
+    assert selection.traces(view_of(more_atlas, select="program:mex-shelter", types=("prevention",)), ctx) == []
+    assert selection.traces(view_of(more_atlas, select="route:asia-sea-fishing"), ctx) == []
+    assert selection.traces(view_of(more_atlas), ctx) == []
+
+
+def test_outside_veils_the_countries_beyond_the_regions(more_atlas, ctx):
+    assert outside.traces(view_of(more_atlas), ctx) == []
+    (veil,) = outside.traces(view_of(more_atlas, regions=("rcm",)), ctx)
+    assert sorted(veil["locations"]) == ["GHA", "IDN", "KHM", "MYS", "THA"]
+    assert veil["hoverinfo"] == "skip"
+
+
+# --- escaping and suppression -----------------------------------------------------------------
+
+
+def test_program_text_is_html_escaped_in_the_hover(more):
+    more.set_cell("programs.csv", 2, "program", PAYLOAD)
+    more.set_cell("programs.csv", 2, "partner", f"IOM {PAYLOAD}")
+    more.set_cell("programs.csv", 2, "site", '"><img src=x onerror=alert(2)>')
+    atlas = load_atlas(more.path)
+    by_layer = traces_by_layer(view_of(atlas), LayerContext(atlas, 11))
+    volta = [h for h in rendered(by_layer["programs"][0]) if ESCAPED in h]
+    assert volta and volta[0].startswith(f"<b>{ESCAPED}</b><br>Partner: IOM {ESCAPED}<br>")
+    assert "Site: &quot;&gt;&lt;img src=x onerror=alert(2)&gt;" in volta[0]
+    everything = json.dumps(by_layer)
+    assert PAYLOAD not in everything and "<img" not in everything
+
+
+def test_route_text_is_html_escaped_in_the_hover(more):
+    more.set_cell("routes.csv", 2, "victims", PAYLOAD)
+    more.set_cell("routes.csv", 2, "destination_label", PAYLOAD)
+    atlas = load_atlas(more.path)
+    by_layer = traces_by_layer(view_of(atlas, layers=("routes",)), LayerContext(atlas, 11))
+    (begging,) = [h for h in all_hovers(by_layer) if "Forced begging" in h]
+    assert f"Who: {ESCAPED}" in begging and f"Thailand, {ESCAPED}</b>" in begging
+    assert PAYLOAD not in json.dumps(by_layer)
+
+
+def test_route_labels_are_html_escaped_in_the_roles_hover(more):
+    add_rows(more, "routes.csv", f"khm-sea,KHM,,,{PAYLOAD},forced-labour,,men,,,2007,,,prm-2007")
+    atlas = load_atlas(more.path)
+    by_layer = traces_by_layer(view_of(atlas, layers=("roles",)), LayerContext(atlas, 11))
+    (cambodia,) = [h for h in all_hovers(by_layer) if "<b>Cambodia</b>" in h]
+    assert f"to {ESCAPED} (forced labour)" in cambodia
+    assert PAYLOAD not in json.dumps(by_layer)
+
+
+def lone_five(text: str) -> bool:
+    return re.search(r"(?<![\w.,:-])5(?![\w.,:])", text) is not None
+
+
+def test_small_counts_are_suppressed_in_every_hover(more_atlas, ctx):
+    hovers = all_hovers(traces_by_layer(view_of(more_atlas, indicator="population"), ctx))
+    shelter = [h for h in hovers if "Tapachula shelter" in h]
+    assert shelter and all("People assisted: fewer than 11" in h for h in shelter)
+    (internal,) = [h for h in hovers if "Ghana, Lake Volta →" in h]
+    assert "Count: fewer than 11" in internal
+    (reunited,) = [h for h in hovers if "Return and reunification" in h]
+    assert "Reunited with family: 62<br>Returned home: fewer than 11" in reunited
+    (indonesia,) = [h for h in hovers if h.startswith("<b>Indonesia</b><br>Population")]
+    assert "suppressed (fewer than 11)" in indonesia
+    assert [h for h in hovers if lone_five(h)] == []
+
+
+def test_a_lower_threshold_shows_the_count(more_atlas):
+    # The same data with threshold 3: the test above would see the 5s if suppression were off.
+    hovers = all_hovers(traces_by_layer(view_of(more_atlas), LayerContext(more_atlas, 3)))
+    assert any("People assisted: 5<br>" in h for h in hovers)
+    assert any("Count: 5<br>" in h for h in hovers)
+    assert any(lone_five(h) for h in hovers)
+
+
+# --- the registry -----------------------------------------------------------------------------
+
+
+def test_registry_order_and_switches():
+    assert list(REGISTRY) == ["choropleth", "outside", "roles", "routes", "programs", "selection"]
+    assert all(key == layer.key for key, layer in REGISTRY.items())
+    assert tuple(key for key, layer in REGISTRY.items() if layer.toggleable) == TOGGLEABLE
+
+
+@pytest.mark.parametrize("key", list(REGISTRY))
+def test_layers_need_columns_the_atlas_has(more_atlas, key):
+    tables = {f.name for f in dataclasses.fields(Atlas)}
+    needs = REGISTRY[key].needs
+    assert needs
+    for table, columns in needs.items():
+        assert table in tables
+        assert set(columns) <= set(getattr(more_atlas, table).columns), (key, table)
+
+
+def test_needs_cover_the_columns_a_layer_reads():
+    # The routes layer's hover reads every routes column it declares; a missing one would raise here.
+    assert set(REGISTRY["routes"].needs["routes"]) >= {"count", "count_note", "victims", "detail", "source"}
+    assert set(REGISTRY["programs"].needs["programs"]) >= {"map_lon", "map_lat", "types", "site_precision"}
+
+
+def test_layers_switched_off_draw_nothing(more_atlas, ctx):
+    off = traces_by_layer(view_of(more_atlas, layers=()), ctx)
+    assert off == {key: [] for key in REGISTRY}
+    on = traces_by_layer(view_of(more_atlas), ctx)
+    assert all(on[key] for key in TOGGLEABLE)
+
+
+@pytest.mark.parametrize("key", TOGGLEABLE)
+def test_one_layer_on(more_atlas, ctx, key):
+    drawn = traces_by_layer(view_of(more_atlas, layers=(key,)), ctx)
+    assert [k for k, traces in drawn.items() if traces] == [key]
+
+
+def test_layers_that_cannot_be_switched_off(more_atlas, ctx):
+    drawn = traces_by_layer(view_of(more_atlas, layers=(), regions=("rcm",), select="program:mex-shelter"), ctx)
+    assert [k for k, traces in drawn.items() if traces] == ["outside", "selection"]
+
+
+def test_only_some_layers(more_atlas, ctx):
+    view = view_of(more_atlas)
+    only = traces_by_layer(view, ctx, only={"programs", "roles"})
+    assert list(only) == ["roles", "programs"]
+    assert only["programs"] == programs.traces(view, ctx)
