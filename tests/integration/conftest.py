@@ -6,7 +6,6 @@ import os
 import shutil
 from urllib.parse import urlsplit
 
-import pytest
 from selenium.webdriver.chrome.options import Options
 
 CHROMIUM = os.environ.get("ATLAS_TEST_CHROMIUM", "/usr/bin/chromium")
@@ -49,14 +48,6 @@ def chromium_options(*extra_flags: str, options: Options | None = None) -> Optio
 
 def pytest_setup_options() -> Options:
     return chromium_options(options=RecordingOptions())
-
-
-@pytest.fixture(scope="session")
-def atlas_app():
-    """One app per test session: Dash hands global callbacks to the first app that serves."""
-    from dashboard.factory import create_app
-
-    return create_app()
 
 
 def requested_urls(driver) -> list[str]:
