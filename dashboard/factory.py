@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 import flask
 from dash import Dash
 
+from dashboard.brief import register_brief
 from dashboard.config import Config, load_config
 from dashboard.data import init_data
 from dashboard.downloads import register_downloads
@@ -56,5 +57,6 @@ def create_app(config: Config | None = None) -> Dash:
     import dashboard.callbacks  # noqa: F401  (registers the callbacks on import)
 
     register_downloads(app.server)
+    register_brief(app.server)
     app.layout = _layout
     return app

@@ -72,6 +72,16 @@ def test_indicators_in_view(data):
     assert set(frame["source_publisher"]) == {"Gapminder Foundation"}
 
 
+def test_a_suppressed_value_is_left_out_of_the_table(more):
+    more.set_cell("indicators.csv", 7, "value", "8")  # IDN population 2007, suppressed=true
+    atlas = load_atlas(more.path)
+    groups = region_groups(atlas.countries)
+    data = AtlasData(atlas, groups, make_choices(atlas, groups, ["choropleth"]), LayerContext(atlas, 11))
+    rows = table(data, "indicators", indicator="population").set_index("iso3")
+    assert pd.isna(rows.loc["IDN", "value"]) and rows.loc["IDN", "note"] == "fewer than 11"
+    assert rows.loc["GHA", "value"] == 22873338
+
+
 def test_no_such_table(data):
     with pytest.raises(KeyError):
         table(data, "figures")
