@@ -371,7 +371,9 @@ def brief_html(
     threshold : int
         Counts of people below it read "fewer than N".
     boundaries : geopandas.GeoDataFrame or None
-        Country outlines by ISO3, in WGS84 (:func:`brief_boundaries`); ``None`` leaves the map out.
+        Country outlines by ISO3, in WGS84, as :func:`brief_boundaries` gives them (not repaired
+        before the antimeridian cut, which would turn Russia into a band around the world);
+        ``None`` leaves the map out.
     notices : sequence of str
         Notes on the request (values that fell back to defaults), shown at the top.
     generated : datetime.date, optional

@@ -346,7 +346,13 @@ def create_profile(data: AtlasData, state: ViewState) -> list[Any]:
             [html.H2(profile.name, className="h5 mb-0", id="profile-title"), close],
             className="d-flex justify-content-between align-items-start",
         ),
-        html.P(f"{profile.region}. ISO {profile.iso3}.", className="text-body-secondary mb-1"),
+        html.P(
+            [
+                f"{profile.region}. ISO {profile.iso3}. ",
+                html.A("Printable brief", href=f"/brief/{profile.iso3}.html?year={state.year}", target="_blank"),
+            ],
+            className="text-body-secondary mb-1",
+        ),
         html.H3("Dialogues", className="h6 mt-2"),
         html.Ul([html.Li(m) for m in profile.memberships] or [html.Li("member of none of the three")]),
         html.H3("Indicators", className="h6 mt-2"),

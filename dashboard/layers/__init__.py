@@ -77,7 +77,7 @@ class LayerContext:
                 median = TIP_TIERS.get(order[ranks[len(ranks) // 2]], order[ranks[len(ranks) // 2]])
                 count = len(ranks)
             else:
-                values = rows["value"].dropna()
+                values = rows.loc[~rows["suppressed"], "value"].dropna()  # a suppressed value never shows
                 if values.empty:
                     continue
                 median, count = number(values.median()), len(values)

@@ -139,7 +139,7 @@ def traces(view: View, ctx: LayerContext) -> list[Trace]:
             colour = TIER_COLOURS.get(category, "#999999")
             out.append(_area(label, [r["iso3"] for r in of_category], colour, hovers, not out, title))
     else:
-        shown = [r for r in rows if not fmt.is_missing(r["value"])]
+        shown = [r for r in rows if not fmt.is_missing(r["value"]) and not r["suppressed"]]
         log = meta.get("scale", "linear") == "log" or meta["indicator"] in ("population", "gdp-per-capita")
         z = [math.log10(r["value"]) if log else float(r["value"]) for r in shown]
         readings = hover(shown, [fmt.esc(fmt.number(r["value"])) for r in shown], str(meta["unit"]))

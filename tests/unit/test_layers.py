@@ -422,12 +422,6 @@ def test_route_labels_are_html_escaped_in_the_roles_hover(more):
     assert PAYLOAD not in json.dumps(by_layer)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG dashboard/layers/choropleth.py:142 and dashboard/layers/__init__.py:80: an indicator row "
-    "marked suppressed that still carries a value (the schema allows it; the CSV download blanks it) is "
-    "drawn with its exact value in the hover and counted in the region median shown in hovers",
-)
 def test_a_suppressed_indicator_value_never_shows(more):
     more.set_cell("indicators.csv", 7, "value", "8")  # IDN population 2007, suppressed=true
     atlas = load_atlas(more.path)
