@@ -196,7 +196,9 @@ def build_view(atlas: Atlas, state: ViewState, groups: dict[str, RegionGroup]) -
 def sources_in_view(atlas: Atlas, view: View, layers: tuple[str, ...]) -> pd.DataFrame:
     """The sources cited by the rows the view shows, in the order of ``sources.csv``."""
     cells: set[str] = set()
-    frames = {"choropleth": view.indicator, "routes": view.routes, "roles": view.routes, "programs": view.programs}
+    # The choropleth is drawn for the whole world (a veil marks the regions): cite all of it.
+    world = indicator_slice(atlas.indicators, view.state.indicator, view.state.year)
+    frames = {"choropleth": world, "routes": view.routes, "roles": view.routes, "programs": view.programs}
     for layer, frame in frames.items():
         if layer in layers:
             cells.update(frame["source"].unique())

@@ -81,7 +81,7 @@ class LayerContext:
                 if values.empty:
                     continue
                 median, count = number(values.median()), len(values)
-            text = esc(f"Median of {region}: {median} ({count} countries)")
+            text = esc(f"Median of {region}: {median} ({count} {'country' if count == 1 else 'countries'})")
             for iso3 in rows["iso3"]:
                 out[(iso3, str(indicator), int(year))] = text
         return out

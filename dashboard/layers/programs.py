@@ -45,7 +45,7 @@ def ring_offset(position: int, count: int) -> tuple[float, float]:
 def hover_text(site: pd.Series, ctx: LayerContext) -> str:
     figures = fmt.people_figures(site, ctx.suppression_threshold)
     precision = (
-        "country only (no site named in the source)" if site["site_precision"] == "country" else site["site_precision"]
+        "no site named in the source" if site["site_precision"] == "country" else f"{site['site_precision']} precision"
     )
     lines = [
         f"<b>{fmt.esc(site['program'])}</b>",
