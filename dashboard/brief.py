@@ -31,7 +31,7 @@ from shapely.geometry.base import BaseGeometry
 
 from dashboard.data import loaded, state_from
 from dashboard.exports.boundaries import cut_at_antimeridian
-from dashboard.profile import Profile, ProgramLine, Reading, country_profile
+from dashboard.profile import DIRECTION_WORDS, Profile, ProgramLine, Reading, country_profile
 from geodata import Atlas
 from geodata.boundaries import read_boundaries
 from geodata.loader import BOUNDARIES_FILE
@@ -53,7 +53,6 @@ REACH = 5.0  # degrees: islands this close to the main landmass (or half its siz
 SIMPLIFY = 0.5  # SVG units: about a tenth of a millimetre on paper
 
 SVG_NS = "http://www.w3.org/2000/svg"
-ROLES = {"to": "Origin, to", "from": "Destination, from", "within": "Internal, within"}
 PRECISIONS = {
     "exact": "exact point",
     "town": "town centre",
@@ -399,7 +398,7 @@ def brief_html(
         threshold=threshold,
         inset=make_inset(atlas, profile, boundaries),
         readings=[(r, _value(r), _year(r, year)) for r in profile.readings],
-        routes=[(ROLES.get(r.direction, r.direction), r) for r in profile.routes],
+        routes=[(DIRECTION_WORDS.get(r.direction, r.direction), r) for r in profile.routes],
         programs=[
             (number, line, PRECISIONS.get(str(site["site_precision"]), str(site["site_precision"])))
             for number, line, site in _sites(atlas, profile)

@@ -19,7 +19,7 @@ from dashboard.figure import TOPOJSON_URL, make_figure
 from dashboard.layers import REGISTRY
 from dashboard.layers.routes import drawable
 from dashboard.legend import create_legend
-from dashboard.profile import country_profile
+from dashboard.profile import DIRECTION_WORDS, country_profile
 from dashboard.state import ViewState, from_query, to_query
 from dashboard.table import create_tables
 from dashboard.view import View, sources_in_view
@@ -326,9 +326,9 @@ def create_profile(data: AtlasData, state: ViewState) -> list[Any]:
                 ]
             )
         )
-    words = {"to": "Origin, to", "from": "Destination, from", "within": "Internal, within"}
     routes = [
-        html.Li(f"{words[r.direction]} {r.partner}: {r.form.lower()}; {r.victims} ({r.source})") for r in profile.routes
+        html.Li(f"{DIRECTION_WORDS[r.direction]} {r.partner}: {r.form.lower()}; {r.victims} ({r.source})")
+        for r in profile.routes
     ]
     programs = [
         html.Li(

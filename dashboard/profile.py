@@ -26,6 +26,10 @@ class Reading:
     series: tuple[tuple[int, float], ...]  # (year, value) for continuous indicators
 
 
+# How a route reads from the country's side.
+DIRECTION_WORDS = {"to": "Origin, to", "from": "Destination, from", "within": "Internal, within"}
+
+
 @dataclass(frozen=True)
 class RouteLine:
     direction: str  # "to", "from", "within"
