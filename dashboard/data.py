@@ -1,23 +1,28 @@
 """The app's data access: the loaded atlas, and memoized tables for a view.
 
-Flask-Caching memoizes the pure data functions on the normalised URL query of a view (a short
-string), not figures: a cached view is a few small tables, cheap to unpickle.
+Flask-Caching keeps the results of the pure data functions under the normalised URL query of a
+view (a short string), not figures: for a view, the positions of its rows in the atlas's tables
+(a few small integer arrays, cheap to pickle for any backend); for a map layer, its traces,
+under the part of the state the layer reads.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from flask import Flask
 from flask_caching import Cache
 
 from dashboard.config import Config
-from dashboard.layers import REGISTRY, LayerContext, Trace, is_on
+from dashboard.layers import REGISTRY, LayerContext, Trace, is_on, reading
 from dashboard.state import Choices, ViewState, from_query, to_query
-from dashboard.view import RegionGroup, View, build_view, make_choices, region_groups
+from dashboard.view import RegionGroup, View, build_view, make_choices, region_groups, view_rows
 from geodata import Atlas, load_atlas
 
 cache = Cache()
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -69,16 +74,36 @@ def query_of(state: ViewState) -> str:
     return to_query(state, loaded().choices)
 
 
-@cache.memoize()
+def memoized(name: str, key: str, compute: Callable[[], T]) -> T:
+    """``compute()``, kept in the Flask-Caching backend under ``name`` and ``key``.
+
+    The key is made by the caller from a normalised state, so a lookup costs one ``cache.get``:
+    ``cache.memoize`` would add a signature inspection and a version lookup per call, which
+    cost more than most of what is cached here (``python -m benchmarks --profile``).
+    """
+    cache_key = f"atlas/{name}/{key}"
+    found = cache.get(cache_key)
+    if found is None:
+        found = compute()
+        cache.set(cache_key, found)
+    return found  # type: ignore[no-any-return]
+
+
 def view_for(query: str) -> View:
-    """The tables in view for a normalised query (as :func:`query_of` makes it)."""
+    """The view of a normalised query (as :func:`query_of` makes it); its rows come from the cache."""
     data = loaded()
     state, _ = from_query(query, data.choices)
-    return build_view(data.atlas, state, data.groups)
+    rows = memoized("rows", query, lambda: view_rows(data.atlas, state, data.groups))
+    return build_view(data.atlas, state, data.groups, rows)
 
 
-@cache.memoize()
-def layer_traces(query: str, layer: str) -> list[Trace]:
-    """The traces of one layer for a normalised query (empty if the layer is off)."""
-    view = view_for(query)
-    return REGISTRY[layer].traces(view, loaded().ctx) if is_on(REGISTRY[layer], view) else []
+def layer_traces(layer: str, view: View) -> list[Trace]:
+    """The traces of one layer for ``view`` (empty if the layer is off).
+
+    Cached under what the layer reads of the state (:func:`dashboard.layers.reading`), so the
+    choropleth of one indicator and year is made once whatever the regions or program types.
+    """
+    spec = REGISTRY[layer]
+    if not is_on(spec, view):
+        return []
+    return memoized("traces", reading(spec, view.state), lambda: spec.traces(view, loaded().ctx))

@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from dash import Patch
 
-from dashboard.layers import REGISTRY, LayerContext, Trace, traces_by_layer
+from dashboard.layers import REGISTRY, LayerContext, Trace, reading, traces_by_layer
 from dashboard.layers.palette import OUTSIDE_COLOUR
 from dashboard.state import ViewState
 from dashboard.view import View
@@ -139,22 +139,8 @@ def make_figure(view: View, ctx: LayerContext, traces_of: TracesOf | None = None
 
 
 def layers_touched(old: ViewState, new: ViewState) -> set[str]:
-    """The layers whose traces differ between two states."""
-    touched = set(old.layers).symmetric_difference(new.layers)
-    if old.regions != new.regions:
-        # The choropleth is drawn for the world (the veil marks the regions): it stays.
-        touched |= set(REGISTRY) - {"choropleth"}
-    if (old.indicator, old.year) != (new.indicator, new.year):
-        touched.add("choropleth")
-    if old.forms != new.forms:
-        touched |= {"routes", "roles"}
-    if old.types != new.types:
-        touched.add("programs")
-    if old.year != new.year:
-        touched.add("programs")  # programs show in the years they ran
-    if (old.select, old.types, old.forms, old.year) != (new.select, new.types, new.forms, new.year):
-        touched.add("selection")
-    return touched
+    """The layers whose traces differ between two states: those whose ``reads`` (or switch) changed."""
+    return {key for key, layer in REGISTRY.items() if reading(layer, old) != reading(layer, new)}
 
 
 def figure_patch(

@@ -11,14 +11,14 @@ from typing import Any
 from urllib.parse import quote
 
 import dash_bootstrap_components as dbc
+import pandas as pd
 from dash import dcc, html
 
 from dashboard import formatting as fmt
-from dashboard.data import AtlasData, cache, layer_traces, loaded, view_for
+from dashboard.data import AtlasData, layer_traces, loaded, memoized, view_for
 from dashboard.figure import TOPOJSON_URL, make_figure
-from dashboard.layers import REGISTRY
-from dashboard.layers.routes import drawable
-from dashboard.legend import create_legend
+from dashboard.layers import REGISTRY, reading
+from dashboard.legend import create_legend_section
 from dashboard.profile import DIRECTION_WORDS, country_profile
 from dashboard.state import ViewState, from_query, to_query
 from dashboard.table import create_tables
@@ -193,43 +193,45 @@ def _stat(value: str, label: str, stat_id: str) -> html.Div:
 
 def create_strip(data: AtlasData, view: View) -> list[Any]:
     """Headline figures for what is in view."""
-    programs = view.programs
-    countries = set(programs["iso3"]) | set(view.roles["iso3"]) if len(view.roles) else set(programs["iso3"])
-    assisted = programs["people_assisted"].dropna()
-    with_figure = programs.loc[assisted.index, "program"].nunique()
-    people = fmt.count(int(assisted.sum()), data.ctx.suppression_threshold) if len(assisted) else fmt.UNKNOWN
+    sites = view.program_records
+    programs = {site["program"] for site in sites}
+    countries = {site["iso3"] for site in sites} | {role["iso3"] for role in view.role_records}
+    assisted = [site for site in sites if not fmt.is_missing(site["people_assisted"])]
+    total = sum(int(site["people_assisted"]) for site in assisted)
+    people = fmt.count(total, data.ctx.suppression_threshold) if assisted else fmt.UNKNOWN
+    with_figure = len({site["program"] for site in assisted})
     return [
-        _stat(str(programs["program"].nunique()), f"programs at {len(programs)} sites", "programs"),
+        _stat(str(len(programs)), f"programs at {len(sites)} sites", "programs"),
         _stat(str(len(countries)), "countries with programs or routes", "countries"),
-        _stat(str(len(view.routes)), "routes", "routes"),
-        _stat(
-            people,
-            f"people assisted ({with_figure} of {programs['program'].nunique()} programs give a figure)",
-            "people",
-        ),
+        _stat(str(len(view.route_records)), "routes", "routes"),
+        _stat(people, f"people assisted ({with_figure} of {len(programs)} programs give a figure)", "people"),
     ]
+
+
+def _on_map(data: AtlasData, route: dict[str, Any]) -> bool:
+    return route["origin_iso3"] in data.ctx.label_points and route["destination_iso3"] in data.ctx.label_points
 
 
 def summary_text(data: AtlasData, view: View) -> str:
     """One sentence of what the map shows, for screen readers and as a caption."""
     meta = data.atlas.catalogue.loc[view.state.indicator]
     where = ", ".join(data.groups[r].label for r in view.state.regions) or "the world"
-    on_map = int(drawable(view.routes, data.atlas.countries).sum())
+    sites = view.program_records
+    on_map = sum(_on_map(data, route) for route in view.route_records)
     return (
-        f"Map of {where}: {view.programs['program'].nunique()} programs at {len(view.programs)} sites in "
-        f"{view.programs['iso3'].nunique()} countries; {len(view.routes)} routes ({on_map} drawn) between "
-        f"{len(view.roles)} countries; coloured by {meta['label']} in {view.state.year} "
-        f"({len(view.indicator)} countries with data)."
+        f"Map of {where}: {len({s['program'] for s in sites})} programs at {len(sites)} sites in "
+        f"{len({s['iso3'] for s in sites})} countries; {len(view.route_records)} routes ({on_map} drawn) between "
+        f"{len(view.role_records)} countries; coloured by {meta['label']} in {view.state.year} "
+        f"({view.indicator_count} countries with data)."
     )
 
 
 def create_unmapped(data: AtlasData, view: View) -> list[Any]:
     """Routes in view that cannot be drawn: the source names no country at one end."""
-    routes = view.routes[~drawable(view.routes, data.atlas.countries)]
-    if routes.empty:
-        return []
     items = []
-    for _, route in routes.iterrows():
+    for route in view.route_records:
+        if _on_map(data, route):
+            continue
         origin = route["origin_label"] if isinstance(route["origin_label"], str) else route["origin_iso3"]
         destination = (
             route["destination_label"] if isinstance(route["destination_label"], str) else route["destination_iso3"]
@@ -240,11 +242,14 @@ def create_unmapped(data: AtlasData, view: View) -> list[Any]:
                 f"{route['victims']} ({fmt.cite(data.atlas.sources, route['source'])})"
             )
         )
+    if not items:
+        return []
     return [html.H3("Routes not on the map (no country named)", className="h6 mt-3"), html.Ul(items)]
 
 
-def create_sources(data: AtlasData, view: View) -> list[Any]:
-    sources = sources_in_view(data.atlas, view, view.state.layers)
+def create_sources(data: AtlasData, view: View, sources: pd.DataFrame | None = None) -> list[Any]:
+    if sources is None:
+        sources = sources_in_view(data.atlas, view, view.state.layers)
     items = [
         html.Li(
             f"{row.publisher}, {row.document}, {row.date}."
@@ -364,13 +369,17 @@ def create_profile(data: AtlasData, state: ViewState) -> list[Any]:
     ]
 
 
-def panel_signatures(data: AtlasData, state: ViewState, view: View) -> dict[str, Any]:
+def panel_signatures(
+    data: AtlasData, state: ViewState, view: View, sources: pd.DataFrame | None = None
+) -> dict[str, Any]:
     """What each panel is made from, in a form that compares equal when the panel would not change."""
+    if sources is None:
+        sources = sources_in_view(data.atlas, view, state.layers)
     return {
-        "legend": [state.indicator, state.year, list(state.layers)],
-        "programs": [int(i) for i in view.programs.index],
-        "routes": [int(i) for i in view.routes.index],
-        "sources": list(sources_in_view(data.atlas, view, state.layers).index),
+        **key_signatures(state),
+        "programs": [int(site["row"]) for site in view.program_records],
+        "routes": [int(route["row"]) for route in view.route_records],
+        "sources": list(sources.index),
         "profile": [state.country, state.year],
     }
 
@@ -389,37 +398,61 @@ def view_title(data: AtlasData, state: ViewState) -> str:
     return " · ".join(parts)
 
 
-def source_line(data: AtlasData, view: View) -> str:
+def source_line(data: AtlasData, view: View, sources: pd.DataFrame | None = None) -> str:
     """One line naming the sources of what the map shows, for the screen and for image exports."""
-    sources = sources_in_view(data.atlas, view, view.state.layers)
+    if sources is None:
+        sources = sources_in_view(data.atlas, view, view.state.layers)
     cited = dict.fromkeys(f"{row.publisher} ({row.date})" for row in sources.itertuples())
     return "Sources: " + "; ".join(cited) + "." if cited else ""
 
 
-@cache.memoize()
-def panels_for(query: str) -> dict[str, Any]:
-    """The panels beside and under the map for a normalised query, and what they are made from."""
+def panels_for(view: View) -> dict[str, Any]:
+    """The panels beside and under the map for a view, and what they are made from (cached by query)."""
     data = loaded()
-    view = view_for(query)
-    return {
-        "summary": summary_text(data, view),
-        "strip": create_strip(data, view),
-        "unmapped": create_unmapped(data, view),
-        "sources": create_sources(data, view),
-        "source_line": source_line(data, view),
-        "title": view_title(data, view.state),
-        "signatures": panel_signatures(data, view.state, view),
-    }
+
+    def make() -> dict[str, Any]:
+        sources = sources_in_view(data.atlas, view, view.state.layers)
+        return {
+            "summary": summary_text(data, view),
+            "strip": create_strip(data, view),
+            "unmapped": create_unmapped(data, view),
+            "sources": create_sources(data, view, sources),
+            "source_line": source_line(data, view, sources),
+            "title": view_title(data, view.state),
+            "signatures": panel_signatures(data, view.state, view, sources),
+        }
+
+    return memoized("panels", to_query(view.state, data.choices), make)
 
 
-def create_key(state: ViewState) -> list[Any]:
-    """The key for the indicator, year and layers of ``state``, whatever the filters.
+def key_state(state: ViewState) -> ViewState:
+    """The state the key is drawn for: the indicator, year and layers of ``state``, unfiltered.
 
-    Made from the unfiltered view, it lists every category the data has: a filter change never
-    redraws it, and what a filter hides stays explained.
+    Made from the unfiltered view, the key lists every category the data has: a filter change
+    never redraws it, and what a filter hides stays explained.
     """
-    key_query = to_query(replace(state, regions=(), types=(), forms=(), country="", select=""), loaded().choices)
-    return create_legend([trace for key in REGISTRY for trace in layer_traces(key_query, key)])
+    return replace(state, regions=(), types=(), forms=(), country="", select="")
+
+
+def key_signatures(state: ViewState) -> dict[str, str]:
+    """What each layer's part of the key is made from (``legend:<layer>``)."""
+    world = key_state(state)
+    return {f"legend:{key}": reading(layer, world) for key, layer in REGISTRY.items()}
+
+
+def create_key(state: ViewState, only: set[str] | None = None) -> list[Any]:
+    """The key: a hidden heading, then one part per layer in registry order (``only`` those layers:
+    a dict of position -> part, to patch the key the page has)."""
+    world = key_state(state)
+    view = view_for(to_query(world, loaded().choices))
+
+    def part(key: str) -> html.Div:
+        signature = reading(REGISTRY[key], world)
+        return memoized("key", signature, lambda: create_legend_section(layer_traces(key, view)))
+
+    if only is not None:
+        return [(position + 1, part(key)) for position, key in enumerate(REGISTRY) if key in only]
+    return [html.H2("Key", className="visually-hidden"), *(part(key) for key in REGISTRY)]
 
 
 def create_downloads(query: str) -> html.Div:
@@ -540,7 +573,7 @@ def create_layout(query: str | None = "") -> html.Div:
     state, notices = from_query(query or "", data.choices)
     normal = to_query(state, data.choices)
     view = view_for(normal)
-    figure, slots = make_figure(view, data.ctx, lambda layer: layer_traces(normal, layer))
+    figure, slots = make_figure(view, data.ctx, lambda layer: layer_traces(layer, view))
     return html.Div(
         [
             # The query as the browser has it, so that the Location does not "change" on mount.

@@ -101,7 +101,16 @@ def legend_groups(traces: list[Trace]) -> list[Group]:
 
 def create_legend(traces: list[Trace]) -> list[Component]:
     """The key as HTML: a heading per group and a list of its marks."""
-    out: list[Component] = [html.H2("Key", className="visually-hidden")]
+    return [html.H2("Key", className="visually-hidden"), *key_groups(traces)]
+
+
+def create_legend_section(traces: list[Trace]) -> html.Div:
+    """The part of the key one layer's traces make: the app swaps one such part at a time."""
+    return html.Div(key_groups(traces), className="atlas-key-layer")
+
+
+def key_groups(traces: list[Trace]) -> list[Component]:
+    out: list[Component] = []
     for group in legend_groups(traces):
         items = [
             html.Li(

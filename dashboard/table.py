@@ -42,13 +42,13 @@ ROUTE_COLUMNS = [
 def program_rows(atlas: Atlas, view: View, threshold: int) -> list[dict[str, Any]]:
     """One row per program site in view (rows are made once per atlas, then picked)."""
     made = _made(atlas, threshold)
-    return [made["programs"][row] for row in view.programs.index]
+    return [made["programs"][site["row"]] for site in view.program_records]
 
 
 def route_rows(atlas: Atlas, view: View, threshold: int) -> list[dict[str, Any]]:
     """One row per route in view (rows are made once per atlas, then picked)."""
     made = _made(atlas, threshold)
-    return [made["routes"][row] for row in view.routes.index]
+    return [made["routes"][route["row"]] for route in view.route_records]
 
 
 _MADE: dict[tuple[int, int], dict[str, dict[int, dict[str, Any]]]] = {}

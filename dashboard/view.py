@@ -7,9 +7,12 @@ write its tables. Nothing here knows about Dash.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from dashboard.state import Choices, ViewState
@@ -68,20 +71,70 @@ def make_choices(atlas: Atlas, groups: dict[str, RegionGroup], layers: list[str]
 
 
 @dataclass(frozen=True)
+class Rows:
+    """Which rows of the atlas's tables one view shows: positions (``iloc``), not labels.
+
+    What the cache stores for a view: a few small integer arrays, cheap to pickle and the same
+    for any cache backend. The tables themselves are cut from the atlas when first read.
+    """
+
+    programs: np.ndarray
+    routes: np.ndarray
+    indicator: np.ndarray | None  # positions in the indicator's slice; None: all of it
+
+
+@dataclass(frozen=True)
 class View:
-    """The tables behind one view of the map.
+    """The tables behind one view of the map, cut from the atlas when first read.
 
     ``countries`` is the set of ISO3 codes the region filter allows (``None``: the world).
     ``indicator`` has one row per country in view with data for the chosen indicator and year.
-    ``roles`` has one row per country that routes in view start or end in.
+    ``roles`` has one row per country that routes in view start or end in. The ``*_records``
+    are the same rows as plain dicts (``row`` is the table's index label), made once per atlas:
+    the map's layers and panels read those, as pandas costs more than the work on so few rows.
     """
 
     state: ViewState
     countries: frozenset[str] | None
-    indicator: pd.DataFrame
-    programs: pd.DataFrame
-    routes: pd.DataFrame
-    roles: pd.DataFrame
+    atlas: Atlas = field(repr=False, compare=False)
+    rows: Rows = field(repr=False, compare=False)
+
+    @cached_property
+    def programs(self) -> pd.DataFrame:
+        return columns_of(self.atlas.programs).take(self.rows.programs)
+
+    @cached_property
+    def routes(self) -> pd.DataFrame:
+        return columns_of(self.atlas.routes).take(self.rows.routes)
+
+    @cached_property
+    def indicator(self) -> pd.DataFrame:
+        world = named_slice(self.atlas, self.state.indicator, self.state.year)
+        return world if self.rows.indicator is None else columns_of(world).take(self.rows.indicator)
+
+    @cached_property
+    def program_records(self) -> list[dict[str, Any]]:
+        records = columns_of(self.atlas.programs).records()
+        return [records[i] for i in self.rows.programs]
+
+    @cached_property
+    def route_records(self) -> list[dict[str, Any]]:
+        records = columns_of(self.atlas.routes).records()
+        return [records[i] for i in self.rows.routes]
+
+    @cached_property
+    def role_records(self) -> list[dict[str, Any]]:
+        return roles_of(self.route_records, self.atlas.countries)
+
+    @cached_property
+    def roles(self) -> pd.DataFrame:
+        return pd.DataFrame(self.role_records, columns=ROLE_COLUMNS)
+
+    @property
+    def indicator_count(self) -> int:
+        if self.rows.indicator is None:
+            return len(named_slice(self.atlas, self.state.indicator, self.state.year))
+        return len(self.rows.indicator)
 
 
 def countries_in(state: ViewState, groups: dict[str, RegionGroup]) -> frozenset[str] | None:
@@ -90,33 +143,102 @@ def countries_in(state: ViewState, groups: dict[str, RegionGroup]) -> frozenset[
     return frozenset().union(*(groups[slug].members for slug in state.regions))
 
 
+class _Columns:
+    """Plain columns of one table, read once: filtering then costs a few array operations instead
+    of a dozen pandas calls (the tables change only when the atlas is reloaded)."""
+
+    def __init__(self, table: pd.DataFrame) -> None:
+        self.table = table  # held, so that the id it is filed under cannot be reused
+        self.rows = len(table)
+        self.positions_of: dict[str, dict[object, list[int]]] = {}
+        self.arrays: dict[str, np.ndarray] = {}
+
+    def array(self, column: str) -> np.ndarray:
+        if column not in self.arrays:
+            self.arrays[column] = self.table[column].to_numpy()
+        return self.arrays[column]
+
+    def positions(self, column: str) -> dict[object, list[int]]:
+        """Value -> row positions; a list-valued cell (program types) files its row under each value."""
+        if column not in self.positions_of:
+            found: dict[object, list[int]] = {}
+            for position, cell in enumerate(self.table[column]):
+                for value in cell if isinstance(cell, list | tuple) else (cell,):
+                    found.setdefault(value, []).append(position)
+            self.positions_of[column] = found
+        return self.positions_of[column]
+
+    def having(self, column: str, values: Iterable[object]) -> np.ndarray:
+        """A row mask: the cell (or one of its values) is among ``values``."""
+        mask = np.zeros(self.rows, dtype=bool)
+        index = self.positions(column)
+        for value in values:
+            mask[index.get(value, [])] = True
+        return mask
+
+    def take(self, positions: np.ndarray) -> pd.DataFrame:
+        return self.table if len(positions) == self.rows else self.table.iloc[positions]
+
+    def records(self) -> list[dict[str, Any]]:
+        """The rows as dicts, with the index label as ``row``."""
+        if "_records" not in self.__dict__:
+            self.__dict__["_records"] = self.table.reset_index(names="row").to_dict("records")
+        return self.__dict__["_records"]  # type: ignore[no-any-return]
+
+
+_COLUMNS: dict[int, _Columns] = {}
+
+
+def columns_of(table: pd.DataFrame) -> _Columns:
+    found = _COLUMNS.get(id(table))
+    if found is None or found.table is not table:
+        if len(_COLUMNS) >= 16:  # tests make many small atlases; the app has one
+            _COLUMNS.pop(next(iter(_COLUMNS)))
+        found = _COLUMNS[id(table)] = _Columns(table)
+    return found
+
+
+def program_positions(programs: pd.DataFrame, state: ViewState, countries: frozenset[str] | None) -> np.ndarray:
+    """Positions of the program sites in the chosen countries with one of the chosen types, run that year."""
+    columns = columns_of(programs)
+    keep = _ran_in(columns, state.year)
+    if countries is not None:
+        keep &= columns.having("iso3", countries)
+    if state.types:
+        keep &= columns.having("types", state.types)
+    return np.flatnonzero(keep)
+
+
 def filter_programs(programs: pd.DataFrame, state: ViewState, countries: frozenset[str] | None) -> pd.DataFrame:
     """Program sites in the chosen countries with at least one of the chosen program types."""
-    keep = pd.Series(True, index=programs.index)
-    if countries is not None:
-        keep &= programs["iso3"].isin(countries)
-    if state.types:
-        wanted = set(state.types)
-        keep &= programs["types"].map(lambda types: bool(wanted.intersection(types)))
-    keep &= ran_in(programs, state.year)
-    return programs[keep]
+    return columns_of(programs).take(program_positions(programs, state, countries))
 
 
 def ran_in(table: pd.DataFrame, year: int) -> pd.Series:
     """Rows active in ``year``: started by then and not ended before. Unknown years do not hide a row."""
-    started = table["year_start"].isna() | (table["year_start"] <= year)
-    going = table["year_end"].isna() | (table["year_end"] >= year)
-    return (started & going).astype(bool)
+    return pd.Series(_ran_in(columns_of(table), year), index=table.index)
+
+
+def _ran_in(columns: _Columns, year: int) -> np.ndarray:
+    start = columns.array("year_start").astype(float)
+    end = columns.array("year_end").astype(float)
+    return (np.isnan(start) | (start <= year)) & (np.isnan(end) | (end >= year))
+
+
+def route_positions(routes: pd.DataFrame, state: ViewState, countries: frozenset[str] | None) -> np.ndarray:
+    """Positions of the routes of the chosen forms that start or end in the chosen countries."""
+    columns = columns_of(routes)
+    keep = np.ones(columns.rows, dtype=bool)
+    if countries is not None:
+        keep &= columns.having("origin_iso3", countries) | columns.having("destination_iso3", countries)
+    if state.forms:
+        keep &= columns.having("form", state.forms)
+    return np.flatnonzero(keep)
 
 
 def filter_routes(routes: pd.DataFrame, state: ViewState, countries: frozenset[str] | None) -> pd.DataFrame:
     """Routes of the chosen forms that start or end in the chosen countries."""
-    keep = pd.Series(True, index=routes.index)
-    if countries is not None:
-        keep &= routes["origin_iso3"].isin(countries) | routes["destination_iso3"].isin(countries)
-    if state.forms:
-        keep &= routes["form"].isin(state.forms)
-    return routes[keep]
+    return columns_of(routes).take(route_positions(routes, state, countries))
 
 
 def indicator_values(atlas: Atlas, state: ViewState, countries: frozenset[str] | None) -> pd.DataFrame:
@@ -125,11 +247,19 @@ def indicator_values(atlas: Atlas, state: ViewState, countries: frozenset[str] |
     Where a country lacks that year, its latest earlier value stands in: ``year`` then says
     which year it is and ``fallback`` is true.
     """
-    rows = indicator_slice(atlas.indicators, state.indicator, state.year)
-    if countries is not None:
-        rows = rows[rows["iso3"].isin(countries)]
-    names = atlas.countries["name"]
-    return rows.assign(name=rows["iso3"].map(names))
+    rows = named_slice(atlas, state.indicator, state.year)
+    if countries is None:
+        return rows
+    return columns_of(rows).take(np.flatnonzero(columns_of(rows).having("iso3", countries)))
+
+
+def named_slice(atlas: Atlas, indicator: str, year: int) -> pd.DataFrame:
+    """:func:`indicator_slice` with each country's name (memoized alike)."""
+    rows = indicator_slice(atlas.indicators, indicator, year)
+    named: dict[int, pd.DataFrame] = _SLICES["named"]
+    if id(rows) not in named:
+        named[id(rows)] = rows.assign(name=rows["iso3"].map(atlas.countries["name"]))
+    return named[id(rows)]
 
 
 # The table the slices were cut from (held, so that its address cannot be reused) and the slices.
@@ -139,7 +269,7 @@ _SLICES: dict[str, Any] = {}
 def indicator_slice(indicators: pd.DataFrame, indicator: str, year: int) -> pd.DataFrame:
     """Each country's row of ``indicator`` for ``year``, or its latest earlier one (memoized per table)."""
     if _SLICES.get("table") is not indicators:
-        _SLICES["table"], _SLICES["slices"] = indicators, {}
+        _SLICES["table"], _SLICES["slices"], _SLICES["named"] = indicators, {}, {}
     slices: dict[tuple[str, int], pd.DataFrame] = _SLICES["slices"]
     key = (indicator, int(year))
     if key not in slices:
@@ -149,15 +279,33 @@ def indicator_slice(indicators: pd.DataFrame, indicator: str, year: int) -> pd.D
     return slices[key]
 
 
+ROLE_COLUMNS = ["iso3", "name", "role", "internal", "lon", "lat"]
+
+
 def derive_roles(routes: pd.DataFrame, countries: pd.DataFrame) -> pd.DataFrame:
     """Each country's role in ``routes``: origin, destination, both, or internal only."""
-    located = routes.dropna(subset=["origin_iso3", "destination_iso3"], how="all")
-    internal = located["origin_iso3"] == located["destination_iso3"]
-    origins = set(located.loc[~internal, "origin_iso3"].dropna())
-    destinations = set(located.loc[~internal, "destination_iso3"].dropna())
-    internals = set(located.loc[internal, "origin_iso3"].dropna())
+    pairs = routes[["origin_iso3", "destination_iso3"]].to_dict("records")
+    return pd.DataFrame(roles_of(pairs, countries), columns=ROLE_COLUMNS)
+
+
+def roles_of(routes: Iterable[dict[str, Any]], countries: pd.DataFrame) -> list[dict[str, Any]]:
+    """:func:`derive_roles` on route records, as records (in ISO3 order)."""
+    origins: set[str] = set()
+    destinations: set[str] = set()
+    internals: set[str] = set()
+    for route in routes:
+        origin, destination = route["origin_iso3"], route["destination_iso3"]
+        if origin == destination and isinstance(origin, str):
+            internals.add(origin)
+            continue
+        if isinstance(origin, str):
+            origins.add(origin)
+        if isinstance(destination, str):
+            destinations.add(destination)
+    place = columns_of(countries)
     rows = []
     for iso3 in sorted(origins | destinations | internals):
+        at = countries.index.get_loc(iso3)
         if iso3 in origins and iso3 in destinations:
             role = "both"
         elif iso3 in origins:
@@ -166,43 +314,46 @@ def derive_roles(routes: pd.DataFrame, countries: pd.DataFrame) -> pd.DataFrame:
             role = "destination"
         else:
             role = "internal"
-        country = countries.loc[iso3]
         rows.append(
             {
                 "iso3": iso3,
-                "name": country["name"],
+                "name": place.array("name")[at],
                 "role": role,
                 "internal": iso3 in internals,
-                "lon": country["label_lon"],
-                "lat": country["label_lat"],
+                "lon": place.array("label_lon")[at],
+                "lat": place.array("label_lat")[at],
             }
         )
-    return pd.DataFrame(rows, columns=["iso3", "name", "role", "internal", "lon", "lat"])
+    return rows
 
 
-def build_view(atlas: Atlas, state: ViewState, groups: dict[str, RegionGroup]) -> View:
+def view_rows(atlas: Atlas, state: ViewState, groups: dict[str, RegionGroup]) -> Rows:
+    """The rows of each table a state shows (the pure function the app memoizes)."""
     countries = countries_in(state, groups)
-    routes = filter_routes(atlas.routes, state, countries)
-    return View(
-        state=state,
-        countries=countries,
-        indicator=indicator_values(atlas, state, countries),
-        programs=filter_programs(atlas.programs, state, countries),
-        routes=routes,
-        roles=derive_roles(routes, atlas.countries),
+    world = named_slice(atlas, state.indicator, state.year)
+    return Rows(
+        programs=program_positions(atlas.programs, state, countries),
+        routes=route_positions(atlas.routes, state, countries),
+        indicator=None if countries is None else np.flatnonzero(columns_of(world).having("iso3", countries)),
     )
+
+
+def build_view(atlas: Atlas, state: ViewState, groups: dict[str, RegionGroup], rows: Rows | None = None) -> View:
+    """The view of ``state``; ``rows`` when they are known already (from the cache)."""
+    return View(state, countries_in(state, groups), atlas, rows or view_rows(atlas, state, groups))
 
 
 def sources_in_view(atlas: Atlas, view: View, layers: tuple[str, ...]) -> pd.DataFrame:
     """The sources cited by the rows the view shows, in the order of ``sources.csv``."""
     cells: set[str] = set()
-    # The choropleth is drawn for the whole world (a veil marks the regions): cite all of it.
-    world = indicator_slice(atlas.indicators, view.state.indicator, view.state.year)
-    frames = {"choropleth": world, "routes": view.routes, "roles": view.routes, "programs": view.programs}
-    for layer, frame in frames.items():
-        if layer in layers:
-            cells.update(frame["source"].unique())
     if "choropleth" in layers:
+        # The choropleth is drawn for the whole world (a veil marks the regions): cite all of it.
+        world = indicator_slice(atlas.indicators, view.state.indicator, view.state.year)
+        cells.update(str(cell) for cell in columns_of(world).positions("source"))
         cells.add(atlas.catalogue.loc[view.state.indicator, "source"])
-    cited = {source for cell in cells for source in cell.split(";")}
+    if "routes" in layers or "roles" in layers:
+        cells.update(route["source"] for route in view.route_records)
+    if "programs" in layers:
+        cells.update(site["source"] for site in view.program_records)
+    cited = {source for cell in cells for source in str(cell).split(";")}
     return atlas.sources[[source in cited for source in atlas.sources.index]]

@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import Any
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, ctx, no_update
+from dash import Input, Output, Patch, State, callback, ctx, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard.data import layer_traces, loaded, query_of, state_from, view_for
@@ -157,18 +157,23 @@ def render_view(
     view = view_for(query)
 
     def traces_of(layer: str) -> list[Trace]:
-        return layer_traces(query, layer)
+        return layer_traces(layer, view)
 
     patch, new_slots = figure_patch(old, view, data.ctx, slots or {}, traces_of)
     # Panels are sent only when what they show has changed since the last response (``sent``
     # holds what each one was made from): it keeps a filter change's response small.
     sent = dict(sent or {})
-    panels = panels_for(query)
+    panels = panels_for(view)
     signatures = panels["signatures"]
     fresh = {name: sig for name, sig in signatures.items() if sent.get(name) != sig}
     sent.update(signatures)
     threshold = data.ctx.suppression_threshold
-    legend = create_key(state) if "legend" in fresh else no_update
+    key_parts = {name.removeprefix("legend:") for name in fresh if name.startswith("legend:")}
+    legend: Any = no_update
+    if key_parts:
+        legend = Patch()
+        for position, part in create_key(state, key_parts):
+            legend[position] = part
     programs = program_rows(data.atlas, view, threshold) if "programs" in fresh else None
     routes = route_rows(data.atlas, view, threshold) if "routes" in fresh else None
     controls_follow = trigger != "url"  # the controls already show what the user chose
@@ -194,11 +199,11 @@ def render_view(
         panels["unmapped"] if "routes" in fresh else no_update,
         panels["sources"] if "sources" in fresh else no_update,
         no_update if programs is None else programs,
-        selected_rows(view.programs, "program", "program_id", state.select)
+        selected_rows(view.program_records, "program", "program_id", state.select)
         if trigger != "programs-grid" and (programs is not None or state.select != old.select)
         else no_update,
         no_update if routes is None else routes,
-        selected_rows(view.routes, "route", "route_id", state.select)
+        selected_rows(view.route_records, "route", "route_id", state.select)
         if trigger != "routes-grid" and (routes is not None or state.select != old.select)
         else no_update,
         sent,
@@ -207,10 +212,10 @@ def render_view(
     )
 
 
-def selected_rows(table: Any, kind: str, key: str, select: str) -> dict[str, list[str]]:
+def selected_rows(records: list[dict[str, Any]], kind: str, key: str, select: str) -> dict[str, list[str]]:
     """The grid's selection by row id (the grid finds the row itself)."""
     wanted = select.removeprefix(f"{kind}:") if select.startswith(f"{kind}:") else None
-    return {"ids": [select] if wanted is not None and (table[key] == wanted).any() else []}
+    return {"ids": [select] if wanted is not None and any(row[key] == wanted for row in records) else []}
 
 
 def deck_title(stored: Any, index: Any, query: str) -> str:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
+from dashboard.state import ViewState
 from dashboard.view import View
 from geodata import Atlas
 
@@ -31,6 +32,11 @@ class LayerContext:
         from dashboard.formatting import esc
 
         return {iso3: esc(name) for iso3, name in self.atlas.countries["name"].items()}
+
+    @cached_property
+    def raw_names(self) -> dict[str, str]:
+        """Country names by ISO3, as in the data (not escaped)."""
+        return {str(iso3): str(name) for iso3, name in self.atlas.countries["name"].items()}
 
     @cached_property
     def label_points(self) -> dict[str, tuple[float, float]]:
@@ -104,10 +110,19 @@ Trace = dict[str, object]
 
 @dataclass(frozen=True)
 class Layer:
+    """One layer of the map.
+
+    ``reads`` names the :class:`~dashboard.state.ViewState` fields its traces depend on (through
+    the view's tables or directly): two states that agree on them get the same traces. The
+    figure patch redraws a layer only when one of them changes, and the app caches a layer's
+    traces under them (``tests/unit/test_layers.py`` checks that each declaration is complete).
+    """
+
     key: str
     label: str
     needs: Mapping[str, tuple[str, ...]]
     traces: Callable[[View, LayerContext], list[Trace]]
+    reads: tuple[str, ...]
     toggleable: bool = True  # listed in the layer switches; otherwise always drawn
 
 
@@ -118,8 +133,20 @@ def _registry() -> dict[str, Layer]:
     return {layer.key: layer for layer in layers}
 
 
-def is_on(layer: Layer, view: View) -> bool:
-    return layer.key in view.state.layers or not layer.toggleable
+def is_on(layer: Layer, view: View | ViewState) -> bool:
+    state = view.state if isinstance(view, View) else view
+    return layer.key in state.layers or not layer.toggleable
+
+
+def reading(layer: Layer, state: ViewState) -> str:
+    """What ``layer`` draws for ``state``, as a key: equal keys, equal traces."""
+    if not is_on(layer, state):
+        return f"{layer.key}:off"
+    values = (getattr(state, name) for name in layer.reads)
+    return f"{layer.key}:" + "&".join(
+        f"{name}={'~'.join(value) if isinstance(value, tuple) else value}"
+        for name, value in zip(layer.reads, values, strict=True)
+    )
 
 
 REGISTRY: dict[str, Layer] = _registry()

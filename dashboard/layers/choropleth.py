@@ -15,7 +15,7 @@ import plotly.colors
 from dashboard import formatting as fmt
 from dashboard.layers import Layer, LayerContext, Trace
 from dashboard.layers.palette import BORDER_COLOUR, NO_DATA_COLOUR, TIER_COLOURS
-from dashboard.view import View, indicator_slice
+from dashboard.view import View, columns_of, indicator_slice
 from geodata.vocabulary import TIP_TIERS
 
 GROUP = "indicator"
@@ -117,11 +117,7 @@ def traces(view: View, ctx: LayerContext) -> list[Trace]:
     drawable = drawable_countries(view, ctx)
     allowed = set(drawable)
     world = indicator_slice(ctx.atlas.indicators, view.state.indicator, view.state.year)
-    rows = [
-        r
-        for r in world[["iso3", "indicator", "year", "value", "category", "suppressed", "source"]].to_dict("records")
-        if r["iso3"] in allowed
-    ]
+    rows = [r for r in columns_of(world).records() if r["iso3"] in allowed]
     year = view.state.year
     title = f"{meta['label']}, {year}"
     out: list[Trace] = []
@@ -201,4 +197,5 @@ LAYER = Layer(
         "countries": ("name", "label_lon"),
     },
     traces=traces,
+    reads=("indicator", "year"),
 )

@@ -34,5 +34,6 @@ LAYER = Layer(
     label="Outside the chosen regions",
     needs={"countries": ("label_lon",)},
     traces=traces,
+    reads=("regions",),
     toggleable=False,
 )

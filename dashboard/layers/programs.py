@@ -60,8 +60,7 @@ def hover_text(site: pd.Series, ctx: LayerContext) -> str:
 
 
 def traces(view: View, ctx: LayerContext) -> list[Trace]:
-    columns = ["program_id", "types", "site_precision", "map_lon", "map_lat", "people_assisted"]
-    sites = view.programs[columns].reset_index(names="row").to_dict("records")
+    sites = view.program_records
     wanted = view.state.types or tuple(PROGRAM_TYPES)
     out: list[Trace] = []
     for ptype, (colour, symbol) in PROGRAM_STYLES.items():
@@ -143,4 +142,5 @@ LAYER = Layer(
         )
     },
     traces=traces,
+    reads=("regions", "types", "year"),
 )

@@ -32,20 +32,17 @@ def _partners(routes: list[dict[str, object]], iso3: str, names: dict[str, str])
 
 
 def traces(view: View, ctx: LayerContext) -> list[Trace]:
-    roles = view.roles
-    if roles.empty:
+    records = view.role_records
+    if not records:
         return []
-    routes = view.routes[["origin_iso3", "destination_iso3", "origin_label", "destination_label", "form"]].to_dict(
-        "records"
-    )
-    records = roles.to_dict("records")
-    raw_names = ctx.atlas.countries["name"].to_dict()  # escaped once, with the whole line
+    routes = view.route_records
+    raw_names = ctx.raw_names  # escaped once, with the whole line
     out: list[Trace] = [
         {
             "type": "choropleth",
             "locationmode": "ISO-3",
-            "locations": list(roles["iso3"]),
-            "z": [0] * len(roles),
+            "locations": [r["iso3"] for r in records],
+            "z": [0] * len(records),
             "colorscale": [[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
             "showscale": False,
             "showlegend": False,
@@ -90,4 +87,5 @@ LAYER = Layer(
         "countries": ("name", "label_lon", "label_lat"),
     },
     traces=traces,
+    reads=("regions", "forms"),
 )

@@ -71,11 +71,7 @@ def hover_text(route: pd.Series, ctx: LayerContext) -> str:
 
 def traces(view: View, ctx: LayerContext) -> list[Trace]:
     points_of = ctx.label_points
-    routes = [
-        r
-        for r in view.routes.reset_index(names="row").to_dict("records")
-        if r["origin_iso3"] in points_of and r["destination_iso3"] in points_of
-    ]
+    routes = [r for r in view.route_records if r["origin_iso3"] in points_of and r["destination_iso3"] in points_of]
     arrow_index = round((ARC_POINTS - 1) * ARROW_AT)
     out: list[Trace] = []
     for form, (colour, dash) in FORM_STYLES.items():
@@ -164,4 +160,5 @@ LAYER = Layer(
         "countries": ("name", "label_lon", "label_lat"),
     },
     traces=traces,
+    reads=("regions", "forms"),
 )

@@ -15,10 +15,9 @@ HIGHLIGHT = "#111111"
 def traces(view: View, ctx: LayerContext) -> list[Trace]:
     kind, _, key = view.state.select.partition(":")
     if kind == "program":
-        sites = view.programs[view.programs["program_id"] == key]
-        if sites.empty:
+        site = next((s for s in view.program_records if s["program_id"] == key), None)
+        if site is None:
             return []
-        site = sites.iloc[0]
         return [
             {
                 "type": "scattergeo",
@@ -32,10 +31,9 @@ def traces(view: View, ctx: LayerContext) -> list[Trace]:
             }
         ]
     if kind == "route":
-        routes = view.routes[view.routes["route_id"] == key]
-        if routes.empty:
+        route = next((r for r in view.route_records if r["route_id"] == key), None)
+        if route is None:
             return []
-        route = routes.iloc[0]
         ends = [ctx.label_points.get(route["origin_iso3"]), ctx.label_points.get(route["destination_iso3"])]
         if None in ends:
             return []
@@ -68,5 +66,6 @@ LAYER = Layer(
     label="Selection",
     needs={"programs": ("program_id", "map_lon", "map_lat"), "routes": ("route_id", "origin_iso3", "destination_iso3")},
     traces=traces,
+    reads=("regions", "types", "forms", "year", "select"),
     toggleable=False,
 )
