@@ -504,3 +504,58 @@ def test_only_some_layers(more_atlas, ctx):
     only = traces_by_layer(view, ctx, only={"programs", "roles"})
     assert list(only) == ["roles", "programs"]
     assert only["programs"] == programs.traces(view, ctx)
+
+
+# --- what each layer reads ----------------------------------------------------------------------
+
+# Values each state field takes in the cases below (the tiny atlas has tiers for 2007 only).
+ALTERNATIVES = {
+    "indicator": ("tip-tier", "population"),
+    "year": (2007, 2002),
+    "regions": ((), ("rcm",), ("south-eastern-asia",)),
+    "types": ((), ("protection",), ("regional-dialogue",)),
+    "forms": ((), ("forced-labour",), ("forced-begging",)),
+    "country": ("", "IDN"),
+    "select": ("", "program:idn-police-hospitals", "program:gha-lake-volta", "route:tha-idn-labour"),
+}
+
+
+def states_differing_in(field: str):
+    """Pairs of states that differ in ``field`` alone, over a spread of the other fields."""
+    others = [
+        {"regions": regions, "select": select, "types": types, "forms": forms}
+        for regions in ALTERNATIVES["regions"]
+        for select in ALTERNATIVES["select"]
+        for types, forms in (((), ()), (("protection",), ("forced-labour",)))
+    ]
+    for base in others:
+        values = ALTERNATIVES[field]
+        for a, b in zip(values, values[1:], strict=False):
+            yield {**base, field: a}, {**base, field: b}
+
+
+@pytest.mark.parametrize("key", list(REGISTRY))
+def test_a_layer_reads_no_more_than_it_declares(more_atlas, ctx, key):
+    # The app caches a layer's traces under the fields it declares: any other field must not matter.
+    layer = REGISTRY[key]
+    for field in ALTERNATIVES:
+        if field in layer.reads:
+            continue
+        for one, other in states_differing_in(field):
+            assert layer.traces(view_of(more_atlas, **one), ctx) == layer.traces(view_of(more_atlas, **other), ctx), (
+                key,
+                field,
+                one,
+                other,
+            )
+
+
+@pytest.mark.parametrize("key", list(REGISTRY))
+def test_every_field_a_layer_declares_matters_to_it(more_atlas, ctx, key):
+    # A declaration wider than what the layer reads would redraw it for nothing.
+    layer = REGISTRY[key]
+    for field in layer.reads:
+        assert any(
+            layer.traces(view_of(more_atlas, **one), ctx) != layer.traces(view_of(more_atlas, **other), ctx)
+            for one, other in states_differing_in(field)
+        ), (key, field)
