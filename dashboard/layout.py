@@ -6,23 +6,27 @@ link opens its view straight away, server-side, without a second round trip.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import replace
 from typing import Any
 from urllib.parse import quote
 
 import dash_bootstrap_components as dbc
+import numpy as np
 import pandas as pd
 from dash import dcc, html
+from plotly.utils import PlotlyJSONEncoder
 
 from dashboard import formatting as fmt
 from dashboard.data import AtlasData, layer_traces, loaded, memoized, view_for
 from dashboard.figure import TOPOJSON_URL, make_figure
-from dashboard.layers import REGISTRY, reading
+from dashboard.layers import REGISTRY, is_on, reading
 from dashboard.legend import create_legend_section
 from dashboard.profile import DIRECTION_WORDS, country_profile
 from dashboard.state import ViewState, from_query, to_query
 from dashboard.table import create_tables
-from dashboard.view import View, sources_in_view
+from dashboard.view import Rows, View, build_view, sources_in_view
 from geodata.vocabulary import EXPLOITATION_FORMS, PROGRAM_TYPES
 
 POLITE: dict[str, Any] = {"aria-live": "polite"}
@@ -425,34 +429,42 @@ def panels_for(view: View) -> dict[str, Any]:
     return memoized("panels", to_query(view.state, data.choices), make)
 
 
-def key_state(state: ViewState) -> ViewState:
-    """The state the key is drawn for: the indicator, year and layers of ``state``, unfiltered.
+def key_parts(state: ViewState) -> dict[str, tuple[html.Div, str]]:
+    """Each layer's part of the key, with a digest of its content, for the indicator, year and
+    layers of ``state``.
 
-    Made from the unfiltered view, the key lists every category the data has: a filter change
-    never redraws it, and what a filter hides stays explained.
+    The parts are drawn from every row of the atlas, whatever the filters and the year: the key
+    lists every category the data has, so what a filter hides stays explained, and only the
+    choropleth's part changes with the indicator or year. The digest tells the page's part apart
+    from a new one without sending either.
     """
-    return replace(state, regions=(), types=(), forms=(), country="", select="")
+    data = loaded()
+    world = replace(state, regions=(), types=(), forms=(), country="", select="")
+    every_row = Rows(
+        programs=np.arange(len(data.atlas.programs)), routes=np.arange(len(data.atlas.routes)), indicator=None
+    )
+    view = build_view(data.atlas, world, data.groups, every_row)
+
+    def part(key: str) -> tuple[html.Div, str]:
+        section = create_legend_section(REGISTRY[key].traces(view, data.ctx) if is_on(REGISTRY[key], world) else [])
+        digest = hashlib.blake2b(json.dumps(section.to_plotly_json(), cls=PlotlyJSONEncoder).encode(), digest_size=8)
+        return section, digest.hexdigest()
+
+    return {key: memoized("key", reading(REGISTRY[key], world), lambda key=key: part(key)) for key in REGISTRY}
 
 
 def key_signatures(state: ViewState) -> dict[str, str]:
-    """What each layer's part of the key is made from (``legend:<layer>``)."""
-    world = key_state(state)
-    return {f"legend:{key}": reading(layer, world) for key, layer in REGISTRY.items()}
+    """What each layer's part of the key is (``legend:<layer>`` -> digest)."""
+    return {f"legend:{key}": digest for key, (_, digest) in key_parts(state).items()}
 
 
 def create_key(state: ViewState, only: set[str] | None = None) -> list[Any]:
-    """The key: a hidden heading, then one part per layer in registry order (``only`` those layers:
-    a dict of position -> part, to patch the key the page has)."""
-    world = key_state(state)
-    view = view_for(to_query(world, loaded().choices))
-
-    def part(key: str) -> html.Div:
-        signature = reading(REGISTRY[key], world)
-        return memoized("key", signature, lambda: create_legend_section(layer_traces(key, view)))
-
+    """The key: a hidden heading, then one part per layer in registry order; with ``only``, just
+    those layers' parts as (position, part) pairs, to patch the key the page has."""
+    parts = key_parts(state)
     if only is not None:
-        return [(position + 1, part(key)) for position, key in enumerate(REGISTRY) if key in only]
-    return [html.H2("Key", className="visually-hidden"), *(part(key) for key in REGISTRY)]
+        return [(position + 1, parts[key][0]) for position, key in enumerate(REGISTRY) if key in only]
+    return [html.H2("Key", className="visually-hidden"), *(section for section, _ in parts.values())]
 
 
 def create_downloads(query: str) -> html.Div:

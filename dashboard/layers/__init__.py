@@ -99,13 +99,40 @@ class LayerContext:
         return {row: hover_text(route, self) for row, route in self.atlas.routes.iterrows()}
 
     @cached_property
-    def program_hover(self) -> dict[int, str]:
-        from dashboard.layers.programs import hover_text
+    def program_hover_fields(self) -> dict[int, list[str]]:
+        from dashboard.layers.programs import hover_fields
 
-        return {row: hover_text(site, self) for row, site in self.atlas.programs.iterrows()}
+        return {row: hover_fields(site, self) for row, site in self.atlas.programs.iterrows()}
+
+    @cached_property
+    def program_hover(self) -> dict[int, str]:
+        from dashboard.layers.programs import hover_layout
+
+        return {row: hover_layout(fields) for row, fields in self.program_hover_fields.items()}
 
 
 Trace = dict[str, object]
+
+
+def factored_hover(
+    fields: list[list[str]], ids: list[str], layout: Callable[[list[str]], str]
+) -> tuple[list[list[str]], str]:
+    """One hover template and per-point ``customdata`` for points whose hover text is ``layout(fields)``.
+
+    A field with the same value at every point goes into the template once; the others become
+    ``%{customdata[i]}``. Each point's ``customdata`` ends with its id (what a click selects).
+    It keeps a trace small: the sites of one program share all but their place and figures.
+    """
+    parts: list[str] = []
+    kept: list[tuple[str, ...]] = []
+    for column in zip(*fields, strict=True):
+        if len(set(column)) == 1 and "%{" not in column[0]:  # "%{" would read as a placeholder
+            parts.append(column[0])
+        else:
+            parts.append(f"%{{customdata[{len(kept)}]}}")
+            kept.append(column)
+    cells = list(zip(*kept, strict=True)) if kept else [() for _ in ids]
+    return [[*row, point] for row, point in zip(cells, ids, strict=True)], layout(parts)
 
 
 @dataclass(frozen=True)

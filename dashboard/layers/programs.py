@@ -13,7 +13,7 @@ import math
 import pandas as pd
 
 from dashboard import formatting as fmt
-from dashboard.layers import Layer, LayerContext, Trace
+from dashboard.layers import Layer, LayerContext, Trace, factored_hover
 from dashboard.layers.palette import PROGRAM_STYLES
 from dashboard.view import View
 from geodata.vocabulary import PROGRAM_TYPES
@@ -42,21 +42,32 @@ def ring_offset(position: int, count: int) -> tuple[float, float]:
     return RING_DEGREES * math.cos(angle), RING_DEGREES * math.sin(angle)
 
 
-def hover_text(site: pd.Series, ctx: LayerContext) -> str:
+def hover_fields(site: pd.Series, ctx: LayerContext) -> list[str]:
+    """The escaped lines of a site's hover text: program, partner, types, site, years, figures
+    (each on a line of its own, or ""), source."""
     figures = fmt.people_figures(site, ctx.suppression_threshold)
     precision = (
         "no site named in the source" if site["site_precision"] == "country" else f"{site['site_precision']} precision"
     )
-    lines = [
+    return [
         f"<b>{fmt.esc(site['program'])}</b>",
         f"Partner: {fmt.esc(site['partner']) or fmt.UNKNOWN}",
         f"Types: {fmt.esc(', '.join(PROGRAM_TYPES[t] for t in site['types']))}",
         f"Site: {fmt.esc(site['site'])} ({fmt.esc(precision)})",
         f"Years: {fmt.esc(fmt.years(site['year_start'], site['year_end'], site['reported_year']))}",
-        *(fmt.esc(f) for f in figures),
+        "".join(f"<br>{fmt.esc(f)}" for f in figures),
         f"Source: {ctx.cite(site['source'])}",
     ]
-    return "<br>".join(lines) + "<extra></extra>"
+
+
+def hover_layout(fields: list[str]) -> str:
+    """The hover text (or template) from :func:`hover_fields` (or placeholders for them)."""
+    program, partner, types, site, years, figures, source = fields
+    return f"{program}<br>{partner}<br>{types}<br>{site}<br>{years}{figures}<br>{source}<extra></extra>"
+
+
+def hover_text(site: pd.Series, ctx: LayerContext) -> str:
+    return hover_layout(hover_fields(site, ctx))
 
 
 def traces(view: View, ctx: LayerContext) -> list[Trace]:
@@ -76,10 +87,11 @@ def traces(view: View, ctx: LayerContext) -> list[Trace]:
                 lon.append(round(float(site["map_lon"]) + dlon, 3))
                 lat.append(round(float(site["map_lat"]) + dlat, 3))
                 size.append(marker_size(site["people_assisted"], ctx.suppression_threshold))
-                hover.append(ctx.program_hover[site["row"]])
+                hover.append(ctx.program_hover_fields[site["row"]])
                 ids.append(f"program:{site['program_id']}")
             if not lon:
                 continue
+            customdata, template = factored_hover(hover, ids, hover_layout)
             out.append(
                 {
                     "type": "scattergeo",
@@ -96,8 +108,8 @@ def traces(view: View, ctx: LayerContext) -> list[Trace]:
                         "line": {"color": "#000000" if precise else colour, "width": 1.5 if precise else 3},
                         "opacity": 0.95,
                     },
-                    "hovertemplate": hover,
-                    "customdata": ids,  # what a click selects
+                    "hovertemplate": template,
+                    "customdata": customdata,  # ends with the site's id: what a click selects
                 }
             )
     if any(not t["showlegend"] for t in out):

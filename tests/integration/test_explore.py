@@ -30,7 +30,8 @@ for (const group of document.querySelectorAll('#map g.trace.scattergeo')) {
   if (!trace || !trace.customdata) continue;
   for (const point of group.querySelectorAll('path.point')) {
     const d = point.__data__;
-    if (d && trace.customdata[d.i] === wanted) return point;
+    const data = d && trace.customdata[d.i];  // an id, or a row of hover fields ending with one
+    if (data && (Array.isArray(data) ? data[data.length - 1] : data) === wanted) return point;
   }
 }
 return null;

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import time
 
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.integration.conftest import callbacks_requested, outside_hosts, requested_urls
 
@@ -31,12 +33,18 @@ def choose_region(dash_duo, label: str) -> None:
     dash_duo.find_element("#region").click()
     search = dash_duo.wait_for_element(".dash-dropdown-search", timeout=5)
     search.send_keys(label)
-    option = dash_duo.wait_for_element_by_css_selector("[role=option]", timeout=5)
-    for candidate in dash_duo.driver.find_elements(By.CSS_SELECTOR, "[role=option]"):
-        if candidate.text.strip().startswith(label):
-            option = candidate
+    # The list re-renders while it filters: find the option afresh until a click lands.
+    find = (
+        "return [...document.querySelectorAll('[role=option]')]"
+        ".find(o => o.textContent.trim().startsWith(arguments[0])) || null;"
+    )
+    for _ in range(20):
+        option = WebDriverWait(dash_duo.driver, 5).until(lambda driver: driver.execute_script(find, label))
+        try:
+            option.click()
             break
-    option.click()
+        except StaleElementReferenceException:
+            continue
     search.send_keys(Keys.ESCAPE)
 
 

@@ -276,10 +276,10 @@ def test_routes_without_two_countries_are_left_out(more_atlas, ctx):
 def markers(traces: list[Trace]) -> list[tuple[str, str, float, float, float, str]]:
     """(id, trace name, lon, lat, size, symbol) of every program marker, the key's entry left out."""
     return [
-        (i, t["name"], x, y, s, t["marker"]["symbol"])
+        (row[-1], t["name"], x, y, s, t["marker"]["symbol"])  # customdata ends with the site's id
         for t in traces
         if t.get("customdata")
-        for i, x, y, s in zip(t["customdata"], t["lon"], t["lat"], t["marker"]["size"], strict=True)
+        for row, x, y, s in zip(t["customdata"], t["lon"], t["lat"], t["marker"]["size"], strict=True)
     ]
 
 
