@@ -1,6 +1,23 @@
 /* Counter-Trafficking Atlas: clientside behaviour (no server round trip). */
 window.dash_clientside = Object.assign({}, window.dash_clientside, {
   atlas: {
+    /* The tables hold every row; these ids are the ones in view. The grids' external filter
+       (atlasInView below) reads them; each grid is told to filter again once it is ready. */
+    filterTables: function (ids) {
+      window.atlasInView = new Set(ids || []);
+      ["programs-grid", "routes-grid"].forEach((id) => {
+        if (window.dash_ag_grid && window.dash_ag_grid.getApiAsync) {
+          window.dash_ag_grid.getApiAsync(id).then((api) => api.onFilterChanged()).catch(() => {});
+        }
+      });
+    },
+
+    /* The links to the data and the map of the view on screen (its normalised query). */
+    downloadLinks: function (query) {
+      const q = query || "";
+      return ["programs", "routes", "indicators"].map((name) => `/download/${name}.csv${q}`).concat(`/export/map.html${q}`);
+    },
+
     /* Presenter mode: full-screen map, large type, controls hidden; P or the button toggles it. */
     present: function (clicks, presenting) {
       const on = !presenting;
@@ -137,3 +154,9 @@ window.addEventListener("load", function () {
   };
   new MutationObserver(mend).observe(document.documentElement, { childList: true, subtree: true });
 })();
+
+/* AG Grid's external filter for the tables (dashGridOptions.doesExternalFilterPass). Until the
+   ids in view are known, every row passes. */
+window.dashAgGridFunctions = Object.assign({}, window.dashAgGridFunctions, {
+  atlasInView: (params) => !window.atlasInView || window.atlasInView.has(params.data.id),
+});

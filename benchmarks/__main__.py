@@ -67,8 +67,8 @@ def print_results(results: Results, settings: dict[str, int]) -> None:
         f" SimpleCache hit {r.hit.median_ms:.2f} ms"
         f"\n  reuse across requests (miss - hit): {reuse:.2f} ms saved when the view was seen before"
         f" ({r.miss.median_ms / r.hit.median_ms:.1f}x)"
-        f"\n  within one request (NullCache - miss): {dedup:.2f} ms; the memo also de-duplicates the"
-        " data functions the layers and panels call for the same view, which NullCache repeats"
+        f"\n  on views never seen (NullCache - miss): {dedup:.2f} ms; a layer's traces are cached under"
+        " what the layer reads, so a new view reuses the layers it shares with views seen before"
     )
     if r.mismatches:
         print(f"WARNING: responses differed between variants: {r.mismatches[:3]}")

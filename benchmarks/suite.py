@@ -10,8 +10,8 @@ every variant alike:
   (Dash hands global callbacks to the first app of a process, so the second app needs its own).
 
 Miss minus hit is what the cache saves when a view was asked for before; NullCache minus miss is
-what the memo saves within one request, where the layers and panels each ask for the same view
-(without a cache, each computes it again).
+what it saves on views never seen, as a layer's traces are cached under what the layer reads (the
+choropleth of one indicator and year serves every region and program type).
 - **baseline**: :class:`benchmarks.baseline.GeoJSONBaseline` for the states the app rendered.
 - **Dash floor**: a callback that does next to nothing (the table search), for what Flask and
   Dash cost per request whatever the callback does.
@@ -202,17 +202,17 @@ PROFILE_COSTS: tuple[tuple[str, str, str], ...] = (
     ("whole request (Flask, Dash dispatch, callback)", "flask/app.py", "wsgi_app"),
     ("render_view, the callback itself", "callbacks/view.py", "render_view"),
     ("Dash serialising the response (plotly to_json)", "plotly/io/_json.py", "to_json_plotly"),
-    ("memoized data functions, with the cache", "flask_caching/__init__.py", "decorated_function"),
-    ("  cache keys (flask_caching make_cache_key)", "flask_caching/__init__.py", "make_cache_key"),
+    ("cached data functions, with the cache (memoized)", "dashboard/data.py", "memoized"),
+    ("  cache lookups (Flask-Caching get)", "flask_caching/__init__.py", "get"),
     ("  unpickling cached values (pickle.loads)", "~", "<built-in method _pickle.loads>"),
     ("  pickling values into the cache (pickle.dumps)", "~", "<built-in method _pickle.dumps>"),
-    ("  view_for (the filtered tables)", "dashboard/data.py", "view_for"),
-    ("    build_view (computing them)", "dashboard/view.py", "build_view"),
-    ("  layer_traces (the map's traces)", "dashboard/data.py", "layer_traces"),
-    ("  panels_for (summary, strip, sources ...)", "dashboard/layout.py", "panels_for"),
+    ("view_for (the view's rows, then its tables)", "dashboard/data.py", "view_for"),
+    ("  view_rows (computing the rows)", "dashboard/view.py", "view_rows"),
+    ("layer_traces (the map's traces)", "dashboard/data.py", "layer_traces"),
+    ("panels_for (summary, strip, sources ...)", "dashboard/layout.py", "panels_for"),
     ("figure_patch (the map's Patch)", "dashboard/figure.py", "figure_patch"),
-    ("create_key (the legend)", "dashboard/layout.py", "create_key"),
-    ("program_rows + route_rows (the grids)", "dashboard/table.py", "program_rows|route_rows"),
+    ("create_key (the key's parts)", "dashboard/layout.py", "create_key"),
+    ("pandas take (cutting tables from the atlas)", "pandas/core/indexing.py", "__getitem__"),
     ("pandas DataFrame.to_dict", "pandas/core/methods/to_dict.py", "to_dict"),
     ("Dash component trees (Component.__init__)", "dash/development/base_component.py", "__init__"),
 )

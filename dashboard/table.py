@@ -1,4 +1,9 @@
-"""The table under the map: the programs and routes in view as rows (the map's text alternative)."""
+"""The table under the map: the programs and routes in view as rows (the map's text alternative).
+
+The grids hold every row of the atlas from the first page on; a filter change sends only the ids
+of the rows in view (the ``in-view`` store), and the grids hide the others with AG Grid's
+external filter (``atlasInView`` in ``assets/atlas.js``). Rows never travel twice.
+"""
 
 from __future__ import annotations
 
@@ -37,6 +42,13 @@ ROUTE_COLUMNS = [
     {"field": "on_map", "headerName": "On the map", "flex": 1, "minWidth": 90},
     {"field": "source", "headerName": "Source", "flex": 2, "minWidth": 160},
 ]
+
+
+def in_view(view: View) -> list[str]:
+    """The ids of the grids' rows a view shows (programs, then routes)."""
+    return [f"program:{site['program_id']}" for site in view.program_records] + [
+        f"route:{route['route_id']}" for route in view.route_records
+    ]
 
 
 def program_rows(atlas: Atlas, view: View, threshold: int) -> list[dict[str, Any]]:
@@ -120,6 +132,9 @@ def _grid(grid_id: str, columns: list[dict[str, Any]], rows: list[dict[str, Any]
         getRowId="params.data.id",
         selectedRows=[r for r in rows if r["id"] == selected],
         dashGridOptions={
+            # Rows not in view are hidden, not removed (see the module's docstring).
+            "isExternalFilterPresent": {"function": "true"},
+            "doesExternalFilterPass": {"function": "atlasInView(params)"},
             "rowSelection": {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True},
             "domLayout": "autoHeight",
             "quickFilterText": "",
@@ -134,8 +149,10 @@ def _grid(grid_id: str, columns: list[dict[str, Any]], rows: list[dict[str, Any]
 def create_tables(atlas: Atlas, view: View, threshold: int) -> html.Section:
     """Two searchable, sortable tables: programs and routes in view."""
     selected = view.state.select
+    made = _made(atlas, threshold)
     return html.Section(
         [
+            dcc.Store(id="in-view", data=in_view(view)),
             html.H2("In view, as a table", className="h5 mt-3"),
             html.Div(
                 [
@@ -152,9 +169,9 @@ def create_tables(atlas: Atlas, view: View, threshold: int) -> html.Section:
                 className="d-flex align-items-center gap-2 mb-2",
             ),
             html.H3("Program sites", className="h6"),
-            _grid("programs-grid", PROGRAM_COLUMNS, program_rows(atlas, view, threshold), selected),
+            _grid("programs-grid", PROGRAM_COLUMNS, list(made["programs"].values()), selected),
             html.H3("Routes", className="h6 mt-3"),
-            _grid("routes-grid", ROUTE_COLUMNS, route_rows(atlas, view, threshold), selected),
+            _grid("routes-grid", ROUTE_COLUMNS, list(made["routes"].values()), selected),
         ],
         className="atlas-tables",
         **TABLES_LABEL,

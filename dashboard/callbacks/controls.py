@@ -1,4 +1,5 @@
-"""Small callbacks of single controls: the play button (in the browser) and the table search."""
+"""Small callbacks of single controls: the play button and the tables' filter (in the browser),
+and the table search."""
 
 from __future__ import annotations
 
@@ -14,6 +15,23 @@ clientside_callback(
     State("year", "value"),
     State("year", "options"),
     State("play-timer", "disabled"),
+    prevent_initial_call=True,
+)
+
+# The grids show the rows in view: a new list of ids re-runs their external filter.
+clientside_callback(
+    ClientsideFunction(namespace="atlas", function_name="filterTables"),
+    Input("in-view", "data"),
+)
+
+# The download links follow the view in the browser: they are the view's query on fixed paths.
+clientside_callback(
+    ClientsideFunction(namespace="atlas", function_name="downloadLinks"),
+    Output("download-programs", "href"),
+    Output("download-routes", "href"),
+    Output("download-indicators", "href"),
+    Output("export-html", "href"),
+    Input("rendered", "data"),
     prevent_initial_call=True,
 )
 

@@ -15,14 +15,13 @@ from dashboard.deck import params_to_query
 from dashboard.figure import figure_patch
 from dashboard.layers import Trace
 from dashboard.layout import (
-    create_downloads,
     create_key,
     create_profile,
     panels_for,
     year_options,
 )
 from dashboard.state import ViewState
-from dashboard.table import program_rows, route_rows
+from dashboard.table import in_view
 
 CONTROLS = ("region", "type", "form", "indicator", "year", "layers", "country")
 
@@ -89,12 +88,10 @@ def chosen_row(rows: Any) -> str:
     Output("profile", "children"),
     Output("summary", "children"),
     Output("strip", "children"),
-    Output("downloads", "children"),
     Output("unmapped", "children"),
     Output("sources", "children"),
-    Output("programs-grid", "rowData"),
+    Output("in-view", "data"),
     Output("programs-grid", "selectedRows"),
-    Output("routes-grid", "rowData"),
     Output("routes-grid", "selectedRows"),
     Output("sent", "data"),
     Output("view-title", "children"),
@@ -167,15 +164,13 @@ def render_view(
     signatures = panels["signatures"]
     fresh = {name: sig for name, sig in signatures.items() if sent.get(name) != sig}
     sent.update(signatures)
-    threshold = data.ctx.suppression_threshold
     key_parts = {name.removeprefix("legend:") for name in fresh if name.startswith("legend:")}
     legend: Any = no_update
     if key_parts:
         legend = Patch()
         for position, part in create_key(state, key_parts):
             legend[position] = part
-    programs = program_rows(data.atlas, view, threshold) if "programs" in fresh else None
-    routes = route_rows(data.atlas, view, threshold) if "routes" in fresh else None
+    rows_changed = "programs" in fresh or "routes" in fresh
     controls_follow = trigger != "url"  # the controls already show what the user chose
     return (
         no_update if controls_follow else list(state.regions),
@@ -195,16 +190,14 @@ def render_view(
         create_profile(data, state) if "profile" in fresh else no_update,
         panels["summary"],
         panels["strip"],
-        create_downloads(query),
         panels["unmapped"] if "routes" in fresh else no_update,
         panels["sources"] if "sources" in fresh else no_update,
-        no_update if programs is None else programs,
+        in_view(view) if rows_changed else no_update,
         selected_rows(view.program_records, "program", "program_id", state.select)
-        if trigger != "programs-grid" and (programs is not None or state.select != old.select)
+        if trigger != "programs-grid" and ("programs" in fresh or state.select != old.select)
         else no_update,
-        no_update if routes is None else routes,
         selected_rows(view.route_records, "route", "route_id", state.select)
-        if trigger != "routes-grid" and (routes is not None or state.select != old.select)
+        if trigger != "routes-grid" and ("routes" in fresh or state.select != old.select)
         else no_update,
         sent,
         deck_title(deck, deck_index, query) or panels["title"],

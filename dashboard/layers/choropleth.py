@@ -88,6 +88,13 @@ def hover_parts(
         [ctx.cite(row["source"]) for row in rows],
         [ctx.region_medians.get((row["iso3"], str(row.get("indicator", "")), year), "") for row in rows],
     ]
+    # "Median of " once in the template rather than in every country's cell, when all have one.
+    lead = "Median of "
+    medians = columns[-1]
+    if medians and all(cell.startswith(lead) for cell in medians):
+        columns[-1] = [cell.removeprefix(lead) for cell in medians]
+    else:
+        lead = ""
     parts: list[str] = []
     kept: list[list[str]] = []
     for column in columns:
@@ -101,7 +108,7 @@ def hover_parts(
     template = (
         f"<b>{name}</b><br>{fmt.esc(label)}: {reading}{(' ' + fmt.esc(unit)) if unit else ''}"
         f"<br>Year: {year_text or year}"
-        + (f"<br>{median}" if median else "")
+        + (f"<br>{lead}{median}" if median else "")
         + (f"<br>Source: {source}" if source else "")
         + "<extra></extra>"
     )

@@ -43,27 +43,30 @@ def ring_offset(position: int, count: int) -> tuple[float, float]:
 
 
 def hover_fields(site: pd.Series, ctx: LayerContext) -> list[str]:
-    """The escaped lines of a site's hover text: program, partner, types, site, years, figures
-    (each on a line of its own, or ""), source."""
+    """The escaped values in a site's hover text: program, partner, types, site, years, figures
+    (each on a line of its own, or ""), source. The labels are :func:`hover_layout`'s."""
     figures = fmt.people_figures(site, ctx.suppression_threshold)
     precision = (
         "no site named in the source" if site["site_precision"] == "country" else f"{site['site_precision']} precision"
     )
     return [
-        f"<b>{fmt.esc(site['program'])}</b>",
-        f"Partner: {fmt.esc(site['partner']) or fmt.UNKNOWN}",
-        f"Types: {fmt.esc(', '.join(PROGRAM_TYPES[t] for t in site['types']))}",
-        f"Site: {fmt.esc(site['site'])} ({fmt.esc(precision)})",
-        f"Years: {fmt.esc(fmt.years(site['year_start'], site['year_end'], site['reported_year']))}",
+        fmt.esc(site["program"]),
+        fmt.esc(site["partner"]) or fmt.UNKNOWN,
+        fmt.esc(", ".join(PROGRAM_TYPES[t] for t in site["types"])),
+        f"{fmt.esc(site['site'])} ({fmt.esc(precision)})",
+        fmt.esc(fmt.years(site["year_start"], site["year_end"], site["reported_year"])),
         "".join(f"<br>{fmt.esc(f)}" for f in figures),
-        f"Source: {ctx.cite(site['source'])}",
+        ctx.cite(site["source"]),
     ]
 
 
 def hover_layout(fields: list[str]) -> str:
     """The hover text (or template) from :func:`hover_fields` (or placeholders for them)."""
     program, partner, types, site, years, figures, source = fields
-    return f"{program}<br>{partner}<br>{types}<br>{site}<br>{years}{figures}<br>{source}<extra></extra>"
+    return (
+        f"<b>{program}</b><br>Partner: {partner}<br>Types: {types}<br>Site: {site}<br>Years: {years}{figures}"
+        f"<br>Source: {source}<extra></extra>"
+    )
 
 
 def hover_text(site: pd.Series, ctx: LayerContext) -> str:
