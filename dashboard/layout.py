@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import replace
+from functools import partial
 from typing import Any
 from urllib.parse import quote
 
@@ -450,7 +451,7 @@ def key_parts(state: ViewState) -> dict[str, tuple[html.Div, str]]:
         digest = hashlib.blake2b(json.dumps(section.to_plotly_json(), cls=PlotlyJSONEncoder).encode(), digest_size=8)
         return section, digest.hexdigest()
 
-    return {key: memoized("key", reading(REGISTRY[key], world), lambda key=key: part(key)) for key in REGISTRY}
+    return {key: memoized("key", reading(REGISTRY[key], world), partial(part, key)) for key in REGISTRY}
 
 
 def key_signatures(state: ViewState) -> dict[str, str]:
