@@ -14,7 +14,6 @@ from typing import Any
 from urllib.parse import quote
 
 import dash_bootstrap_components as dbc
-import numpy as np
 import pandas as pd
 from dash import dcc, html
 from plotly.utils import PlotlyJSONEncoder
@@ -27,7 +26,7 @@ from dashboard.legend import create_legend_section
 from dashboard.profile import DIRECTION_WORDS, country_profile
 from dashboard.state import ViewState, from_query, to_query
 from dashboard.table import create_tables
-from dashboard.view import Rows, View, build_view, sources_in_view
+from dashboard.view import View, build_view, every_row, sources_in_view
 from geodata.vocabulary import EXPLOITATION_FORMS, PROGRAM_TYPES
 
 POLITE: dict[str, Any] = {"aria-live": "polite"}
@@ -441,17 +440,17 @@ def key_parts(state: ViewState) -> dict[str, tuple[html.Div, str]]:
     """
     data = loaded()
     world = replace(state, regions=(), types=(), forms=(), country="", select="")
-    every_row = Rows(
-        programs=np.arange(len(data.atlas.programs)), routes=np.arange(len(data.atlas.routes)), indicator=None
-    )
-    view = build_view(data.atlas, world, data.groups, every_row)
+    view = build_view(data.atlas, world, data.groups, every_row(data.atlas))
 
     def part(key: str) -> tuple[html.Div, str]:
         section = create_legend_section(REGISTRY[key].traces(view, data.ctx) if is_on(REGISTRY[key], world) else [])
         digest = hashlib.blake2b(json.dumps(section.to_plotly_json(), cls=PlotlyJSONEncoder).encode(), digest_size=8)
         return section, digest.hexdigest()
 
-    return {key: memoized("key", reading(REGISTRY[key], world), partial(part, key)) for key in REGISTRY}
+    return {
+        key: memoized("key", reading(layer, world, layer.key_reads), partial(part, key))
+        for key, layer in REGISTRY.items()
+    }
 
 
 def key_signatures(state: ViewState) -> dict[str, str]:

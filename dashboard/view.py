@@ -338,6 +338,11 @@ def view_rows(atlas: Atlas, state: ViewState, groups: dict[str, RegionGroup]) ->
     )
 
 
+def every_row(atlas: Atlas) -> Rows:
+    """The rows of a view of everything the atlas holds, whatever the year (what the key is drawn from)."""
+    return Rows(programs=np.arange(len(atlas.programs)), routes=np.arange(len(atlas.routes)), indicator=None)
+
+
 def build_view(atlas: Atlas, state: ViewState, groups: dict[str, RegionGroup], rows: Rows | None = None) -> View:
     """The view of ``state``; ``rows`` when they are known already (from the cache)."""
     return View(state, countries_in(state, groups), atlas, rows or view_rows(atlas, state, groups))

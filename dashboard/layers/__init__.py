@@ -151,6 +151,8 @@ class Layer:
     traces: Callable[[View, LayerContext], list[Trace]]
     reads: tuple[str, ...]
     toggleable: bool = True  # listed in the layer switches; otherwise always drawn
+    # The fields its part of the key depends on (the key is drawn from every row, unfiltered).
+    key_reads: tuple[str, ...] = ()
 
 
 def _registry() -> dict[str, Layer]:
@@ -165,14 +167,18 @@ def is_on(layer: Layer, view: View | ViewState) -> bool:
     return layer.key in state.layers or not layer.toggleable
 
 
-def reading(layer: Layer, state: ViewState) -> str:
-    """What ``layer`` draws for ``state``, as a key: equal keys, equal traces."""
+def reading(layer: Layer, state: ViewState, fields: tuple[str, ...] | None = None) -> str:
+    """What ``layer`` draws for ``state``, as a key: equal keys, equal traces.
+
+    ``fields`` instead of the layer's ``reads`` (its ``key_reads``, for its part of the key).
+    """
     if not is_on(layer, state):
         return f"{layer.key}:off"
-    values = (getattr(state, name) for name in layer.reads)
+    names = layer.reads if fields is None else fields
+    values = (getattr(state, name) for name in names)
     return f"{layer.key}:" + "&".join(
         f"{name}={'~'.join(value) if isinstance(value, tuple) else value}"
-        for name, value in zip(layer.reads, values, strict=True)
+        for name, value in zip(names, values, strict=True)
     )
 
 

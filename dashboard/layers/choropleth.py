@@ -205,4 +205,5 @@ LAYER = Layer(
     },
     traces=traces,
     reads=("indicator", "year"),
+    key_reads=("indicator", "year"),
 )

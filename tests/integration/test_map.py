@@ -78,9 +78,15 @@ def test_map002_rcm_members_narrow_programs_and_routes(dash_duo, atlas_app):
     assert "RCM members" in summary
     assert "3 programs at 3 sites in 3 countries" in summary
     assert "region=rcm" in dash_duo.driver.current_url
-    href = dash_duo.find_element("#download-programs").get_attribute("href")
-    assert href.endswith("/download/programs.csv?region=rcm")
+    dash_duo.wait_for_element('#download-programs[href$="/download/programs.csv?region=rcm"]', timeout=5)
+    # The tables hold every row and show those in view: the three sites and the one route.
+    WebDriverWait(dash_duo.driver, 5).until(lambda driver: grid_rows(driver, "programs-grid") == 3)
+    WebDriverWait(dash_duo.driver, 5).until(lambda driver: grid_rows(driver, "routes-grid") == 1)
     assert dash_duo.get_logs() == []
+
+
+def grid_rows(driver, grid_id: str) -> int:
+    return len(driver.find_elements(By.CSS_SELECTOR, f"#{grid_id} .ag-center-cols-container .ag-row"))
 
 
 def test_map003_program_type_narrows_sites(dash_duo, atlas_app):

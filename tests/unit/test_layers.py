@@ -23,8 +23,9 @@ from dashboard.layers import (
     traces_by_layer,
 )
 from dashboard.layers.palette import NO_DATA_COLOUR, PROGRAM_STYLES, ROLE_STYLES, TIER_COLOURS
+from dashboard.legend import legend_groups
 from dashboard.state import ViewState
-from dashboard.view import View, build_view, region_groups
+from dashboard.view import View, build_view, every_row, region_groups
 from geodata import Atlas, load_atlas
 from geodata.vocabulary import PROGRAM_TYPES
 from tests.unit.conftest import add_rows
@@ -559,3 +560,22 @@ def test_every_field_a_layer_declares_matters_to_it(more_atlas, ctx, key):
             layer.traces(view_of(more_atlas, **one), ctx) != layer.traces(view_of(more_atlas, **other), ctx)
             for one, other in states_differing_in(field)
         ), (key, field)
+
+
+@pytest.mark.parametrize("key", list(REGISTRY))
+def test_a_layer_key_part_reads_no_more_than_it_declares(more_atlas, ctx, key):
+    # The key is drawn from every row; its parts are cached under each layer's key_reads.
+    layer = REGISTRY[key]
+    groups = region_groups(more_atlas.countries)
+
+    def key_part(**changes):
+        state = ViewState(**{"indicator": "tip-tier", "year": 2007, "layers": TOGGLEABLE, **changes})
+        return legend_groups(layer.traces(build_view(more_atlas, state, groups, every_row(more_atlas)), ctx))
+
+    cases = {"indicator": ({}, {"indicator": "population"}), "year": ({"indicator": "population"}, {"year": 2002})}
+    for field, (one, other) in cases.items():
+        changed = {**one, **other} if field == "year" else other
+        if field in layer.key_reads:
+            assert key_part(**one) != key_part(**changed), (key, field)
+        else:
+            assert key_part(**one) == key_part(**changed), (key, field)
