@@ -144,34 +144,77 @@ def layers_touched(old: ViewState, new: ViewState) -> set[str]:
 
 
 def figure_patch(
-    old: ViewState, view: View, ctx: LayerContext, slots: Slots, traces_of: TracesOf | None = None
+    old: ViewState,
+    view: View,
+    ctx: LayerContext,
+    slots: Slots,
+    traces_of: TracesOf | None = None,
+    old_view: View | None = None,
+    old_traces_of: TracesOf | None = None,
 ) -> tuple[Patch, Slots]:
-    """The patch from the figure of ``old`` to that of ``view``, and the new slots."""
+    """The patch from the figure of ``old`` to that of ``view``, and the new slots.
+
+    With the old view (or its traces), a layer's traces are patched property by property, last
+    to last: only what differs is sent (a filter change then moves the program sites'
+    coordinates and leaves their hover text where it is).
+    """
     patch = Patch()
     touched = layers_touched(old, view.state)
     if traces_of:
         fresh = {key: traces_of(key) for key in REGISTRY if key in touched}
     else:
         fresh = traces_by_layer(view, ctx, only=touched)
+    if old_traces_of is None and old_view is not None:
+        before = traces_by_layer(old_view, ctx, only=touched)
+        old_traces_of = before.__getitem__
     new_slots = dict(slots)
     keys = list(REGISTRY)
-    if touched >= set(keys):  # everything changes: one assignment beats a delete per old trace
+    if touched >= set(keys) and old_traces_of is None:  # everything changes: one assignment
         patch["data"] = [trace for key in keys for trace in fresh[key]]
-        new_slots = {key: len(fresh[key]) for key in keys}
-        keys = []
+        return _with_window(patch, old, view, ctx), {key: len(fresh[key]) for key in keys}
     # Last layer first, so that the positions of the layers before it stay put.
     for key in reversed(keys):
         if key not in fresh:
             continue
         start = sum(slots.get(k, 0) for k in keys[: keys.index(key)])
-        for _ in range(slots.get(key, 0)):
-            del patch["data"][start]
         traces: list[Trace] = fresh[key]
-        for trace in reversed(traces):
+        previous = old_traces_of(key) if old_traces_of else None
+        if previous is None or len(previous) != slots.get(key, 0):
+            previous = []  # not known: every old trace goes, every new one comes whole
+        # The last traces of the old and the new layer are patched property by property; the
+        # ones before them that one has and the other lacks are deleted or inserted.
+        kept = min(len(previous), len(traces))
+        for _ in range(slots.get(key, 0) - kept):
+            del patch["data"][start]
+        for trace in reversed(traces[: len(traces) - kept]):
             patch["data"].insert(start, trace)
+        first = start + len(traces) - kept
+        for position, (was, now) in enumerate(
+            zip(previous[len(previous) - kept :], traces[len(traces) - kept :], strict=True)
+        ):
+            _patch_trace(patch["data"], first + position, was, now)
         new_slots[key] = len(traces)
+    return _with_window(patch, old, view, ctx), new_slots
+
+
+def _patch_trace(data: Patch, position: int, was: Trace, now: Trace) -> None:
+    """Assign the properties of ``now`` that differ from ``was`` and delete those it lacks, or,
+    when most of them differ, the whole trace."""
+    changed = [name for name, value in now.items() if name not in was or was[name] != value]
+    gone = [name for name in was if name not in now]
+    if 2 * (len(changed) + len(gone)) > len(now):
+        data[position] = now
+        return
+    target = data[position]
+    for name in changed:
+        target[name] = now[name]
+    for name in gone:
+        del target[name]
+
+
+def _with_window(patch: Patch, old: ViewState, view: View, ctx: LayerContext) -> Patch:
     if old.regions != view.state.regions:
         for name, value in geo_window(view, ctx).items():
             patch["layout"]["geo"][name] = value
         patch["layout"]["uirevision"] = "|".join(view.state.regions) or "world"
-    return patch, new_slots
+    return patch

@@ -153,10 +153,15 @@ def render_view(
     state, _ = state_from(query)
     view = view_for(query)
 
+    old_view = view_for(query_of(old))
+
     def traces_of(layer: str) -> list[Trace]:
         return layer_traces(layer, view)
 
-    patch, new_slots = figure_patch(old, view, data.ctx, slots or {}, traces_of)
+    def old_traces_of(layer: str) -> list[Trace]:
+        return layer_traces(layer, old_view)
+
+    patch, new_slots = figure_patch(old, view, data.ctx, slots or {}, traces_of, old_traces_of=old_traces_of)
     # Panels are sent only when what they show has changed since the last response (``sent``
     # holds what each one was made from): it keeps a filter change's response small.
     sent = dict(sent or {})
@@ -189,7 +194,7 @@ def render_view(
         legend,
         create_profile(data, state) if "profile" in fresh else no_update,
         panels["summary"],
-        panels["strip"],
+        panels["strip"] if "programs" in fresh or "routes" in fresh else no_update,
         panels["unmapped"] if "routes" in fresh else no_update,
         panels["sources"] if "sources" in fresh else no_update,
         in_view(view) if rows_changed else no_update,
@@ -201,7 +206,7 @@ def render_view(
         else no_update,
         sent,
         deck_title(deck, deck_index, query) or panels["title"],
-        panels["source_line"],
+        panels["source_line"] if "sources" in fresh else no_update,
     )
 
 

@@ -99,6 +99,23 @@ class LayerContext:
         return {row: hover_text(route, self) for row, route in self.atlas.routes.iterrows()}
 
     @cached_property
+    def route_arcs(self) -> dict[int, list[tuple[float, float]]]:
+        """The great-circle points of each route with two drawable ends, by row."""
+        from dashboard.layers.routes import great_circle
+
+        points = self.label_points
+        return {
+            row: great_circle(*points[origin], *points[destination])
+            for row, origin, destination in zip(
+                self.atlas.routes.index,
+                self.atlas.routes["origin_iso3"],
+                self.atlas.routes["destination_iso3"],
+                strict=True,
+            )
+            if origin in points and destination in points and origin != destination
+        }
+
+    @cached_property
     def program_hover_fields(self) -> dict[int, list[str]]:
         from dashboard.layers.programs import hover_fields
 
@@ -115,12 +132,13 @@ Trace = dict[str, object]
 
 
 def factored_hover(
-    fields: list[list[str]], ids: list[str], layout: Callable[[list[str]], str]
+    fields: list[list[str]], ids: list[str] | None, layout: Callable[[list[str]], str]
 ) -> tuple[list[list[str]], str]:
     """One hover template and per-point ``customdata`` for points whose hover text is ``layout(fields)``.
 
     A field with the same value at every point goes into the template once; the others become
-    ``%{customdata[i]}``. Each point's ``customdata`` ends with its id (what a click selects).
+    ``%{customdata[i]}``. Each point's ``customdata`` ends with its id (what a click selects),
+    when ``ids`` are given.
     It keeps a trace small: the sites of one program share all but their place and figures.
     """
     parts: list[str] = []
@@ -131,7 +149,9 @@ def factored_hover(
         else:
             parts.append(f"%{{customdata[{len(kept)}]}}")
             kept.append(column)
-    cells = list(zip(*kept, strict=True)) if kept else [() for _ in ids]
+    cells = list(zip(*kept, strict=True)) if kept else [() for _ in fields]
+    if ids is None:
+        return [list(row) for row in cells], layout(parts)
     return [[*row, point] for row, point in zip(cells, ids, strict=True)], layout(parts)
 
 

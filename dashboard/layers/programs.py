@@ -15,7 +15,7 @@ import pandas as pd
 from dashboard import formatting as fmt
 from dashboard.layers import Layer, LayerContext, Trace, factored_hover
 from dashboard.layers.palette import PROGRAM_STYLES
-from dashboard.view import View
+from dashboard.view import View, columns_of
 from geodata.vocabulary import PROGRAM_TYPES
 
 GROUP = "programs"
@@ -74,25 +74,35 @@ def hover_text(site: pd.Series, ctx: LayerContext) -> str:
 
 
 def traces(view: View, ctx: LayerContext) -> list[Trace]:
-    sites = view.program_records
+    """One trace per program type and site precision, over every site of the atlas.
+
+    A site out of view (another region, type or year) keeps its place in its traces with no
+    coordinates, so plotly.js draws nothing for it: the traces' shape and hover text are the
+    same in every view, and a filter change sends only the coordinates (see ``figure_patch``).
+    """
+    in_view = {site["row"] for site in view.program_records}
     wanted = view.state.types or tuple(PROGRAM_TYPES)
     out: list[Trace] = []
     for ptype, (colour, symbol) in PROGRAM_STYLES.items():
-        if ptype not in wanted:
-            continue
         for precise in (True, False):
-            lon, lat, size, hover, ids = [], [], [], [], []
-            for site in sites:
+            lon: list[float | None] = []
+            lat: list[float | None] = []
+            size, hover, ids = [], [], []
+            for site in columns_of(ctx.atlas.programs).records():
                 if ptype not in site["types"] or (site["site_precision"] != "country") != precise:
                     continue
-                shown = [t for t in site["types"] if t in wanted]
-                dlon, dlat = ring_offset(shown.index(ptype), len(shown))
-                lon.append(round(float(site["map_lon"]) + dlon, 3))
-                lat.append(round(float(site["map_lat"]) + dlat, 3))
+                if site["row"] in in_view and ptype in wanted:
+                    shown = [t for t in site["types"] if t in wanted]
+                    dlon, dlat = ring_offset(shown.index(ptype), len(shown))
+                    lon.append(round(float(site["map_lon"]) + dlon, 3))
+                    lat.append(round(float(site["map_lat"]) + dlat, 3))
+                else:
+                    lon.append(None)
+                    lat.append(None)
                 size.append(marker_size(site["people_assisted"], ctx.suppression_threshold))
                 hover.append(ctx.program_hover_fields[site["row"]])
                 ids.append(f"program:{site['program_id']}")
-            if not lon:
+            if not ids:
                 continue
             customdata, template = factored_hover(hover, ids, hover_layout)
             out.append(
@@ -129,9 +139,9 @@ def traces(view: View, ctx: LayerContext) -> list[Trace]:
                 "marker": {"symbol": "circle-open", "size": 13, "color": "#333333", "line": {"width": 3}},
             }
         )
-    shown = [t for t in out if t.get("showlegend", True)]
-    if shown:  # plotly shows a group's title only with a trace the legend lists
-        shown[0]["legendgrouptitle"] = {"text": "Program sites, by type"}
+    listed = [t for t in out if t.get("showlegend", True)]
+    if listed:  # plotly shows a group's title only with a trace the legend lists
+        listed[0]["legendgrouptitle"] = {"text": "Program sites, by type"}
     return out
 
 

@@ -15,7 +15,7 @@ from pyproj import Geod
 from dashboard import formatting as fmt
 from dashboard.layers import Layer, LayerContext, Trace
 from dashboard.layers.palette import FORM_STYLES
-from dashboard.view import View
+from dashboard.view import View, columns_of
 from geodata.vocabulary import EXPLOITATION_FORMS
 
 GROUP = "routes"
@@ -70,8 +70,15 @@ def hover_text(route: pd.Series, ctx: LayerContext) -> str:
 
 
 def traces(view: View, ctx: LayerContext) -> list[Trace]:
+    """One trace per form and width class (and one of rings per form), over every drawable route
+    of the atlas; a route out of view keeps its place with no coordinates (see ``programs``)."""
     points_of = ctx.label_points
-    routes = [r for r in view.route_records if r["origin_iso3"] in points_of and r["destination_iso3"] in points_of]
+    in_view = {route["row"] for route in view.route_records}
+    routes = [
+        r
+        for r in columns_of(ctx.atlas.routes).records()
+        if r["origin_iso3"] in points_of and r["destination_iso3"] in points_of
+    ]
     arrow_index = round((ARC_POINTS - 1) * ARROW_AT)
     out: list[Trace] = []
     for form, (colour, dash) in FORM_STYLES.items():
@@ -85,10 +92,10 @@ def traces(view: View, ctx: LayerContext) -> list[Trace]:
             hovers: list[str] = []
             ids: list[str] = []
             for route in (r for r in arcs if width_for(r["count"]) == width):
-                points = great_circle(*points_of[route["origin_iso3"]], *points_of[route["destination_iso3"]])
-                for i, (x, y) in enumerate(points):
-                    lon.append(round(x, 2))
-                    lat.append(round(y, 2))
+                shown = route["row"] in in_view
+                for i, (x, y) in enumerate(ctx.route_arcs[route["row"]]):
+                    lon.append(round(x, 2) if shown else None)
+                    lat.append(round(y, 2) if shown else None)
                     sizes.append(16 if i == arrow_index else 0)
                     hovers.append(ctx.route_hover[route["row"]] if i == arrow_index else "")
                     ids.append(f"route:{route['route_id']}" if i == arrow_index else "")
@@ -120,12 +127,13 @@ def traces(view: View, ctx: LayerContext) -> list[Trace]:
             )
         rings = [r for r in of_form if r["origin_iso3"] == r["destination_iso3"]]
         if rings:
+            centres = [points_of[r["origin_iso3"]] if r["row"] in in_view else (None, None) for r in rings]
             out.append(
                 {
                     "type": "scattergeo",
                     "mode": "markers",
-                    "lon": [round(points_of[r["origin_iso3"]][0], 2) for r in rings],
-                    "lat": [round(points_of[r["origin_iso3"]][1], 2) for r in rings],
+                    "lon": [None if x is None else round(x, 2) for x, _ in centres],
+                    "lat": [None if y is None else round(y, 2) for _, y in centres],
                     "name": f"{label}, internal",
                     "legendgroup": GROUP,
                     "marker": {"symbol": "circle-open", "size": 30, "color": colour, "line": {"width": 3.5}},

@@ -169,8 +169,12 @@ def test_layers_touched(changes, touched):
 # --- figure_patch -----------------------------------------------------------------------------
 
 
-def patched(m: Map, old: ViewState, new: ViewState, cached: bool = False) -> tuple[dict, dict, dict]:
-    """(old figure with the patch applied, new figure, new slots from the patch) in wire form."""
+def patched(m: Map, old: ViewState, new: ViewState, cached: bool = False, diff: bool = True) -> tuple[dict, dict, dict]:
+    """(old figure with the patch applied, new figure, new slots from the patch) in wire form.
+
+    ``cached``: the traces come through ``traces_of`` (as the app serves them from its cache);
+    ``diff``: the old view is known, so layers can be patched property by property.
+    """
     old_figure, slots = m.figure(old)
     view = m.view(new)
     traces_of = None
@@ -179,7 +183,7 @@ def patched(m: Map, old: ViewState, new: ViewState, cached: bool = False) -> tup
         def traces_of(key):
             return REGISTRY[key].traces(view, m.ctx) if is_on(REGISTRY[key], view) else []
 
-    patch, new_slots = figure_patch(old, view, m.ctx, slots, traces_of)
+    patch, new_slots = figure_patch(old, view, m.ctx, slots, traces_of, old_view=m.view(old) if diff else None)
     new_figure, expected_slots = make_figure(view, m.ctx)
     assert new_slots == expected_slots
     return apply_patch(wire(old_figure), wire(patch)), wire(new_figure), wire(patch)
@@ -234,10 +238,11 @@ def test_a_patch_leads_to_the_new_figure(tiny_map, data):
     ],
 )
 @pytest.mark.parametrize("cached", [False, True])
-def test_a_patch_for_each_kind_of_change(tiny_map, changes, cached):
+@pytest.mark.parametrize("diff", [False, True])
+def test_a_patch_for_each_kind_of_change(tiny_map, changes, cached, diff):
     for old, new in ((tiny_map.default, replace(tiny_map.default, **changes)),
                      (replace(tiny_map.default, **changes), tiny_map.default)):  # fmt: skip
-        got, expected, _ = patched(tiny_map, old, new, cached)
+        got, expected, _ = patched(tiny_map, old, new, cached, diff)
         assert got == expected
 
 
@@ -246,12 +251,17 @@ def test_nothing_to_patch_when_only_the_profile_changes(tiny_map):
     assert patch["operations"] == []
 
 
-def sent_traces(patch: dict) -> list[dict]:
+def sent_traces(patch: dict, old_figure: dict | None = None) -> list[dict]:
+    """The traces a patch sends whole, and (given the figure it applies to) those it changes a property of."""
     out = []
     for operation in patch["operations"]:
         value = operation["params"].get("value")
-        if operation["location"][:1] == ["data"]:
+        location = operation["location"]
+        whole = len(location) == 2 and location[0] == "data" and operation["operation"] != "Delete"
+        if location == ["data"] or whole:
             out += value if isinstance(value, list) else [value] if isinstance(value, dict) else []
+        elif len(location) > 2 and location[0] == "data" and old_figure is not None:
+            out.append(wire(old_figure)["data"][location[1]])
     return out
 
 
@@ -260,10 +270,12 @@ def test_a_program_type_change_sends_no_choropleth(bundled_map):
     new = replace(old, types=("protection",))
     got, expected, patch = patched(bundled_map, old, new)
     assert got == expected
-    traces = sent_traces(patch)
+    figure, _ = bundled_map.figure(old)
+    traces = sent_traces(patch, figure)
     assert traces and {t["type"] for t in traces} == {"scattergeo"}
     assert {t["legendgroup"] for t in traces if "legendgroup" in t} == {"programs"}
-    figure, _ = bundled_map.figure(old)
+    # Only the sites' coordinates move: their hover text stays where it is.
+    assert {op["location"][-1] for op in patch["operations"]} <= {"lon", "lat"}
     choropleth = [t for t in figure["data"] if t["type"] == "choropleth"]
     size = len(json.dumps(patch))
     assert size < len(json.dumps(wire(choropleth)))
@@ -275,7 +287,8 @@ def test_a_region_change_keeps_the_choropleth(bundled_map):
     got, expected, patch = patched(bundled_map, old, replace(old, regions=("rcm",)))
     assert got == expected
     # The veil and the route outlines are choropleth traces too; the indicator's are not resent.
-    assert {t["name"] for t in sent_traces(patch) if t["type"] == "choropleth"} <= {
+    figure, _ = bundled_map.figure(old)
+    assert {t["name"] for t in sent_traces(patch, figure) if t["type"] == "choropleth"} <= {
         "Outside the chosen regions",
         "Countries on routes in view",
     }

@@ -47,15 +47,19 @@ def ctx(more_atlas) -> LayerContext:
 
 
 def rendered(trace: Trace) -> list[str]:
-    """The hover text of each point, as plotly.js would fill the template from ``customdata``."""
+    """The hover text of each point, as plotly.js would fill the template from ``customdata`` and ``text``."""
     template = trace.get("hovertemplate")
     if template is None:
         return []
     if isinstance(template, list):
         return [text for text in template if text]
+    rows = trace.get("customdata") or [[]]
+    texts = trace.get("text") or [""] * len(rows)
     return [
-        re.sub(r"%\{customdata\[(\d+)\]\}", lambda m, row=row: str(row[int(m.group(1))]), str(template))
-        for row in (trace.get("customdata") or [[]])
+        re.sub(r"%\{customdata\[(\d+)\]\}", lambda m, row=row: str(row[int(m.group(1))]), str(template)).replace(
+            "%{text}", str(text)
+        )
+        for row, text in zip(rows, texts, strict=True)
     ]
 
 
@@ -268,7 +272,21 @@ def test_routes_without_two_countries_are_left_out(more_atlas, ctx):
         "route:khm-tha-begging",
         "route:gha-internal-fishing",
     }
-    assert routes.traces(view_of(more_atlas, forms=("forced-labour",), regions=("rcm",)), ctx) == []
+    # Out of view, a route keeps its place in its trace, with nothing to draw.
+    hidden = routes.traces(view_of(more_atlas, forms=("forced-labour",), regions=("rcm",)), ctx)
+    assert drawn_ids(hidden) == set()
+    assert [len(t["lon"]) for t in hidden] == [len(t["lon"]) for t in routes.traces(view_of(more_atlas), ctx)]
+
+
+def drawn_ids(traces: list[Trace]) -> set[str]:
+    """Ids of the points a trace list draws (those with coordinates)."""
+    out = set()
+    for t in traces:
+        for x, data in zip(t["lon"], t.get("customdata") or [None] * len(t["lon"]), strict=True):
+            point = data[-1] if isinstance(data, list) else data
+            if x is not None and point:
+                out.add(point)
+    return out
 
 
 # --- programs ---------------------------------------------------------------------------------
@@ -281,6 +299,7 @@ def markers(traces: list[Trace]) -> list[tuple[str, str, float, float, float, st
         for t in traces
         if t.get("customdata")
         for row, x, y, s in zip(t["customdata"], t["lon"], t["lat"], t["marker"]["size"], strict=True)
+        if x is not None  # a site out of view keeps its place, undrawn
     ]
 
 
@@ -340,12 +359,13 @@ def test_the_ring_counts_only_the_types_shown(more_atlas, ctx):
     assert math.dist(*two) == pytest.approx(2 * programs.RING_DEGREES, abs=0.005)
     one = site_points(programs.traces(view_of(more_atlas, types=("protection",)), ctx), "gha-lake-volta")
     assert one == [site]
-    names = {t["name"] for t in programs.traces(view_of(more_atlas, types=("protection",)), ctx)}
-    assert names == {
-        "Protection & assistance",
-        "Protection & assistance (country only)",
-        "Open: country only, no site named",
-    }
+    # The other types' traces stay, with nothing drawn: a filter change moves points, not traces.
+    drawn = {t["name"] for t in programs.traces(view_of(more_atlas, types=("protection",)), ctx) if any(t["lon"])}
+    assert drawn == {"Protection & assistance", "Protection & assistance (country only)"}
+    every = programs.traces(view_of(more_atlas), ctx)
+    assert [t["name"] for t in programs.traces(view_of(more_atlas, types=("protection",)), ctx)] == [
+        t["name"] for t in every
+    ]
 
 
 def test_marker_size_grows_with_people_assisted(more_atlas, ctx):
