@@ -7,26 +7,23 @@ link opens its view straight away, server-side, without a second round trip.
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import replace
 from functools import partial
 from typing import Any
 from urllib.parse import quote
 
 import dash_bootstrap_components as dbc
-import pandas as pd
 from dash import dcc, html
-from plotly.utils import PlotlyJSONEncoder
 
 from dashboard import formatting as fmt
 from dashboard.data import AtlasData, layer_traces, loaded, memoized, view_for
 from dashboard.figure import TOPOJSON_URL, make_figure
 from dashboard.layers import REGISTRY, is_on, reading
-from dashboard.legend import create_legend_section
+from dashboard.legend import create_legend_section, legend_groups
 from dashboard.profile import DIRECTION_WORDS, country_profile
 from dashboard.state import ViewState, from_query, to_query
 from dashboard.table import create_tables
-from dashboard.view import View, build_view, every_row, sources_in_view
+from dashboard.view import View, build_view, every_row, source_ids_in_view, source_records
 from geodata.vocabulary import EXPLOITATION_FORMS, PROGRAM_TYPES
 
 POLITE: dict[str, Any] = {"aria-live": "polite"}
@@ -251,15 +248,16 @@ def create_unmapped(data: AtlasData, view: View) -> list[Any]:
     return [html.H3("Routes not on the map (no country named)", className="h6 mt-3"), html.Ul(items)]
 
 
-def create_sources(data: AtlasData, view: View, sources: pd.DataFrame | None = None) -> list[Any]:
+def create_sources(data: AtlasData, view: View, sources: list[str] | None = None) -> list[Any]:
     if sources is None:
-        sources = sources_in_view(data.atlas, view, view.state.layers)
+        sources = source_ids_in_view(data.atlas, view, view.state.layers)
+    rows = source_records(data.atlas)
     items = [
         html.Li(
-            f"{row.publisher}, {row.document}, {row.date}."
-            + (f" Licence: {row.licence}." if isinstance(row.licence, str) else "")
+            f"{row['publisher']}, {row['document']}, {row['date']}."
+            + (f" Licence: {row['licence']}." if isinstance(row["licence"], str) else "")
         )
-        for row in sources.itertuples()
+        for row in (rows[source] for source in sources)
     ]
     return [html.H2("Sources of what is shown", className="h6"), html.Ol(items, className="atlas-sources")]
 
@@ -373,17 +371,15 @@ def create_profile(data: AtlasData, state: ViewState) -> list[Any]:
     ]
 
 
-def panel_signatures(
-    data: AtlasData, state: ViewState, view: View, sources: pd.DataFrame | None = None
-) -> dict[str, Any]:
+def panel_signatures(data: AtlasData, state: ViewState, view: View, sources: list[str] | None = None) -> dict[str, Any]:
     """What each panel is made from, in a form that compares equal when the panel would not change."""
     if sources is None:
-        sources = sources_in_view(data.atlas, view, state.layers)
+        sources = source_ids_in_view(data.atlas, view, state.layers)
     return {
         **key_signatures(state),
         "programs": [int(site["row"]) for site in view.program_records],
         "routes": [int(route["row"]) for route in view.route_records],
-        "sources": list(sources.index),
+        "sources": list(sources),
         "profile": [state.country, state.year],
     }
 
@@ -402,11 +398,12 @@ def view_title(data: AtlasData, state: ViewState) -> str:
     return " · ".join(parts)
 
 
-def source_line(data: AtlasData, view: View, sources: pd.DataFrame | None = None) -> str:
+def source_line(data: AtlasData, view: View, sources: list[str] | None = None) -> str:
     """One line naming the sources of what the map shows, for the screen and for image exports."""
     if sources is None:
-        sources = sources_in_view(data.atlas, view, view.state.layers)
-    cited = dict.fromkeys(f"{row.publisher} ({row.date})" for row in sources.itertuples())
+        sources = source_ids_in_view(data.atlas, view, view.state.layers)
+    rows = source_records(data.atlas)
+    cited = dict.fromkeys(f"{rows[source]['publisher']} ({rows[source]['date']})" for source in sources)
     return "Sources: " + "; ".join(cited) + "." if cited else ""
 
 
@@ -415,7 +412,7 @@ def panels_for(view: View) -> dict[str, Any]:
     data = loaded()
 
     def make() -> dict[str, Any]:
-        sources = sources_in_view(data.atlas, view, view.state.layers)
+        sources = source_ids_in_view(data.atlas, view, view.state.layers)
         return {
             "summary": summary_text(data, view),
             "strip": create_strip(data, view),
@@ -443,9 +440,10 @@ def key_parts(state: ViewState) -> dict[str, tuple[html.Div, str]]:
     view = build_view(data.atlas, world, data.groups, every_row(data.atlas))
 
     def part(key: str) -> tuple[html.Div, str]:
-        section = create_legend_section(REGISTRY[key].traces(view, data.ctx) if is_on(REGISTRY[key], world) else [])
-        digest = hashlib.blake2b(json.dumps(section.to_plotly_json(), cls=PlotlyJSONEncoder).encode(), digest_size=8)
-        return section, digest.hexdigest()
+        traces = REGISTRY[key].traces(view, data.ctx) if is_on(REGISTRY[key], world) else []
+        groups = legend_groups(traces)
+        digest = hashlib.blake2b(repr(groups).encode(), digest_size=8)
+        return create_legend_section(groups), digest.hexdigest()
 
     return {
         key: memoized("key", reading(layer, world, layer.key_reads), partial(part, key))

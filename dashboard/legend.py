@@ -103,17 +103,18 @@ def legend_groups(traces: list[Trace]) -> list[Group]:
 
 def create_legend(traces: list[Trace]) -> list[Component]:
     """The key as HTML: a heading per group and a list of its marks."""
-    return [html.H2("Key", className="visually-hidden"), *key_groups(traces)]
+    return [html.H2("Key", className="visually-hidden"), *key_groups(legend_groups(traces))]
 
 
-def create_legend_section(traces: list[Trace]) -> html.Div:
-    """The part of the key one layer's traces make: the app swaps one such part at a time."""
-    return html.Div(key_groups(traces), className="atlas-key-layer")
+def create_legend_section(groups: list[Group]) -> html.Div:
+    """The part of the key one layer's groups make (:func:`legend_groups`): the app swaps one
+    such part at a time."""
+    return html.Div(key_groups(groups), className="atlas-key-layer")
 
 
-def key_groups(traces: list[Trace]) -> list[Component]:
+def key_groups(groups: list[Group]) -> list[Component]:
     out: list[Component] = []
-    for group in legend_groups(traces):
+    for group in groups:
         items = [html.Li([_mark(entry), html.Span(entry.label)]) for entry in group.entries]
         out.append(
             html.Div([html.H3(group.title, className="atlas-key-title"), html.Ul(items)], className="atlas-key-group")

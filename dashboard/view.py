@@ -348,8 +348,8 @@ def build_view(atlas: Atlas, state: ViewState, groups: dict[str, RegionGroup], r
     return View(state, countries_in(state, groups), atlas, rows or view_rows(atlas, state, groups))
 
 
-def sources_in_view(atlas: Atlas, view: View, layers: tuple[str, ...]) -> pd.DataFrame:
-    """The sources cited by the rows the view shows, in the order of ``sources.csv``."""
+def source_ids_in_view(atlas: Atlas, view: View, layers: tuple[str, ...]) -> list[str]:
+    """The ids of the sources cited by the rows the view shows, in the order of ``sources.csv``."""
     cells: set[str] = set()
     if "choropleth" in layers:
         # The choropleth is drawn for the whole world (a veil marks the regions): cite all of it.
@@ -361,4 +361,14 @@ def sources_in_view(atlas: Atlas, view: View, layers: tuple[str, ...]) -> pd.Dat
     if "programs" in layers:
         cells.update(site["source"] for site in view.program_records)
     cited = {source for cell in cells for source in str(cell).split(";")}
-    return atlas.sources[[source in cited for source in atlas.sources.index]]
+    return [str(source) for source in atlas.sources.index if source in cited]
+
+
+def source_records(atlas: Atlas) -> dict[str, dict[str, Any]]:
+    """Each source's row as a dict, by id (made once per atlas)."""
+    return {str(record["row"]): record for record in columns_of(atlas.sources).records()}
+
+
+def sources_in_view(atlas: Atlas, view: View, layers: tuple[str, ...]) -> pd.DataFrame:
+    """The sources cited by the rows the view shows, in the order of ``sources.csv``."""
+    return atlas.sources.loc[source_ids_in_view(atlas, view, layers)]
