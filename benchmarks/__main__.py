@@ -74,7 +74,7 @@ def print_results(results: Results, settings: dict[str, int]) -> None:
         print(f"WARNING: responses differed between variants: {r.mismatches[:3]}")
 
     print("\nBudgets:")
-    print("\n".join("  " + line for line in budget_lines(r.initial_figure_kb, [r.hit, r.miss, r.null])))
+    print("\n".join("  " + line for line in budget_lines(r.initial_figure_kb, [r.hit, r.miss, r.null], r.by_kind)))
 
 
 def main() -> None:

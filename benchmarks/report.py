@@ -93,7 +93,12 @@ def ratio_lines(baseline: Series, apps: Sequence[Series]) -> list[str]:
     return lines
 
 
-def budget_lines(initial_kb: float, apps: Sequence[Series]) -> list[str]:
+FILTERS = ("region", "type", "form", "year")  # what narrows what is in view; the indicator recolours
+
+
+def budget_lines(
+    initial_kb: float, apps: Sequence[Series], by_kind: dict[str, dict[str, Series]] | None = None
+) -> list[str]:
     lines = [
         f"initial map figure JSON {initial_kb:.1f} KB < {BUDGET_INITIAL_KB:.0f} KB:"
         f" {_verdict(initial_kb < BUDGET_INITIAL_KB)}"
@@ -114,4 +119,12 @@ def budget_lines(initial_kb: float, apps: Sequence[Series]) -> list[str]:
         f" {app.wire_max_kb:.1f} KB < {BUDGET_CHANGE_KB:.0f} KB: every response"
         f" {_verdict(app.wire_max_kb < BUDGET_CHANGE_KB)}"
     )
+    for label, kinds in (("filters (" + ", ".join(FILTERS) + ")", FILTERS), ("indicator", ("indicator",))):
+        sizes = [size for kind in kinds for size in (by_kind or {}).get(kind, {}).get("hit", Series("")).json_bytes]
+        if sizes:
+            largest = max(sizes) / 1000
+            lines.append(
+                f"  of which {label}: largest JSON {largest:.1f} KB < {BUDGET_CHANGE_KB:.0f} KB:"
+                f" {_verdict(largest < BUDGET_CHANGE_KB)}"
+            )
     return lines

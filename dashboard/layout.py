@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import quote
 
 import dash_bootstrap_components as dbc
-from dash import dcc, html
+from dash import Patch, dcc, html
 
 from dashboard import formatting as fmt
 from dashboard.data import AtlasData, layer_traces, loaded, memoized, view_for
@@ -251,15 +251,31 @@ def create_unmapped(data: AtlasData, view: View) -> list[Any]:
 def create_sources(data: AtlasData, view: View, sources: list[str] | None = None) -> list[Any]:
     if sources is None:
         sources = source_ids_in_view(data.atlas, view, view.state.layers)
-    rows = source_records(data.atlas)
-    items = [
-        html.Li(
-            f"{row['publisher']}, {row['document']}, {row['date']}."
-            + (f" Licence: {row['licence']}." if isinstance(row["licence"], str) else "")
-        )
-        for row in (rows[source] for source in sources)
-    ]
+    items = [source_item(data, source) for source in sources]
     return [html.H2("Sources of what is shown", className="h6"), html.Ol(items, className="atlas-sources")]
+
+
+def source_item(data: AtlasData, source: str) -> html.Li:
+    row = source_records(data.atlas)[source]
+    licence = f" Licence: {row['licence']}." if isinstance(row["licence"], str) else ""
+    return html.Li(f"{row['publisher']}, {row['document']}, {row['date']}.{licence}")
+
+
+def sources_patch(data: AtlasData, had: list[str], sources: list[str]) -> Patch:
+    """The change from the sources list the page has (``had``) to ``sources`` (both in the order
+    of ``sources.csv``): the items that go and the items that come, not the whole list."""
+    patch = Patch()
+    items = patch[1]["props"]["children"]
+    current = list(had)
+    for position in reversed(range(len(current))):
+        if current[position] not in sources:
+            del items[position]
+            del current[position]
+    for position, source in enumerate(sources):
+        if source not in current:
+            items.insert(position, source_item(data, source))
+            current.insert(position, source)
+    return patch
 
 
 def create_fact_sheet_figures(data: AtlasData) -> html.Div:
@@ -380,7 +396,7 @@ def panel_signatures(data: AtlasData, state: ViewState, view: View, sources: lis
         "programs": [int(site["row"]) for site in view.program_records],
         "routes": [int(route["row"]) for route in view.route_records],
         "sources": list(sources),
-        "profile": [state.country, state.year],
+        "profile": [state.country, state.year if state.country else None],  # a closed profile has no year
     }
 
 

@@ -115,7 +115,7 @@ def create_legend_section(groups: list[Group]) -> html.Div:
 def key_groups(groups: list[Group]) -> list[Component]:
     out: list[Component] = []
     for group in groups:
-        items = [html.Li([_mark(entry), html.Span(entry.label)]) for entry in group.entries]
+        items = [html.Li([_mark(entry), entry.label]) for entry in group.entries]
         out.append(
             html.Div([html.H3(group.title, className="atlas-key-title"), html.Ul(items)], className="atlas-key-group")
         )

@@ -18,6 +18,7 @@ from dashboard.layout import (
     create_key,
     create_profile,
     panels_for,
+    sources_patch,
     year_options,
 )
 from dashboard.state import ViewState
@@ -164,7 +165,8 @@ def render_view(
     patch, new_slots = figure_patch(old, view, data.ctx, slots or {}, traces_of, old_traces_of=old_traces_of)
     # Panels are sent only when what they show has changed since the last response (``sent``
     # holds what each one was made from): it keeps a filter change's response small.
-    sent = dict(sent or {})
+    previous = dict(sent or {})
+    sent = dict(previous)
     panels = panels_for(view)
     signatures = panels["signatures"]
     fresh = {name: sig for name, sig in signatures.items() if sent.get(name) != sig}
@@ -196,7 +198,9 @@ def render_view(
         panels["summary"],
         panels["strip"] if "programs" in fresh or "routes" in fresh else no_update,
         panels["unmapped"] if "routes" in fresh else no_update,
-        panels["sources"] if "sources" in fresh else no_update,
+        sources_update(data, previous.get("sources"), signatures["sources"], panels["sources"])
+        if "sources" in fresh
+        else no_update,
         in_view(view) if rows_changed else no_update,
         selected_rows(view.program_records, "program", "program_id", state.select)
         if trigger != "programs-grid" and ("programs" in fresh or state.select != old.select)
@@ -214,6 +218,13 @@ def selected_rows(records: list[dict[str, Any]], kind: str, key: str, select: st
     """The grid's selection by row id (the grid finds the row itself)."""
     wanted = select.removeprefix(f"{kind}:") if select.startswith(f"{kind}:") else None
     return {"ids": [select] if wanted is not None and any(row[key] == wanted for row in records) else []}
+
+
+def sources_update(data: Any, had: Any, sources: list[str], whole: Any) -> Any:
+    """A patch of the sources list the page has, or the whole panel when what it has is not known."""
+    if not isinstance(had, list) or not all(isinstance(source, str) for source in had):
+        return whole
+    return sources_patch(data, had, sources)
 
 
 def deck_title(stored: Any, index: Any, query: str) -> str:
