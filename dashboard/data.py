@@ -18,7 +18,7 @@ from flask_caching import Cache
 from dashboard.config import Config
 from dashboard.layers import REGISTRY, LayerContext, Trace, is_on, reading
 from dashboard.state import Choices, ViewState, from_query, to_query
-from dashboard.view import RegionGroup, View, build_view, make_choices, region_groups, view_rows
+from dashboard.view import RegionGroup, View, build_view, columns_of, make_choices, region_groups, view_rows
 from geodata import Atlas, load_atlas
 
 cache = Cache()
@@ -55,8 +55,10 @@ def init_data(server: Flask, config: Config) -> AtlasData:
     cache.init_app(server, config=cache_config)
     cache.clear()
     # Text that depends only on the data is made now, not on the first visitor's request.
-    for warm in ("names", "label_points", "route_hover", "program_hover", "region_medians"):
+    for warm in ("names", "label_points", "route_hover", "program_hover", "region_medians", "route_arcs"):
         getattr(_loaded.ctx, warm)
+    for table in (atlas.indicators, atlas.programs, atlas.routes, atlas.sources):
+        columns_of(table).records()
     return _loaded
 
 

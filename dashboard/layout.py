@@ -19,7 +19,7 @@ from dashboard import formatting as fmt
 from dashboard.data import AtlasData, layer_traces, loaded, memoized, view_for
 from dashboard.figure import TOPOJSON_URL, make_figure
 from dashboard.layers import REGISTRY, is_on, reading
-from dashboard.legend import create_legend_section, legend_groups
+from dashboard.legend import Group, create_legend_section, legend_groups
 from dashboard.profile import DIRECTION_WORDS, country_profile
 from dashboard.state import ViewState, from_query, to_query
 from dashboard.table import create_tables
@@ -442,9 +442,9 @@ def panels_for(view: View) -> dict[str, Any]:
     return memoized("panels", to_query(view.state, data.choices), make)
 
 
-def key_parts(state: ViewState) -> dict[str, tuple[html.Div, str]]:
-    """Each layer's part of the key, with a digest of its content, for the indicator, year and
-    layers of ``state``.
+def key_parts(state: ViewState) -> dict[str, tuple[list[Group], str]]:
+    """Each layer's part of the key (its groups of entries), with a digest of it, for the
+    indicator, year and layers of ``state``.
 
     The parts are drawn from every row of the atlas, whatever the filters and the year: the key
     lists every category the data has, so what a filter hides stays explained, and only the
@@ -455,11 +455,9 @@ def key_parts(state: ViewState) -> dict[str, tuple[html.Div, str]]:
     world = replace(state, regions=(), types=(), forms=(), country="", select="")
     view = build_view(data.atlas, world, data.groups, every_row(data.atlas))
 
-    def part(key: str) -> tuple[html.Div, str]:
-        traces = REGISTRY[key].traces(view, data.ctx) if is_on(REGISTRY[key], world) else []
-        groups = legend_groups(traces)
-        digest = hashlib.blake2b(repr(groups).encode(), digest_size=8)
-        return create_legend_section(groups), digest.hexdigest()
+    def part(key: str) -> tuple[list[Group], str]:
+        groups = legend_groups(REGISTRY[key].traces(view, data.ctx) if is_on(REGISTRY[key], world) else [])
+        return groups, hashlib.blake2b(repr(groups).encode(), digest_size=8).hexdigest()
 
     return {
         key: memoized("key", reading(layer, world, layer.key_reads), partial(part, key))
@@ -477,8 +475,13 @@ def create_key(state: ViewState, only: set[str] | None = None) -> list[Any]:
     those layers' parts as (position, part) pairs, to patch the key the page has."""
     parts = key_parts(state)
     if only is not None:
-        return [(position + 1, parts[key][0]) for position, key in enumerate(REGISTRY) if key in only]
-    return [html.H2("Key", className="visually-hidden"), *(section for section, _ in parts.values())]
+        return [
+            (position + 1, create_legend_section(parts[key][0])) for position, key in enumerate(REGISTRY) if key in only
+        ]
+    return [
+        html.H2("Key", className="visually-hidden"),
+        *(create_legend_section(groups) for groups, _ in parts.values()),
+    ]
 
 
 def create_downloads(query: str) -> html.Div:

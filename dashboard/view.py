@@ -133,7 +133,7 @@ class View:
     @property
     def indicator_count(self) -> int:
         if self.rows.indicator is None:
-            return len(named_slice(self.atlas, self.state.indicator, self.state.year))
+            return len(slice_positions(self.atlas.indicators, self.state.indicator, self.state.year))
         return len(self.rows.indicator)
 
 
@@ -256,27 +256,64 @@ def indicator_values(atlas: Atlas, state: ViewState, countries: frozenset[str] |
 def named_slice(atlas: Atlas, indicator: str, year: int) -> pd.DataFrame:
     """:func:`indicator_slice` with each country's name (memoized alike)."""
     rows = indicator_slice(atlas.indicators, indicator, year)
-    named: dict[int, pd.DataFrame] = _SLICES["named"]
+    named: dict[int, pd.DataFrame] = _slices_of(atlas.indicators)["named"]
     if id(rows) not in named:
         named[id(rows)] = rows.assign(name=rows["iso3"].map(atlas.countries["name"]))
     return named[id(rows)]
 
 
-# The table the slices were cut from (held, so that its address cannot be reused) and the slices.
+# The table the slices were cut from (held, so that its address cannot be reused), its index by
+# indicator, and the slices made from it.
 _SLICES: dict[str, Any] = {}
+
+
+def _slices_of(indicators: pd.DataFrame) -> dict[str, Any]:
+    if _SLICES.get("table") is not indicators:
+        _SLICES.clear()
+        _SLICES.update(table=indicators, index={}, positions={}, slices={}, records={}, named={})
+    return _SLICES
+
+
+def slice_positions(indicators: pd.DataFrame, indicator: str, year: int) -> np.ndarray:
+    """Positions of each country's row of ``indicator`` for ``year``, or of its latest earlier one,
+    in year order (memoized per table; a few array operations on an index made once per indicator)."""
+    memo = _slices_of(indicators)
+    key = (indicator, int(year))
+    if key not in memo["positions"]:
+        if indicator not in memo["index"]:
+            mine = np.flatnonzero(indicators["indicator"].to_numpy() == indicator)
+            iso3 = indicators["iso3"].to_numpy()[mine]
+            years = np.asarray(indicators["year"].to_numpy()[mine], dtype=np.int64)
+            order = np.lexsort((mine, years, iso3))  # by country, then year, then row
+            memo["index"][indicator] = (mine[order], iso3[order], years[order])
+        rows, iso3, years = memo["index"][indicator]
+        upto = np.flatnonzero(years <= year)
+        last = np.ones(len(upto), dtype=bool)  # the latest row of each country up to ``year``
+        last[:-1] = iso3[upto][1:] != iso3[upto][:-1]
+        chosen = rows[upto[last]]
+        chosen_years = years[upto[last]]
+        memo["positions"][key] = chosen[np.lexsort((chosen, chosen_years))]
+    return memo["positions"][key]  # type: ignore[no-any-return]
+
+
+def slice_records(indicators: pd.DataFrame, indicator: str, year: int) -> list[dict[str, Any]]:
+    """The rows of :func:`indicator_slice` as records (shared with the table's own; do not change them)."""
+    memo = _slices_of(indicators)
+    key = (indicator, int(year))
+    if key not in memo["records"]:
+        records = columns_of(indicators).records()
+        memo["records"][key] = [records[i] for i in slice_positions(indicators, indicator, year)]
+    return memo["records"][key]  # type: ignore[no-any-return]
 
 
 def indicator_slice(indicators: pd.DataFrame, indicator: str, year: int) -> pd.DataFrame:
     """Each country's row of ``indicator`` for ``year``, or its latest earlier one (memoized per table)."""
-    if _SLICES.get("table") is not indicators:
-        _SLICES["table"], _SLICES["slices"], _SLICES["named"] = indicators, {}, {}
-    slices: dict[tuple[str, int], pd.DataFrame] = _SLICES["slices"]
+    memo = _slices_of(indicators)
     key = (indicator, int(year))
-    if key not in slices:
-        rows = indicators[(indicators["indicator"] == indicator) & (indicators["year"] <= year)]
-        latest = rows.sort_values("year", kind="stable").drop_duplicates("iso3", keep="last")
-        slices[key] = latest.assign(fallback=latest["year"] != year)
-    return slices[key]
+    if key not in memo["slices"]:
+        latest = indicators.iloc[slice_positions(indicators, indicator, year)]
+        memo["slices"][key] = latest.assign(fallback=latest["year"] != year)
+    return memo["slices"][key]  # type: ignore[no-any-return]
 
 
 ROLE_COLUMNS = ["iso3", "name", "role", "internal", "lon", "lat"]
@@ -330,11 +367,13 @@ def roles_of(routes: Iterable[dict[str, Any]], countries: pd.DataFrame) -> list[
 def view_rows(atlas: Atlas, state: ViewState, groups: dict[str, RegionGroup]) -> Rows:
     """The rows of each table a state shows (the pure function the app memoizes)."""
     countries = countries_in(state, groups)
-    world = named_slice(atlas, state.indicator, state.year)
+    world = slice_records(atlas.indicators, state.indicator, state.year)
     return Rows(
         programs=program_positions(atlas.programs, state, countries),
         routes=route_positions(atlas.routes, state, countries),
-        indicator=None if countries is None else np.flatnonzero(columns_of(world).having("iso3", countries)),
+        indicator=None
+        if countries is None
+        else np.array([i for i, row in enumerate(world) if row["iso3"] in countries], dtype=np.int64),
     )
 
 
@@ -353,8 +392,8 @@ def source_ids_in_view(atlas: Atlas, view: View, layers: tuple[str, ...]) -> lis
     cells: set[str] = set()
     if "choropleth" in layers:
         # The choropleth is drawn for the whole world (a veil marks the regions): cite all of it.
-        world = indicator_slice(atlas.indicators, view.state.indicator, view.state.year)
-        cells.update(str(cell) for cell in columns_of(world).positions("source"))
+        world = slice_records(atlas.indicators, view.state.indicator, view.state.year)
+        cells.update(str(row["source"]) for row in world)
         cells.add(atlas.catalogue.loc[view.state.indicator, "source"])
     if "routes" in layers or "roles" in layers:
         cells.update(route["source"] for route in view.route_records)

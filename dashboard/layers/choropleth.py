@@ -7,6 +7,7 @@ source. Countries in view without a value are drawn as "no data", apart from "no
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any
 
@@ -15,7 +16,7 @@ import plotly.colors
 from dashboard import formatting as fmt
 from dashboard.layers import Layer, LayerContext, Trace
 from dashboard.layers.palette import BORDER_COLOUR, NO_DATA_COLOUR, TIER_COLOURS
-from dashboard.view import View, columns_of, indicator_slice
+from dashboard.view import View, slice_records
 from geodata.vocabulary import TIP_TIERS
 
 GROUP = "indicator"
@@ -31,13 +32,18 @@ def drawable_countries(view: View, ctx: LayerContext) -> list[str]:
     return list(ctx.label_points)
 
 
+@functools.cache  # plotly builds its whole table of named scales on every lookup
+def _stops(name: str) -> tuple[tuple[float, str], ...]:
+    return tuple((round(float(stop), 4), str(colour)) for stop, colour in plotly.colors.get_colorscale(name))
+
+
 def colorscale(name: str) -> list[list[object]]:
     """A named scale as explicit stops, light to dark as the catalogue means it.
 
     plotly.js's own "Blues" runs dark to light (unlike ColorBrewer's): spelling the stops out
     from plotly's Python copy of ColorBrewer keeps low values light in every renderer.
     """
-    return [[round(float(stop), 4), colour] for stop, colour in plotly.colors.get_colorscale(name)]
+    return [[stop, colour] for stop, colour in _stops(name)]
 
 
 def _flat(colour: str) -> list[list[object]]:
@@ -123,8 +129,8 @@ def traces(view: View, ctx: LayerContext) -> list[Trace]:
     meta = ctx.atlas.catalogue.loc[view.state.indicator]
     drawable = drawable_countries(view, ctx)
     allowed = set(drawable)
-    world = indicator_slice(ctx.atlas.indicators, view.state.indicator, view.state.year)
-    rows = [r for r in columns_of(world).records() if r["iso3"] in allowed]
+    world = slice_records(ctx.atlas.indicators, view.state.indicator, view.state.year)
+    rows = [r for r in world if r["iso3"] in allowed]
     year = view.state.year
     title = f"{meta['label']}, {year}"
     out: list[Trace] = []
