@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import quote
 
 import dash_bootstrap_components as dbc
+import numpy as np
 from dash import Patch, dcc, html
 
 from dashboard import formatting as fmt
@@ -393,8 +394,9 @@ def panel_signatures(data: AtlasData, state: ViewState, view: View, sources: lis
         sources = source_ids_in_view(data.atlas, view, state.layers)
     return {
         **key_signatures(state),
-        "programs": [int(site["row"]) for site in view.program_records],
-        "routes": [int(route["row"]) for route in view.route_records],
+        # Digests of the rows in view: short whatever the number of rows.
+        "programs": _digest(view.rows.programs),
+        "routes": _digest(view.rows.routes),
         "sources": list(sources),
         "profile": [state.country, state.year if state.country else None],  # a closed profile has no year
     }
@@ -440,6 +442,10 @@ def panels_for(view: View) -> dict[str, Any]:
         }
 
     return memoized("panels", to_query(view.state, data.choices), make)
+
+
+def _digest(positions: Any) -> str:
+    return hashlib.blake2b(np.asarray(positions, dtype=np.int64).tobytes(), digest_size=8).hexdigest()
 
 
 def key_parts(state: ViewState) -> dict[str, tuple[list[Group], str]]:

@@ -204,3 +204,19 @@ def more_atlas(tmp_path_factory: pytest.TempPathFactory):
     from geodata import load_atlas
 
     return load_atlas(write_more(tmp_path_factory.mktemp("more")).path)
+
+
+@pytest.fixture(scope="session")
+def more_data(more_atlas):
+    """What the app reads at start-up (:class:`dashboard.data.AtlasData`), for :func:`more_atlas`."""
+    from dashboard.data import AtlasData
+    from dashboard.layers import LayerContext
+    from dashboard.view import make_choices, region_groups
+
+    groups = region_groups(more_atlas.countries)
+    return AtlasData(
+        atlas=more_atlas,
+        groups=groups,
+        choices=make_choices(more_atlas, groups, ["choropleth", "roles", "routes", "programs"]),
+        ctx=LayerContext(more_atlas, 11),
+    )

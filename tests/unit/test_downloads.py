@@ -18,14 +18,8 @@ SOURCE_COLUMNS = ["source_publisher", "source_document", "source_date"]
 
 
 @pytest.fixture(scope="module")
-def data(more_atlas) -> AtlasData:
-    groups = region_groups(more_atlas.countries)
-    return AtlasData(
-        atlas=more_atlas,
-        groups=groups,
-        choices=make_choices(more_atlas, groups, ["choropleth", "roles", "routes", "programs"]),
-        ctx=LayerContext(more_atlas, 11),
-    )
+def data(more_data) -> AtlasData:
+    return more_data
 
 
 def table(data: AtlasData, name: str, **changes) -> pd.DataFrame:

@@ -8,23 +8,16 @@ import pytest
 from plotly.utils import PlotlyJSONEncoder
 
 from dashboard.data import AtlasData
-from dashboard.layers import LayerContext
 from dashboard.layout import create_sources, sources_patch
 from dashboard.state import ViewState
 from dashboard.table import in_view
-from dashboard.view import build_view, make_choices, region_groups
+from dashboard.view import build_view
 from tests.unit.test_figure import apply_patch
 
 
 @pytest.fixture(scope="module")
-def data(more_atlas) -> AtlasData:
-    groups = region_groups(more_atlas.countries)
-    return AtlasData(
-        atlas=more_atlas,
-        groups=groups,
-        choices=make_choices(more_atlas, groups, ["choropleth", "roles", "routes", "programs"]),
-        ctx=LayerContext(more_atlas, 11),
-    )
+def data(more_data) -> AtlasData:
+    return more_data
 
 
 def wire(value):
