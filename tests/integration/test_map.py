@@ -9,6 +9,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
+from dashboard.data import view_for
+from dashboard.table import in_view
 from tests.integration.conftest import callbacks_requested, outside_hosts, requested_urls
 
 
@@ -82,7 +84,26 @@ def test_map002_rcm_members_narrow_programs_and_routes(dash_duo, atlas_app):
     # The tables hold every row and show those in view: the three sites and the one route.
     WebDriverWait(dash_duo.driver, 5).until(lambda driver: grid_rows(driver, "programs-grid") == 3)
     WebDriverWait(dash_duo.driver, 5).until(lambda driver: grid_rows(driver, "routes-grid") == 1)
+    # The map draws the same sites as the table lists (the rest keep their place, undrawn).
+    with atlas_app.server.app_context():
+        expected = sorted(i for i in in_view(view_for("?region=rcm")) if i.startswith("program:"))
+    assert len(expected) == 3
+    WebDriverWait(dash_duo.driver, 5).until(lambda driver: driver.execute_script(DRAWN_SITES) == expected)
     assert dash_duo.get_logs() == []
+
+
+# The ids of the program sites the map draws (points with coordinates), sorted.
+DRAWN_SITES = """
+const ids = new Set();
+for (const t of document.querySelector('#map .js-plotly-plot').data) {
+  if (t.type !== 'scattergeo' || t.legendgroup !== 'programs' || !t.customdata) continue;
+  t.lon.forEach((x, i) => {
+    const c = t.customdata[i];
+    if (x !== null && x !== undefined) ids.add(Array.isArray(c) ? c[c.length - 1] : c);
+  });
+}
+return [...ids].sort();
+"""
 
 
 def grid_rows(driver, grid_id: str) -> int:
