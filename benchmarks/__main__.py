@@ -32,7 +32,7 @@ def print_results(results: Results, settings: dict[str, int]) -> None:
     print()
     print("\n".join(series_table([r.hit, r.miss, r.null, r.baseline, r.floor, r.layout])))
     print(
-        f"\nmedians over {settings['rounds']} rounds of {len(SEQUENCE)} filter changes per app row;"
+        f"\nmedians over {settings['rounds']} rounds of {len(SEQUENCE)} changes (filters and indicator) per app row;"
         f" baseline: {r.baseline_states} of those states x {settings['baseline_rounds']} round(s)."
         "\nms: server time (the Flask test client call); KB: JSON body (1 KB = 1,000 bytes);"
         " wire: as sent (zstd, the browser's Accept-Encoding)."
@@ -50,7 +50,7 @@ def print_results(results: Results, settings: dict[str, int]) -> None:
             f" {hit.median_kb:>8.1f} {hit.max_kb:>8.1f}"
         )
 
-    print("\nLargest filter-change responses (and their largest outputs, KB):")
+    print("\nLargest responses (and their largest outputs, KB):")
     for sample in r.largest:
         parts = sorted(sample.outputs.items(), key=lambda item: item[1], reverse=True)[:4]
         shown = ", ".join(f"{name} {size / 1000:.1f}" for name, size in parts)
