@@ -32,6 +32,11 @@ def count(value: object, threshold: int) -> str:
     return f"{number:,}"
 
 
+def counted(n: int, noun: str, plural: str = "") -> str:
+    """``1 route``, ``3 routes``, ``2 countries`` (``plural`` when adding "s" is wrong)."""
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"
+
+
 def number(value: object, unit: str = "") -> str:
     """A continuous indicator value, rounded for reading."""
     if is_missing(value):

@@ -220,11 +220,13 @@ def summary_text(data: AtlasData, view: View) -> str:
     where = ", ".join(data.groups[r].label for r in view.state.regions) or "the world"
     sites = view.program_records
     on_map = sum(_on_map(data, route) for route in view.route_records)
+    countries = len({s["iso3"] for s in sites})
     return (
-        f"Map of {where}: {len({s['program'] for s in sites})} programs at {len(sites)} sites in "
-        f"{len({s['iso3'] for s in sites})} countries; {len(view.route_records)} routes ({on_map} drawn) between "
-        f"{len(view.role_records)} countries; coloured by {meta['label']} in {view.state.year} "
-        f"({view.indicator_count} countries with data)."
+        f"Map of {where}: {fmt.counted(len({s['program'] for s in sites}), 'program')} at "
+        f"{fmt.counted(len(sites), 'site')} in {fmt.counted(countries, 'country', 'countries')}; "
+        f"{fmt.counted(len(view.route_records), 'route')} ({on_map} drawn) between "
+        f"{fmt.counted(len(view.role_records), 'country', 'countries')}; coloured by {meta['label']} in "
+        f"{view.state.year} ({fmt.counted(view.indicator_count, 'country', 'countries')} with data)."
     )
 
 

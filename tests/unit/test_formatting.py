@@ -125,3 +125,12 @@ def test_place():
     assert fmt.place(names, "THA", math.nan) == "Thailand"
     assert fmt.place(names, math.nan, "at sea") == "at sea"
     assert fmt.place(names, math.nan, math.nan) == "unknown"
+
+
+@pytest.mark.parametrize(
+    ("n", "noun", "plural", "expected"),
+    [(1, "route", "", "1 route"), (3, "route", "", "3 routes"), (0, "site", "", "0 sites"),
+     (1, "country", "countries", "1 country"), (2, "country", "countries", "2 countries")],
+)  # fmt: skip
+def test_counted(n, noun, plural, expected):
+    assert fmt.counted(n, noun, plural) == expected
