@@ -12,9 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
+
+import pandas as pd
 
 from dashboard.state import ViewState
-from dashboard.view import View
+from dashboard.view import View, columns_of
 from geodata import Atlas
 
 
@@ -129,6 +132,16 @@ class LayerContext:
 
 
 Trace = dict[str, object]
+
+# Up to this many rows, the program and route layers draw every row of the atlas, a row out of view
+# keeping its place with no coordinates: a filter change then sends coordinates only. Above it
+# they draw the rows in view alone, as sending every row's coordinates would cost more.
+EVERY_ROW_LIMIT = 2000
+
+
+def rows_to_draw(table: pd.DataFrame, in_view: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The records a layer draws: every row of ``table`` (up to :data:`EVERY_ROW_LIMIT`), or those in view."""
+    return columns_of(table).records() if len(table) <= EVERY_ROW_LIMIT else in_view
 
 
 def factored_hover(

@@ -13,9 +13,9 @@ import math
 import pandas as pd
 
 from dashboard import formatting as fmt
-from dashboard.layers import Layer, LayerContext, Trace, factored_hover
+from dashboard.layers import Layer, LayerContext, Trace, factored_hover, rows_to_draw
 from dashboard.layers.palette import PROGRAM_STYLES
-from dashboard.view import View, columns_of
+from dashboard.view import View
 from geodata.vocabulary import PROGRAM_TYPES
 
 GROUP = "programs"
@@ -79,6 +79,7 @@ def traces(view: View, ctx: LayerContext) -> list[Trace]:
     A site out of view (another region, type or year) keeps its place in its traces with no
     coordinates, so plotly.js draws nothing for it: the traces' shape and hover text are the
     same in every view, and a filter change sends only the coordinates (see ``figure_patch``).
+    Past :data:`~dashboard.layers.EVERY_ROW_LIMIT` sites, only those in view are drawn.
     """
     in_view = {site["row"] for site in view.program_records}
     wanted = view.state.types or tuple(PROGRAM_TYPES)
@@ -88,7 +89,7 @@ def traces(view: View, ctx: LayerContext) -> list[Trace]:
             lon: list[float | None] = []
             lat: list[float | None] = []
             size, hover, ids = [], [], []
-            for site in columns_of(ctx.atlas.programs).records():
+            for site in rows_to_draw(ctx.atlas.programs, view.program_records):
                 if ptype not in site["types"] or (site["site_precision"] != "country") != precise:
                     continue
                 if site["row"] in in_view and ptype in wanted:

@@ -13,9 +13,9 @@ import pandas as pd
 from pyproj import Geod
 
 from dashboard import formatting as fmt
-from dashboard.layers import Layer, LayerContext, Trace
+from dashboard.layers import Layer, LayerContext, Trace, rows_to_draw
 from dashboard.layers.palette import FORM_STYLES
-from dashboard.view import View, columns_of
+from dashboard.view import View
 from geodata.vocabulary import EXPLOITATION_FORMS
 
 GROUP = "routes"
@@ -71,12 +71,13 @@ def hover_text(route: pd.Series, ctx: LayerContext) -> str:
 
 def traces(view: View, ctx: LayerContext) -> list[Trace]:
     """One trace per form and width class (and one of rings per form), over every drawable route
-    of the atlas; a route out of view keeps its place with no coordinates (see ``programs``)."""
+    of the atlas (up to :data:`~dashboard.layers.EVERY_ROW_LIMIT`); a route out of view keeps its
+    place with no coordinates (see ``programs``)."""
     points_of = ctx.label_points
     in_view = {route["row"] for route in view.route_records}
     routes = [
         r
-        for r in columns_of(ctx.atlas.routes).records()
+        for r in rows_to_draw(ctx.atlas.routes, view.route_records)
         if r["origin_iso3"] in points_of and r["destination_iso3"] in points_of
     ]
     arrow_index = round((ARC_POINTS - 1) * ARROW_AT)

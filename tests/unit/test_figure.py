@@ -295,3 +295,15 @@ def test_a_region_change_keeps_the_choropleth(bundled_map):
     assert [op["location"] for op in patch["operations"] if op["location"][0] == "layout"] == [
         ["layout", "geo", key] for key in geo_window(bundled_map.view(replace(old, regions=("rcm",))), bundled_map.ctx)
     ] + [["layout", "uirevision"]]
+
+
+@pytest.mark.parametrize(
+    "changes", [{"types": ("protection",)}, {"regions": ("rcm",)}, {"forms": ("forced-labour",), "year": 2002}]
+)
+def test_a_patch_leads_to_the_new_figure_past_the_row_limit(tiny_map, changes, monkeypatch):
+    # Past the limit, layers draw only rows in view: their traces come and go, and still add up.
+    monkeypatch.setattr("dashboard.layers.EVERY_ROW_LIMIT", 0)
+    for old, new in ((tiny_map.default, replace(tiny_map.default, **changes)),
+                     (replace(tiny_map.default, **changes), tiny_map.default)):  # fmt: skip
+        got, expected, _ = patched(tiny_map, old, new)
+        assert got == expected

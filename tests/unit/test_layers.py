@@ -599,3 +599,15 @@ def test_a_layer_key_part_reads_no_more_than_it_declares(more_atlas, ctx, key):
             assert key_part(**one) != key_part(**changed), (key, field)
         else:
             assert key_part(**one) == key_part(**changed), (key, field)
+
+
+def test_past_the_limit_only_rows_in_view_are_drawn(more_atlas, ctx, monkeypatch):
+    # A big table: sending every row's coordinates on each change would cost more than the rows in view.
+    view = view_of(more_atlas, regions=("rcm",))
+    every = programs.traces(view, ctx) + routes.traces(view, ctx)
+    monkeypatch.setattr("dashboard.layers.EVERY_ROW_LIMIT", 0)
+    few = programs.traces(view, ctx) + routes.traces(view, ctx)
+    assert drawn_ids(few) == drawn_ids(every) == {f"program:{p}" for p in view.programs["program_id"]}
+    sites = [t for t in programs.traces(view, ctx) if t.get("customdata")]
+    assert sites and all(x is not None for t in sites for x in t["lon"])  # nothing out of view is sent
+    assert sum(len(t["lon"]) for t in few) < sum(len(t["lon"]) for t in every)
