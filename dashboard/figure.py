@@ -177,32 +177,51 @@ def figure_patch(
         if key not in fresh:
             continue
         start = sum(slots.get(k, 0) for k in keys[: keys.index(key)])
-        traces: list[Trace] = fresh[key]
         previous = old_traces_of(key) if old_traces_of else None
         if previous is None or len(previous) != slots.get(key, 0):
-            previous = []  # not known: every old trace goes, every new one comes whole
-        # The last traces of the old and the new layer are patched property by property; the
-        # ones before them that one has and the other lacks are deleted or inserted.
-        kept = min(len(previous), len(traces))
-        for _ in range(slots.get(key, 0) - kept):
-            del patch["data"][start]
-        for trace in reversed(traces[: len(traces) - kept]):
-            patch["data"].insert(start, trace)
-        first = start + len(traces) - kept
-        for position, (was, now) in enumerate(
-            zip(previous[len(previous) - kept :], traces[len(traces) - kept :], strict=True)
-        ):
-            _patch_trace(patch["data"], first + position, was, now)
-        new_slots[key] = len(traces)
+            previous = None  # not known: every old trace goes, every new one comes whole
+        _patch_layer(patch["data"], start, slots.get(key, 0), previous, fresh[key])
+        new_slots[key] = len(fresh[key])
     return _with_window(patch, old, view, ctx), new_slots
+
+
+def _identities(traces: list[Trace]) -> list[str]:
+    """Each trace's identity: its ``uid``, or else its place counted from the layer's end (so the
+    last traces of two versions of a layer pair up)."""
+    return [str(t["uid"]) if "uid" in t else f"#{i - len(traces)}" for i, t in enumerate(traces)]
+
+
+def _patch_layer(data: Patch, start: int, count: int, previous: list[Trace] | None, traces: list[Trace]) -> None:
+    """Turn a layer's ``count`` traces at ``start`` (``previous``, when known) into ``traces``.
+
+    Old and new traces of the same identity are patched property by property; the others are
+    deleted or inserted. Pairs must keep their order, else the layer is replaced whole.
+    """
+    old_ids = _identities(previous) if previous is not None else []
+    new_ids = _identities(traces)
+    common = set(old_ids) & set(new_ids)
+    if [i for i in old_ids if i in common] != [i for i in new_ids if i in common]:
+        common = set()
+    for position in reversed(range(count)):
+        if previous is None or old_ids[position] not in common:
+            del data[start + position]
+    for position, identity in enumerate(new_ids):
+        if identity not in common:
+            data.insert(start + position, traces[position])
+    was = dict(zip(old_ids, previous or [], strict=False))
+    for position, identity in enumerate(new_ids):
+        if identity in common:
+            _patch_trace(data, start + position, was[identity], traces[position])
 
 
 def _patch_trace(data: Patch, position: int, was: Trace, now: Trace) -> None:
     """Assign the properties of ``now`` that differ from ``was`` and delete those it lacks, or,
-    when most of them differ, the whole trace."""
+    when most of them differ and no long list stays, the whole trace."""
     changed = [name for name, value in now.items() if name not in was or was[name] != value]
     gone = [name for name in was if name not in now]
-    if 2 * (len(changed) + len(gone)) > len(now):
+    # Keeping a long list the page has (names, coordinates) always beats resending the trace.
+    keeps_a_list = any(isinstance(now[name], list) and len(now[name]) > 16 for name in now if name not in changed)
+    if not keeps_a_list and 2 * (len(changed) + len(gone)) > len(now):
         data[position] = now
         return
     target = data[position]

@@ -93,12 +93,21 @@ def legend_groups(traces: list[Trace]) -> list[Group]:
             if trace["type"] == "choropleth":
                 colour = trace["colorscale"][-1][1]  # type: ignore[index]
                 seen.append(Entry(str(trace.get("name", "")), "", fill=str(colour)))
+            elif _is_area(trace):
+                marker: Any = trace.get("marker") or {}
+                seen.append(Entry(str(trace.get("name", "")), "", fill=str(marker.get("color", "#999999"))))
             else:
                 seen.append(Entry(str(trace.get("name", "")), _swatch(trace)))
     for group, found in entries.items():
         if found:
             groups.append(Group(titles.get(group, ""), tuple(found)))
     return groups
+
+
+def _is_area(trace: Trace) -> bool:
+    """A trace that stands in the key for an area of one colour (``meta={"key": "area"}``)."""
+    spec: Any = trace.get("meta")
+    return isinstance(spec, dict) and spec.get("key") == "area"
 
 
 def create_legend(traces: list[Trace]) -> list[Component]:

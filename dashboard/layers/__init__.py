@@ -60,13 +60,11 @@ class LayerContext:
         return self._citations[cell]
 
     @cached_property
-    def region_medians(self) -> dict[tuple[str, str, int], str]:
-        """``Median of Western Africa: 1,234 (15 countries)`` for each (country, indicator, year).
-
-        The region is the country's M49 sub-region; ordinal indicators give the median category
-        of the ranked countries.
-        """
+    def median_readings(self) -> dict[tuple[str, str, int], str]:
+        """``1,234 (15 countries)``, the median of the country's M49 sub-region, for each (country,
+        indicator, year); ordinal indicators give the median category of the ranked countries."""
         from dashboard.formatting import esc, number
+        from geodata.vocabulary import TIP_TIERS
 
         countries = self.atlas.countries
         catalogue = self.atlas.catalogue
@@ -74,15 +72,13 @@ class LayerContext:
             countries[["un_subregion"]], left_on="iso3", right_index=True, how="inner"
         ).dropna(subset=["un_subregion"])
         out: dict[tuple[str, str, int], str] = {}
-        for (indicator, year, region), rows in ind.groupby(["indicator", "year", "un_subregion"]):
+        for (indicator, year, _), rows in ind.groupby(["indicator", "year", "un_subregion"]):
             meta = catalogue.loc[indicator]
             if meta["kind"] == "ordinal":
                 order = [c for c in meta["categories"] if c != "not-ranked"]
                 ranks = sorted(order.index(c) for c in rows["category"] if c in order)
                 if not ranks:
                     continue
-                from geodata.vocabulary import TIP_TIERS
-
                 median = TIP_TIERS.get(order[ranks[len(ranks) // 2]], order[ranks[len(ranks) // 2]])
                 count = len(ranks)
             else:
@@ -90,10 +86,22 @@ class LayerContext:
                 if values.empty:
                     continue
                 median, count = number(values.median()), len(values)
-            text = esc(f"Median of {region}: {median} ({count} {'country' if count == 1 else 'countries'})")
+            text = esc(f"{median} ({count} {'country' if count == 1 else 'countries'})")
             for iso3 in rows["iso3"]:
                 out[(iso3, str(indicator), int(year))] = text
         return out
+
+    @cached_property
+    def subregions(self) -> dict[str, str]:
+        """HTML-escaped M49 sub-region of each country that has one, by ISO3."""
+        from dashboard.formatting import esc
+
+        return {str(iso3): esc(region) for iso3, region in self.atlas.countries["un_subregion"].dropna().items()}
+
+    @cached_property
+    def region_medians(self) -> dict[tuple[str, str, int], str]:
+        """``Median of Western Africa: 1,234 (15 countries)`` for each (country, indicator, year)."""
+        return {key: f"Median of {self.subregions[key[0]]}: {reading}" for key, reading in self.median_readings.items()}
 
     @cached_property
     def route_hover(self) -> dict[int, str]:

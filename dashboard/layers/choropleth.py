@@ -1,8 +1,12 @@
 """Indicator choropleth: the chosen indicator and year, by country.
 
-Ordinal indicators (the TIP tier) get one trace per category, so the legend reads as a
-categorical key; continuous ones one trace with a colour bar that names the unit, year and
-source. Countries in view without a value are drawn as "no data", apart from "not ranked".
+One trace of values covers every country the map draws, in a fixed order, with the names as its
+``text`` and each country's sub-region as its ``hovertext``; a country without a value has none
+there and is drawn by the "No data" trace, which covers the same countries. What changes with
+the indicator or year is then only the values and readings (``z``, ``customdata``): the figure
+patch sends those and never the names. Continuous indicators get a colour bar that names the
+unit, year and source; ordinal ones (the TIP tier) a stepped scale and, for the key, one entry
+per category (a marker-less trace each). "Not ranked" is a category, not "no data".
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from typing import Any
 import plotly.colors
 
 from dashboard import formatting as fmt
-from dashboard.layers import Layer, LayerContext, Trace
+from dashboard.layers import Layer, LayerContext, Trace, factored_hover
 from dashboard.layers.palette import BORDER_COLOUR, NO_DATA_COLOUR, TIER_COLOURS
 from dashboard.view import View, slice_records
 from geodata.vocabulary import TIP_TIERS
@@ -50,11 +54,17 @@ def _flat(colour: str) -> list[list[object]]:
     return [[0, colour], [1, colour]]
 
 
-def _area(
-    name: str, locations: list[str], colour: str, hover: tuple[list[list[str]], str], first: bool, title: str
-) -> Trace:
-    trace: Trace = {
+def _stepped(colours: list[str]) -> list[list[object]]:
+    """A colour scale of ``len(colours)`` flat bands, for category numbers 0, 1, ... (with
+    ``zmin=-0.5``, ``zmax=len(colours) - 0.5``)."""
+    bands = len(colours)
+    return [[round(edge / bands, 6), colour] for i, colour in enumerate(colours) for edge in (i, i + 1)]
+
+
+def _area(name: str, locations: list[str], colour: str, hover: tuple[list[list[str]], str]) -> Trace:
+    return {
         "type": "choropleth",
+        "uid": f"choropleth-{name.lower().replace(' ', '-')}",
         "locationmode": "ISO-3",
         "locations": locations,
         "z": [1] * len(locations),
@@ -69,56 +79,26 @@ def _area(
         "customdata": hover[0],
         "hovertemplate": hover[1],
     }
-    if first:
-        trace["legendgrouptitle"] = {"text": title}
-    return trace
+
+
+def _key_entry(name: str, colour: str) -> Trace:
+    """An entry of the key for one category: a trace with no point, drawn as a box of its colour."""
+    return {
+        "type": "scattergeo",
+        "uid": f"choropleth-key-{name.lower().replace(' ', '-')}",
+        "mode": "markers",
+        "lon": [None],
+        "lat": [None],
+        "name": name,
+        "legendgroup": GROUP,
+        "showlegend": True,
+        "hoverinfo": "skip",
+        "marker": {"symbol": "square", "size": 15, "color": colour, "line": {"color": BORDER_COLOUR, "width": 1}},
+        "meta": {"key": "area"},  # the HTML key draws it as an area, like the choropleth's own entries
+    }
 
 
 Row = dict[str, Any]
-
-
-def hover_parts(
-    rows: list[Row], ctx: LayerContext, label: str, year: int, readings: list[str], unit: str = ""
-) -> tuple[list[list[str]], str]:
-    """Per-country hover data and one template.
-
-    What all rows share (the reading of a category, the year, the source) goes into the
-    template once rather than into every row's ``customdata``: it keeps a filter change's
-    response small. A country shown with an earlier year's value says so.
-    """
-    years = [str(year) if row.get("year", year) == year else f"{row['year']} (latest before {year})" for row in rows]
-    columns = [
-        [ctx.names[row["iso3"]] for row in rows],
-        readings,
-        years,
-        [ctx.cite(row["source"]) for row in rows],
-        [ctx.region_medians.get((row["iso3"], str(row.get("indicator", "")), year), "") for row in rows],
-    ]
-    # "Median of " once in the template rather than in every country's cell, when all have one.
-    lead = "Median of "
-    medians = columns[-1]
-    if medians and all(cell.startswith(lead) for cell in medians):
-        columns[-1] = [cell.removeprefix(lead) for cell in medians]
-    else:
-        lead = ""
-    parts: list[str] = []
-    kept: list[list[str]] = []
-    for column in columns:
-        if len(set(column)) <= 1 and column is not columns[0]:
-            parts.append(column[0] if column else "")
-        else:
-            parts.append(f"%{{customdata[{len(kept)}]}}")
-            kept.append(column)
-    name, reading, year_text, source, median = parts
-    data = [list(cells) for cells in zip(*kept, strict=True)]
-    template = (
-        f"<b>{name}</b><br>{fmt.esc(label)}: {reading}{(' ' + fmt.esc(unit)) if unit else ''}"
-        f"<br>Year: {year_text or year}"
-        + (f"<br>{lead}{median}" if median else "")
-        + (f"<br>Source: {source}" if source else "")
-        + "<extra></extra>"
-    )
-    return data, template
 
 
 def _source_line(ctx: LayerContext, indicator: str) -> str:
@@ -129,32 +109,38 @@ def traces(view: View, ctx: LayerContext) -> list[Trace]:
     meta = ctx.atlas.catalogue.loc[view.state.indicator]
     drawable = drawable_countries(view, ctx)
     allowed = set(drawable)
-    world = slice_records(ctx.atlas.indicators, view.state.indicator, view.state.year)
-    rows = [r for r in world if r["iso3"] in allowed]
     year = view.state.year
     title = f"{meta['label']}, {year}"
+    label = fmt.esc(str(meta["label"]))
+    rows = {
+        r["iso3"]: r for r in slice_records(ctx.atlas.indicators, view.state.indicator, year) if r["iso3"] in allowed
+    }
+    readings: dict[str, str] = {}
+    z: dict[str, float] = {}
+    values: Trace = {}
     out: list[Trace] = []
 
-    def hover(rows: list[Row], readings: list[str], unit: str = "") -> tuple[list[list[str]], str]:
-        return hover_parts(rows, ctx, str(meta["label"]), year, readings, unit)
-
     if meta["kind"] == "ordinal":
-        for category in meta["categories"]:
-            of_category = [r for r in rows if r["category"] == category]
-            if not of_category:  # an empty trace would carry the group's title out of the legend
-                continue
-            label = TIP_TIERS.get(category, category)
-            hovers = hover(of_category, [fmt.esc(label)] * len(of_category))
-            colour = TIER_COLOURS.get(category, "#999999")
-            out.append(_area(label, [r["iso3"] for r in of_category], colour, hovers, not out, title))
+        present = [c for c in meta["categories"] if any(r["category"] == c for r in rows.values())]
+        colours = [TIER_COLOURS.get(c, "#999999") for c in present]
+        for number, category in enumerate(present):
+            shown = TIP_TIERS.get(category, category)
+            for r in rows.values():
+                if r["category"] == category:
+                    z[r["iso3"]], readings[r["iso3"]] = number, fmt.esc(shown)
+        values = {"colorscale": _stepped(colours) if colours else _flat(NO_DATA_COLOUR), "showscale": False}
+        values.update(zmin=-0.5, zmax=len(colours) - 0.5)
+        out += [_key_entry(TIP_TIERS.get(c, c), colour) for c, colour in zip(present, colours, strict=True)]
+        unit = ""
     else:
-        shown = [r for r in rows if not fmt.is_missing(r["value"]) and not r["suppressed"]]
         log = meta.get("scale", "linear") == "log" or meta["indicator"] in ("population", "gdp-per-capita")
-        z = [math.log10(r["value"]) if log else float(r["value"]) for r in shown]
-        readings = hover(shown, [fmt.esc(fmt.number(r["value"])) for r in shown], str(meta["unit"]))
+        for r in rows.values():
+            if not fmt.is_missing(r["value"]) and not r["suppressed"]:
+                z[r["iso3"]] = round(math.log10(r["value"]) if log else float(r["value"]), 4)
+                readings[r["iso3"]] = fmt.esc(fmt.number(r["value"]))
         colorbar: dict[str, Any] = {
             "title": {
-                "text": f"{fmt.esc(meta['label'])}, {year}<br><sub>{fmt.esc(meta['unit'])}"
+                "text": f"{label}, {year}<br><sub>{fmt.esc(meta['unit'])}"
                 f" — {_source_line(ctx, meta['indicator'])}</sub>",
                 "side": "top",
             },
@@ -167,39 +153,87 @@ def traces(view: View, ctx: LayerContext) -> list[Trace]:
             "thickness": 14,
         }
         if log and z:
-            ticks = list(range(math.floor(min(z)), math.ceil(max(z)) + 1))
+            ticks = list(range(math.floor(min(z.values())), math.ceil(max(z.values())) + 1))
             colorbar["tickvals"] = ticks
             colorbar["ticktext"] = [fmt.number(10**t) for t in ticks]
-        out.append(
-            {
-                "type": "choropleth",
-                "locationmode": "ISO-3",
-                "locations": [r["iso3"] for r in shown],
-                "z": [round(v, 4) for v in z],
-                "colorscale": colorscale(str(meta["colorscale"])),
-                "showlegend": False,
-                "name": str(meta["label"]),
-                "marker": {"line": {"color": BORDER_COLOUR, "width": 0.5}},
-                "customdata": readings[0],
-                "hovertemplate": readings[1],
-                "colorbar": colorbar,
-            }
-        )
-        suppressed = [r for r in rows if r["suppressed"]]
+        values = {"colorscale": colorscale(str(meta["colorscale"])), "colorbar": colorbar}
+        unit = str(meta["unit"])
+        suppressed = [r for r in rows.values() if r["suppressed"]]
         if suppressed:
-            hovers = hover(suppressed, [f"suppressed (fewer than {ctx.suppression_threshold})"] * len(suppressed))
-            out.append(
-                _area("Suppressed small count", [r["iso3"] for r in suppressed], "#cccccc", hovers, False, title)
+            hover = (
+                [[ctx.names[r["iso3"]]] for r in suppressed],
+                f"<b>%{{customdata[0]}}</b><br>{label}: suppressed (fewer than {ctx.suppression_threshold})"
+                f"<br>Year: {year}<extra></extra>",
             )
+            out.insert(0, _area("Suppressed small count", [r["iso3"] for r in suppressed], "#cccccc", hover))
 
-    have = {r["iso3"] for r in rows}
-    missing = [iso3 for iso3 in drawable if iso3 not in have]
-    no_data = (
-        [[ctx.names[iso3]] for iso3 in missing],
-        f"<b>%{{customdata[0]}}</b><br>{fmt.esc(meta['label'])}: no data for {year}<extra></extra>",
+    drawn = [iso3 for iso3 in drawable if iso3 in z]
+    indicator = str(meta["indicator"])
+    fields = [
+        [
+            readings[iso3],
+            str(year) if rows[iso3]["year"] == year else f"{rows[iso3]['year']} (latest before {year})",
+            ctx.median_readings.get((iso3, indicator, year), "not available"),
+            ctx.cite(rows[iso3]["source"]),
+        ]
+        for iso3 in drawn
+    ]
+
+    def layout(parts: list[str]) -> str:
+        reading, year_text, median, source = parts
+        return (
+            f"<b>%{{text}}</b><br>{label}: {reading}{(' ' + fmt.esc(unit)) if unit else ''}<br>Year: {year_text}"
+            f"<br>%{{hovertext}}{median}<br>Source: {source}<extra></extra>"
+        )
+
+    cells, template = factored_hover(fields, None, layout) if fields else ([], layout([""] * 4))
+    by_iso3 = dict(zip(drawn, cells, strict=True))
+    out.insert(
+        0,
+        {
+            "type": "choropleth",
+            "uid": "choropleth-values",
+            "locationmode": "ISO-3",
+            "locations": drawable,
+            "z": [z.get(iso3) for iso3 in drawable],
+            **values,
+            "showlegend": False,
+            "name": str(meta["label"]),
+            "marker": {"line": {"color": BORDER_COLOUR, "width": 0.5}},
+            "text": [ctx.names[iso3] for iso3 in drawable],
+            "hovertext": [_median_of(ctx, iso3) for iso3 in drawable],
+            "customdata": [by_iso3.get(iso3) for iso3 in drawable],
+            "hovertemplate": template,
+        },
     )
-    out.append(_area("No data", missing, NO_DATA_COLOUR, no_data, not out, title))
+    out.append(
+        {
+            "type": "choropleth",
+            "uid": "choropleth-no-data",
+            "locationmode": "ISO-3",
+            "locations": drawable,
+            "z": [None if iso3 in rows else 1 for iso3 in drawable],
+            "zmin": 0,
+            "zmax": 1,
+            "colorscale": _flat(NO_DATA_COLOUR),
+            "showscale": False,
+            "showlegend": True,
+            "name": "No data",
+            "legendgroup": GROUP,
+            "marker": {"line": {"color": BORDER_COLOUR, "width": 0.5}},
+            "text": [ctx.names[iso3] for iso3 in drawable],
+            "hovertemplate": f"<b>%{{text}}</b><br>{label}: no data for {year}<extra></extra>",
+        }
+    )
+    listed = [t for t in out if t.get("showlegend")]
+    listed[0]["legendgrouptitle"] = {"text": title}
     return out
+
+
+def _median_of(ctx: LayerContext, iso3: str) -> str:
+    """The start of a country's median line (its sub-region), the same for every indicator and year."""
+    region = ctx.subregions.get(iso3)
+    return f"Median of {region}: " if region else "Sub-region median: "
 
 
 LAYER = Layer(

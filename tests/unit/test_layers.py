@@ -47,20 +47,44 @@ def ctx(more_atlas) -> LayerContext:
 
 
 def rendered(trace: Trace) -> list[str]:
-    """The hover text of each point, as plotly.js would fill the template from ``customdata`` and ``text``."""
+    """The hover text of each point plotly.js would show (a point without a value is not drawn),
+    with the template filled from ``customdata``, ``text`` and ``hovertext``."""
     template = trace.get("hovertemplate")
     if template is None:
         return []
     if isinstance(template, list):
         return [text for text in template if text]
-    rows = trace.get("customdata") or [[]]
-    texts = trace.get("text") or [""] * len(rows)
-    return [
-        re.sub(r"%\{customdata\[(\d+)\]\}", lambda m, row=row: str(row[int(m.group(1))]), str(template)).replace(
-            "%{text}", str(text)
-        )
-        for row, text in zip(rows, texts, strict=True)
-    ]
+    points = len(trace.get("locations") or trace.get("lon") or trace.get("customdata") or [None])
+    rows = trace.get("customdata") or [[]] * points
+    texts = trace.get("text") or [""] * points
+    hovertexts = trace.get("hovertext") or [""] * points
+    z = trace.get("z") or [0] * points
+    out = []
+    for row, text, hovertext, value in zip(rows, texts, hovertexts, z, strict=True):
+        if value is None:
+            continue
+        filled = re.sub(r"%\{customdata\[(\d+)\]\}", lambda m, row=row: str(row[int(m.group(1))]), str(template))
+        out.append(filled.replace("%{text}", str(text)).replace("%{hovertext}", str(hovertext)))
+    return out
+
+
+def hovers_by_country(traces: list[Trace]) -> dict[str, str]:
+    """Each country's hover text, from whichever choropleth trace draws it."""
+    out: dict[str, str] = {}
+    for trace in traces:
+        if trace["type"] != "choropleth":
+            continue
+        drawn = [loc for loc, z in zip(trace["locations"], trace["z"], strict=True) if z is not None]
+        hovers = rendered(trace)
+        assert len(drawn) == len(hovers)
+        for iso3, hover in zip(drawn, hovers, strict=True):
+            assert iso3 not in out, f"{iso3} drawn twice"
+            out[iso3] = hover
+    return out
+
+
+def drawn_in(trace: Trace) -> list[str]:
+    return [loc for loc, z in zip(trace["locations"], trace["z"], strict=True) if z is not None]
 
 
 def all_hovers(by_layer: dict[str, list[Trace]]) -> list[str]:
@@ -79,35 +103,42 @@ def label_point(atlas: Atlas, iso3: str) -> tuple[float, float]:
 # --- choropleth -------------------------------------------------------------------------------
 
 
-def test_tiers_one_trace_per_category_and_no_data(more_atlas, ctx):
+def test_tiers_one_trace_of_values_a_key_entry_per_category_and_no_data(more_atlas, ctx):
     traces = choropleth.traces(view_of(more_atlas), ctx)
-    assert [(t["name"], t["locations"]) for t in traces] == [
-        ("Tier 2", ["GHA", "IDN", "THA"]),
-        ("Tier 2 Watch List", ["KHM"]),
-        ("Tier 3", ["MYS"]),
-        ("No data", ["USA", "MEX"]),
+    values, *entries, no_data = traces
+    drawable = list(ctx.label_points)
+    # Values and "no data" cover every country the map draws, in one fixed order.
+    assert values["locations"] == no_data["locations"] == drawable
+    assert values["text"] == no_data["text"] == [ctx.names[iso3] for iso3 in drawable]
+    tiers = dict(zip(drawable, values["z"], strict=True))
+    assert {iso3: tiers[iso3] for iso3 in ("GHA", "IDN", "THA", "KHM", "MYS", "USA", "MEX")} == {
+        "GHA": 0, "IDN": 0, "THA": 0, "KHM": 1, "MYS": 2, "USA": None, "MEX": None,
+    }  # fmt: skip
+    # A stepped scale: band n has the colour of the n-th category present.
+    colours = [TIER_COLOURS["tier-2"], TIER_COLOURS["tier-2-watch-list"], TIER_COLOURS["tier-3"]]
+    assert (values["zmin"], values["zmax"]) == (-0.5, 2.5)
+    assert [values["colorscale"][2 * n][1] for n in range(3)] == colours
+    assert [(e["name"], e["marker"]["color"]) for e in entries] == list(
+        zip(["Tier 2", "Tier 2 Watch List", "Tier 3"], colours, strict=True)
+    )
+    assert drawn_in(no_data) == ["USA", "MEX"] and no_data["colorscale"][0][1] == NO_DATA_COLOUR
+    # The key's title sits on the first entry only; the values trace is not in the key.
+    assert ["legendgrouptitle" in t for t in traces] == [False, True, False, False, False]
+    assert values["showlegend"] is False and [g.title for g in legend_groups(traces)] == [
+        "TIP Report tier placement, 2007"
     ]
-    assert [t["colorscale"][0][1] for t in traces] == [
-        TIER_COLOURS["tier-2"],
-        TIER_COLOURS["tier-2-watch-list"],
-        TIER_COLOURS["tier-3"],
-        NO_DATA_COLOUR,
-    ]
-    assert all(t["type"] == "choropleth" and t["locationmode"] == "ISO-3" for t in traces)
-    # The key's title sits on the first entry only.
-    assert traces[0]["legendgrouptitle"] == {"text": "TIP Report tier placement, 2007"}
-    assert ["legendgrouptitle" in t for t in traces] == [True, False, False, False]
+    assert [e.label for e in legend_groups(traces)[0].entries] == ["Tier 2", "Tier 2 Watch List", "Tier 3", "No data"]
 
 
 def test_tier_hover(more_atlas, ctx):
-    traces = by_name(choropleth.traces(view_of(more_atlas), ctx))
-    (cambodia,) = rendered(traces["Tier 2 Watch List"])
+    hovers = hovers_by_country(choropleth.traces(view_of(more_atlas), ctx))
+    assert set(hovers) == set(ctx.label_points)  # every country drawn says what it is
+    cambodia = hovers["KHM"]
     assert cambodia.startswith("<b>Cambodia</b><br>TIP Report tier placement: Tier 2 Watch List<br>Year: 2007")
+    assert "<br>Median of South-eastern Asia: " in cambodia
     assert "Source: U.S. Department of State (2007-06)" in cambodia
-    assert rendered(traces["No data"]) == [
-        "<b>United States</b><br>TIP Report tier placement: no data for 2007<extra></extra>",
-        "<b>Mexico</b><br>TIP Report tier placement: no data for 2007<extra></extra>",
-    ]
+    assert hovers["USA"] == "<b>United States</b><br>TIP Report tier placement: no data for 2007<extra></extra>"
+    assert hovers["MEX"] == "<b>Mexico</b><br>TIP Report tier placement: no data for 2007<extra></extra>"
 
 
 def test_choropleth_is_the_world_whatever_the_regions(more_atlas, ctx):
@@ -115,12 +146,22 @@ def test_choropleth_is_the_world_whatever_the_regions(more_atlas, ctx):
     assert choropleth.traces(view_of(more_atlas, regions=("rcm",)), ctx) == world
 
 
+def test_an_indicator_change_keeps_names_and_places(more_atlas, ctx):
+    # What the figure patch can leave where it is: the values trace's places, names and regions.
+    tiers = choropleth.traces(view_of(more_atlas), ctx)
+    population = choropleth.traces(view_of(more_atlas, indicator="population"), ctx)
+    for name in ("uid", "locations", "text", "hovertext"):
+        assert tiers[0][name] == population[0][name]
+    for name in ("uid", "locations", "text"):
+        assert tiers[-1][name] == population[-1][name]
+
+
 def test_continuous_indicator_with_a_colour_bar(more_atlas, ctx):
     traces = choropleth.traces(view_of(more_atlas, indicator="population"), ctx)
     assert [t["name"] for t in traces] == ["Population", "Suppressed small count", "No data"]
     values, suppressed, no_data = traces
     expected = {"GHA": 22873338, "THA": 60216677, "USA": 301139947}
-    assert dict(zip(values["locations"], values["z"], strict=True)) == {
+    assert {iso3: z for iso3, z in zip(values["locations"], values["z"], strict=True) if z is not None} == {
         iso3: round(math.log10(v), 4) for iso3, v in expected.items()
     }
     bar = values["colorbar"]
@@ -129,20 +170,20 @@ def test_continuous_indicator_with_a_colour_bar(more_atlas, ctx):
     assert bar["tickvals"] == [7, 8, 9]
     assert bar["ticktext"] == ["10.0 million", "100.0 million", "1.00 billion"]
     assert suppressed["locations"] == ["IDN"]
-    assert no_data["locations"] == ["KHM", "MYS", "MEX"]
+    assert drawn_in(no_data) == ["KHM", "MYS", "MEX"]
 
 
 def test_continuous_hover_names_a_fallback_year(more_atlas, ctx):
-    values = choropleth.traces(view_of(more_atlas, indicator="population"), ctx)[0]
-    hovers = dict(zip(values["locations"], rendered(values), strict=True))
+    hovers = hovers_by_country(choropleth.traces(view_of(more_atlas, indicator="population"), ctx))
     assert "Population: 60.2 million people<br>Year: 1997 (latest before 2007)" in hovers["THA"]
     assert "Population: 22.9 million people<br>Year: 2007" in hovers["GHA"]
+    assert "Population: suppressed (fewer than 11)" in hovers["IDN"]
 
 
 def test_continuous_indicator_in_an_earlier_year(more_atlas, ctx):
     traces = choropleth.traces(view_of(more_atlas, indicator="population", year=2002), ctx)
     values = traces[0]
-    assert set(values["locations"]) == {"GHA", "THA"}
+    assert set(drawn_in(values)) == {"GHA", "THA"}
     assert values["colorbar"]["title"]["text"].startswith("Population, 2002<br>")
     assert [t["name"] for t in traces] == ["Population", "No data"]  # IDN's suppressed value is from 2007
 
@@ -447,7 +488,7 @@ def test_a_suppressed_indicator_value_never_shows(more):
     more.set_cell("indicators.csv", 7, "value", "8")  # IDN population 2007, suppressed=true
     atlas = load_atlas(more.path)
     traces = choropleth.traces(view_of(atlas, indicator="population"), LayerContext(atlas, 11))
-    assert "IDN" not in traces[0]["locations"]
+    assert "IDN" not in drawn_in(traces[0])
     indonesia = [h for t in traces for h in rendered(t) if h.startswith("<b>Indonesia</b>")]
     assert indonesia and all("8.0" not in h for h in indonesia)
 
