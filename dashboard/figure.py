@@ -220,7 +220,8 @@ def _patch_trace(data: Patch, position: int, was: Trace, now: Trace) -> None:
     changed = [name for name, value in now.items() if name not in was or was[name] != value]
     gone = [name for name in was if name not in now]
     # Keeping a long list the page has (names, coordinates) always beats resending the trace.
-    keeps_a_list = any(isinstance(now[name], list) and len(now[name]) > 16 for name in now if name not in changed)
+    kept = [value for name, value in now.items() if name not in changed]
+    keeps_a_list = any(isinstance(value, list) and len(value) > 16 for value in kept)
     if not keeps_a_list and 2 * (len(changed) + len(gone)) > len(now):
         data[position] = now
         return
