@@ -307,3 +307,20 @@ def test_a_patch_leads_to_the_new_figure_past_the_row_limit(tiny_map, changes, m
                      (replace(tiny_map.default, **changes), tiny_map.default)):  # fmt: skip
         got, expected, _ = patched(tiny_map, old, new)
         assert got == expected
+
+
+@pytest.mark.parametrize(
+    "changes", [{"indicator": "population"}, {"indicator": "gdp-per-capita", "year": 1997}, {"year": 2002}]
+)
+def test_an_indicator_or_year_change_sends_no_names(bundled_map, changes):
+    old = bundled_map.default
+    new = replace(old, **changes)
+    if new.year not in bundled_map.choices.indicator_years[new.indicator]:
+        new = replace(new, indicator="population")
+    for before, after in ((old, new), (new, old)):
+        got, expected, patch = patched(bundled_map, before, after)
+        assert got == expected
+        # The names, places and sub-regions of the choropleth stay on the page.
+        assert not [op for op in patch["operations"] if op["location"][-1] in ("text", "hovertext", "locations")]
+        assert not [t for t in sent_traces(patch) if t.get("type") == "choropleth" and "text" in t]
+        assert len(json.dumps(patch)) < 20_000
