@@ -206,6 +206,9 @@ def traces(view: View, ctx: LayerContext) -> list[Trace]:
             "hovertemplate": template,
         },
     )
+    # plotly's own key (image exports) takes an area's colour from its first country, which a
+    # trace over every country may not draw: the entry is a marker-less trace, like the tiers'.
+    out.append(_key_entry("No data", NO_DATA_COLOUR))
     out.append(
         {
             "type": "choropleth",
@@ -217,7 +220,7 @@ def traces(view: View, ctx: LayerContext) -> list[Trace]:
             "zmax": 1,
             "colorscale": _flat(NO_DATA_COLOUR),
             "showscale": False,
-            "showlegend": True,
+            "showlegend": False,
             "name": "No data",
             "legendgroup": GROUP,
             "marker": {"line": {"color": BORDER_COLOUR, "width": 0.5}},

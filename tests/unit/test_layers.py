@@ -119,11 +119,12 @@ def test_tiers_one_trace_of_values_a_key_entry_per_category_and_no_data(more_atl
     assert (values["zmin"], values["zmax"]) == (-0.5, 2.5)
     assert [values["colorscale"][2 * n][1] for n in range(3)] == colours
     assert [(e["name"], e["marker"]["color"]) for e in entries] == list(
-        zip(["Tier 2", "Tier 2 Watch List", "Tier 3"], colours, strict=True)
+        zip(["Tier 2", "Tier 2 Watch List", "Tier 3", "No data"], [*colours, NO_DATA_COLOUR], strict=True)
     )
     assert drawn_in(no_data) == ["USA", "MEX"] and no_data["colorscale"][0][1] == NO_DATA_COLOUR
-    # The key's title sits on the first entry only; the values trace is not in the key.
-    assert ["legendgrouptitle" in t for t in traces] == [False, True, False, False, False]
+    # The key's title sits on the first entry only; the areas themselves are not in the key.
+    assert ["legendgrouptitle" in t for t in traces] == [False, True, False, False, False, False]
+    assert [t["showlegend"] for t in traces] == [False, True, True, True, True, False]
     assert values["showlegend"] is False and [g.title for g in legend_groups(traces)] == [
         "TIP Report tier placement, 2007"
     ]
@@ -158,8 +159,8 @@ def test_an_indicator_change_keeps_names_and_places(more_atlas, ctx):
 
 def test_continuous_indicator_with_a_colour_bar(more_atlas, ctx):
     traces = choropleth.traces(view_of(more_atlas, indicator="population"), ctx)
-    assert [t["name"] for t in traces] == ["Population", "Suppressed small count", "No data"]
-    values, suppressed, no_data = traces
+    assert [t["name"] for t in traces] == ["Population", "Suppressed small count", "No data", "No data"]
+    values, suppressed, _, no_data = traces
     expected = {"GHA": 22873338, "THA": 60216677, "USA": 301139947}
     assert {iso3: z for iso3, z in zip(values["locations"], values["z"], strict=True) if z is not None} == {
         iso3: round(math.log10(v), 4) for iso3, v in expected.items()
@@ -185,7 +186,7 @@ def test_continuous_indicator_in_an_earlier_year(more_atlas, ctx):
     values = traces[0]
     assert set(drawn_in(values)) == {"GHA", "THA"}
     assert values["colorbar"]["title"]["text"].startswith("Population, 2002<br>")
-    assert [t["name"] for t in traces] == ["Population", "No data"]  # IDN's suppressed value is from 2007
+    assert [t["name"] for t in traces] == ["Population", "No data", "No data"]  # IDN's suppressed value: 2007
 
 
 # --- roles ------------------------------------------------------------------------------------
