@@ -45,9 +45,17 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
         grouptitlefont: { size: 17 }, bgcolor: "rgba(255,255,255,0.9)",
       });
       layout.title = { text: title || "Counter-Trafficking Atlas", x: 0.01, xanchor: "left", font: { size: 28 } };
-      layout.margin = { l: 10, r: 10, t: 70, b: 60 };
+      // The source line, wrapped at "; " so that a long one is not cut at the image's edge.
+      const lines = [];
+      ((sources || "") + " Counter-Trafficking Atlas.").split("; ").forEach((part, i, parts) => {
+        const piece = part + (i < parts.length - 1 ? ";" : "");
+        const last = lines.length - 1;
+        if (last >= 0 && lines[last].length + piece.length < 190) lines[last] += " " + piece;
+        else lines.push(piece);
+      });
+      layout.margin = { l: 10, r: 10, t: 70, b: 40 + 20 * lines.length };
       layout.annotations = [{
-        text: (sources || "") + " Counter-Trafficking Atlas.", showarrow: false, xref: "paper", yref: "paper",
+        text: lines.join("<br>"), align: "left", showarrow: false, xref: "paper", yref: "paper",
         x: 0, y: -0.02, xanchor: "left", yanchor: "top", font: { size: 14, color: "#333" },
       }];
       layout.width = 1920;
