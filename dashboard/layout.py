@@ -464,7 +464,15 @@ def key_parts(state: ViewState) -> dict[str, tuple[list[Group], str]]:
     view = build_view(data.atlas, world, data.groups, every_row(data.atlas))
 
     def part(key: str) -> tuple[list[Group], str]:
-        groups = legend_groups(REGISTRY[key].traces(view, data.ctx) if is_on(REGISTRY[key], world) else [])
+        layer = REGISTRY[key]
+        if not is_on(layer, world):
+            traces = []
+        elif set(layer.reads) == set(layer.key_reads):
+            # Its key follows all it reads (the choropleth): its own cached traces of the world serve.
+            traces = layer_traces(key, view_for(to_query(world, data.choices)))
+        else:
+            traces = layer.traces(view, data.ctx)
+        groups = legend_groups(traces)
         return groups, hashlib.blake2b(repr(groups).encode(), digest_size=8).hexdigest()
 
     return {
