@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from typing import Any
+from urllib.parse import quote
 
 import dash_bootstrap_components as dbc
 from dash import Input, Output, Patch, State, callback, ctx, no_update
@@ -32,16 +33,18 @@ def state_from_controls(
 ) -> tuple[ViewState, list[str]]:
     """Controls to a state, through the URL parser, so that both share one set of rules."""
     params = {
-        "region": list(region or []),
-        "type": list(types or []),
-        "form": list(forms or []),
+        "region": [str(value) for value in region or []],
+        "type": [str(value) for value in types or []],
+        "form": [str(value) for value in forms or []],
         "indicator": [str(indicator or "")],
         "year": [str(year or "")],
-        "layers": list(layers or []) or ["none"],
+        "layers": [str(value) for value in layers or []] or ["none"],
         "country": [str(country or "")],
         "select": [select],
     }
-    state, notices = state_from("?" + "&".join(f"{k}={'~'.join(v)}" for k, v in params.items()))
+    # Each value encoded: a value is one value, whatever it holds ("&", "#", "%" included).
+    query = "&".join(f"{k}={'~'.join(quote(value, safe='') for value in v)}" for k, v in params.items())
+    state, notices = state_from("?" + query)
     # A year the new indicator lacks is not the user's mistake: the latest year stands in, quietly.
     return state, [n for n in notices if not n.startswith("No ")]
 
