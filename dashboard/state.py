@@ -104,6 +104,25 @@ def to_query(state: ViewState, choices: Choices) -> str:
     return "?" + urlencode(params, safe="~") if params else ""
 
 
+PARAMS = ("region", "type", "form", "indicator", "year", "layers", "country", "select")
+
+
+def _known(params: dict[str, list[str]], notices: list[str], quiet: bool = False) -> dict[str, list[str]]:
+    """The parameters this atlas reads, names in lower case (``Region`` is ``region``); any other
+    is left out with a notice (``quiet``: kept, for a later pass after the old names' migration)."""
+    known = {name for name in PARAMS} | {old for old, _ in PARAM_MIGRATIONS}
+    out: dict[str, list[str]] = {}
+    for name, values in params.items():
+        lowered = name.strip().lower()
+        if lowered in known:
+            out.setdefault(lowered, []).extend(values)
+        elif quiet:
+            out[name] = list(values)
+        else:
+            notices.append(f"Unknown parameter {name[:40]!r} ignored.")
+    return out
+
+
 def _migrate(params: dict[str, list[str]]) -> dict[str, list[str]]:
     for old, new in PARAM_MIGRATIONS:
         if old in params:
@@ -142,8 +161,8 @@ def from_query(query: str | Mapping[str, Sequence[str]], choices: Choices) -> tu
         params = parse_qs(query.lstrip("?"), keep_blank_values=True)
     else:
         params = {k: list(v) if not isinstance(v, str) else [v] for k, v in query.items()}
-    params = _migrate(params)
     notices: list[str] = []
+    params = _known(_migrate(_known(params, notices, quiet=True)), notices)
     state = default_state(choices)
 
     def pick(name: str, allowed: Sequence[str], what: str) -> tuple[str, ...]:

@@ -208,7 +208,8 @@ def test_junk_parameters_fall_back_with_a_notice(client):
     response = client.get("/download/programs.csv?region=atlantis&type=<script>&colour=red")
     frame = csv_of(response)
     assert response.headers["X-Atlas-Notice"] == (
-        "Unknown region 'atlantis' ignored. Unknown program type '<script>' ignored."
+        "Unknown parameter 'colour' ignored. Unknown region 'atlantis' ignored."
+        " Unknown program type '<script>' ignored."
     )
     assert frame.equals(csv_of(client.get("/download/programs.csv")))
     assert len(frame) == 13

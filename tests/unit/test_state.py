@@ -207,11 +207,6 @@ def test_upper_case_values_are_understood():
     )
 
 
-def test_upper_case_parameter_names_are_not_ours():
-    # Parameter names are case-sensitive, like every other URL parameter the app does not know.
-    assert parse("?REGION=rcm&Indicator=population")[0] == DEFAULT
-
-
 def test_empty_values_fall_back_to_defaults():
     assert parse("?region=&type=&form=&country=&select=") == (DEFAULT, [])
     assert parse("?region=%20&type=,&form=~") == (DEFAULT, [])
@@ -321,3 +316,14 @@ def test_an_upper_case_program_id_survives_the_url(more):
     choices = make_choices(atlas, region_groups(atlas.countries), list(LAYERS))
     state = replace(default_state(choices), select="program:GHA-Volta")
     assert from_query(to_query(state, choices), choices) == (state, [])
+
+
+def test_an_unknown_parameter_is_named_in_a_notice():
+    state, notices = parse("?regoin=rcm&type=protection")
+    assert state.regions == () and state.types == ("protection",)
+    assert notices == ["Unknown parameter 'regoin' ignored."]
+
+
+def test_parameter_names_are_read_in_any_case():
+    state, notices = parse("?Region=rcm&TYPE=protection&Regions=bali")
+    assert (state.regions, state.types, notices) == (("bali-process", "rcm"), ("protection",), [])
