@@ -12,10 +12,10 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       });
     },
 
-    /* The links to the data and the map of the view on screen (its normalised query). */
-    downloadLinks: function (query) {
-      const q = query || "";
-      return ["programs", "routes", "indicators"].map((name) => `/download/${name}.csv${q}`).concat(`/export/map.html${q}`);
+    /* The links to the data and the map of the view on screen: each keeps its path and takes the
+       view's normalised query. */
+    downloadLinks: function (query, ...hrefs) {
+      return hrefs.map((href) => (href || "").split("?")[0] + (query || ""));
     },
 
     /* Presenter mode: full-screen map, large type, controls hidden; P or the button toggles it. */

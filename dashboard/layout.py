@@ -20,6 +20,7 @@ from dashboard import formatting as fmt
 from dashboard.data import AtlasData, layer_traces, loaded, memoized, view_for
 from dashboard.figure import TOPOJSON_URL, make_figure
 from dashboard.layers import REGISTRY, is_on, reading
+from dashboard.layers.routes import on_map
 from dashboard.legend import Group, create_legend_section, legend_groups
 from dashboard.profile import DIRECTION_WORDS, country_profile
 from dashboard.state import ViewState, from_query, to_query
@@ -210,21 +211,17 @@ def create_strip(data: AtlasData, view: View) -> list[Any]:
     ]
 
 
-def _on_map(data: AtlasData, route: dict[str, Any]) -> bool:
-    return route["origin_iso3"] in data.ctx.label_points and route["destination_iso3"] in data.ctx.label_points
-
-
 def summary_text(data: AtlasData, view: View) -> str:
     """One sentence of what the map shows, for screen readers and as a caption."""
     meta = data.atlas.catalogue.loc[view.state.indicator]
     where = ", ".join(data.groups[r].label for r in view.state.regions) or "the world"
     sites = view.program_records
-    on_map = sum(_on_map(data, route) for route in view.route_records)
+    drawn = sum(on_map(route, data.ctx.label_points) for route in view.route_records)
     countries = len({s["iso3"] for s in sites})
     return (
         f"Map of {where}: {fmt.counted(len({s['program'] for s in sites}), 'program')} at "
         f"{fmt.counted(len(sites), 'site')} in {fmt.counted(countries, 'country', 'countries')}; "
-        f"{fmt.counted(len(view.route_records), 'route')} ({on_map} drawn) between "
+        f"{fmt.counted(len(view.route_records), 'route')} ({drawn} drawn) between "
         f"{fmt.counted(len(view.role_records), 'country', 'countries')}; coloured by {meta['label']} in "
         f"{view.state.year} ({fmt.counted(view.indicator_count, 'country', 'countries')} with data)."
     )
@@ -234,7 +231,7 @@ def create_unmapped(data: AtlasData, view: View) -> list[Any]:
     """Routes in view that cannot be drawn: the source names no country at one end."""
     items = []
     for route in view.route_records:
-        if _on_map(data, route):
+        if on_map(route, data.ctx.label_points):
             continue
         origin = route["origin_label"] if isinstance(route["origin_label"], str) else route["origin_iso3"]
         destination = (

@@ -110,25 +110,16 @@ def _is_area(trace: Trace) -> bool:
     return isinstance(spec, dict) and spec.get("key") == "area"
 
 
-def create_legend(traces: list[Trace]) -> list[Component]:
-    """The key as HTML: a heading per group and a list of its marks."""
-    return [html.H2("Key", className="visually-hidden"), *key_groups(legend_groups(traces))]
-
-
 def create_legend_section(groups: list[Group]) -> html.Div:
-    """The part of the key one layer's groups make (:func:`legend_groups`): the app swaps one
-    such part at a time."""
-    return html.Div(key_groups(groups), className="atlas-key-layer")
-
-
-def key_groups(groups: list[Group]) -> list[Component]:
+    """The part of the key one layer's groups make (:func:`legend_groups`), as HTML: a heading per
+    group and a list of its marks. The page's key is one such part per layer, swapped one at a time."""
     out: list[Component] = []
     for group in groups:
         items = [html.Li([_mark(entry), entry.label]) for entry in group.entries]
         out.append(
             html.Div([html.H3(group.title, className="atlas-key-title"), html.Ul(items)], className="atlas-key-group")
         )
-    return out
+    return html.Div(out, className="atlas-key-layer")
 
 
 def _mark(entry: Entry) -> Component:

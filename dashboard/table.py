@@ -51,18 +51,6 @@ def in_view(view: View) -> list[str]:
     ]
 
 
-def program_rows(atlas: Atlas, view: View, threshold: int) -> list[dict[str, Any]]:
-    """One row per program site in view (rows are made once per atlas, then picked)."""
-    made = _made(atlas, threshold)
-    return [made["programs"][site["row"]] for site in view.program_records]
-
-
-def route_rows(atlas: Atlas, view: View, threshold: int) -> list[dict[str, Any]]:
-    """One row per route in view (rows are made once per atlas, then picked)."""
-    made = _made(atlas, threshold)
-    return [made["routes"][route["row"]] for route in view.route_records]
-
-
 _MADE: dict[tuple[int, int], dict[str, dict[int, dict[str, Any]]]] = {}
 
 

@@ -158,6 +158,13 @@ class _Columns:
             self.arrays[column] = self.table[column].to_numpy()
         return self.arrays[column]
 
+    def numbers(self, column: str) -> np.ndarray:
+        """A column as floats, missing values as NaN."""
+        key = f"{column}:float"
+        if key not in self.arrays:
+            self.arrays[key] = self.table[column].to_numpy(dtype=float, na_value=np.nan)
+        return self.arrays[key]
+
     def positions(self, column: str) -> dict[object, list[int]]:
         """Value -> row positions; a list-valued cell (program types) files its row under each value."""
         if column not in self.positions_of:
@@ -220,8 +227,8 @@ def ran_in(table: pd.DataFrame, year: int) -> pd.Series:
 
 
 def _ran_in(columns: _Columns, year: int) -> np.ndarray:
-    start = columns.array("year_start").astype(float)
-    end = columns.array("year_end").astype(float)
+    start = columns.numbers("year_start")
+    end = columns.numbers("year_end")
     return (np.isnan(start) | (start <= year)) & (np.isnan(end) | (end >= year))
 
 

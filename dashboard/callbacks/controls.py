@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dash import ClientsideFunction, Input, Output, Patch, State, callback, clientside_callback
 
+from dashboard.layout import DOWNLOADS
+
 clientside_callback(
     ClientsideFunction(namespace="atlas", function_name="play"),
     Output("year", "value"),
@@ -24,14 +26,13 @@ clientside_callback(
     Input("in-view", "data"),
 )
 
-# The download links follow the view in the browser: they are the view's query on fixed paths.
+# The download links follow the view in the browser: each keeps its path and takes the view's query.
+LINKS = [*(f"download-{name}" for name in DOWNLOADS), "export-html"]
 clientside_callback(
     ClientsideFunction(namespace="atlas", function_name="downloadLinks"),
-    Output("download-programs", "href"),
-    Output("download-routes", "href"),
-    Output("download-indicators", "href"),
-    Output("export-html", "href"),
+    *(Output(link, "href") for link in LINKS),
     Input("rendered", "data"),
+    *(State(link, "href") for link in LINKS),
     prevent_initial_call=True,
 )
 

@@ -112,18 +112,13 @@ class LayerContext:
     @cached_property
     def route_arcs(self) -> dict[int, list[tuple[float, float]]]:
         """The great-circle points of each route with two drawable ends, by row."""
-        from dashboard.layers.routes import great_circle
+        from dashboard.layers.routes import great_circle, on_map
 
         points = self.label_points
         return {
-            row: great_circle(*points[origin], *points[destination])
-            for row, origin, destination in zip(
-                self.atlas.routes.index,
-                self.atlas.routes["origin_iso3"],
-                self.atlas.routes["destination_iso3"],
-                strict=True,
-            )
-            if origin in points and destination in points and origin != destination
+            r["row"]: great_circle(*points[r["origin_iso3"]], *points[r["destination_iso3"]])
+            for r in columns_of(self.atlas.routes).records()
+            if on_map(r, points) and r["origin_iso3"] != r["destination_iso3"]
         }
 
     @cached_property

@@ -69,10 +69,6 @@ def hover_layout(fields: list[str]) -> str:
     )
 
 
-def hover_text(site: pd.Series, ctx: LayerContext) -> str:
-    return hover_layout(hover_fields(site, ctx))
-
-
 def traces(view: View, ctx: LayerContext) -> list[Trace]:
     """One trace per program type and site precision, over every site of the atlas.
 

@@ -9,6 +9,8 @@ fact sheet's "Asian men on fishing vessels") cannot be drawn and are listed besi
 
 from __future__ import annotations
 
+from collections.abc import Container, Mapping
+
 import pandas as pd
 from pyproj import Geod
 
@@ -45,11 +47,16 @@ def great_circle(lon1: float, lat1: float, lon2: float, lat2: float, n: int = AR
     return [(lon1, lat1), *inner, (lon2, lat2)]
 
 
+def on_map(route: Mapping[str, object], points: Container[object]) -> bool:
+    """Whether a route can be drawn: both its ends are countries with a label point."""
+    return route["origin_iso3"] in points and route["destination_iso3"] in points
+
+
 def drawable(routes: pd.DataFrame, countries: pd.DataFrame) -> pd.Series:
     """Which routes have two countries with label points."""
     points = set(countries.index[countries["label_lon"].notna()])
-    ends = zip(routes["origin_iso3"], routes["destination_iso3"], strict=True)
-    return pd.Series([o in points and d in points for o, d in ends], index=routes.index, dtype=bool)
+    pairs = routes[["origin_iso3", "destination_iso3"]].to_dict("records")
+    return pd.Series([on_map(pair, points) for pair in pairs], index=routes.index, dtype=bool)
 
 
 def hover_text(route: pd.Series, ctx: LayerContext) -> str:
@@ -75,11 +82,7 @@ def traces(view: View, ctx: LayerContext) -> list[Trace]:
     place with no coordinates (see ``programs``)."""
     points_of = ctx.label_points
     in_view = {route["row"] for route in view.route_records}
-    routes = [
-        r
-        for r in rows_to_draw(ctx.atlas.routes, view.route_records)
-        if r["origin_iso3"] in points_of and r["destination_iso3"] in points_of
-    ]
+    routes = [r for r in rows_to_draw(ctx.atlas.routes, view.route_records) if on_map(r, points_of)]
     arrow_index = round((ARC_POINTS - 1) * ARROW_AT)
     out: list[Trace] = []
     for form, (colour, dash) in FORM_STYLES.items():
