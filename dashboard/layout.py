@@ -248,9 +248,8 @@ def create_unmapped(data: AtlasData, view: View) -> list[Any]:
     return [html.H3("Routes not on the map (no country named)", className="h6 mt-3"), html.Ul(items)]
 
 
-def create_sources(data: AtlasData, view: View, sources: list[str] | None = None) -> list[Any]:
-    if sources is None:
-        sources = source_ids_in_view(data.atlas, view, view.state.layers)
+def create_sources(data: AtlasData, sources: list[str]) -> list[Any]:
+    """The list of the sources (ids, as :func:`~dashboard.view.source_ids_in_view` gives them) of what is shown."""
     items = [source_item(data, source) for source in sources]
     return [html.H2("Sources of what is shown", className="h6"), html.Ol(items, className="atlas-sources")]
 
@@ -387,10 +386,8 @@ def create_profile(data: AtlasData, state: ViewState) -> list[Any]:
     ]
 
 
-def panel_signatures(data: AtlasData, state: ViewState, view: View, sources: list[str] | None = None) -> dict[str, Any]:
+def panel_signatures(state: ViewState, view: View, sources: list[str]) -> dict[str, Any]:
     """What each panel is made from, in a form that compares equal when the panel would not change."""
-    if sources is None:
-        sources = source_ids_in_view(data.atlas, view, state.layers)
     return {
         **key_signatures(state),
         # Digests of the rows in view: short whatever the number of rows.
@@ -415,10 +412,8 @@ def view_title(data: AtlasData, state: ViewState) -> str:
     return " · ".join(parts)
 
 
-def source_line(data: AtlasData, view: View, sources: list[str] | None = None) -> str:
+def source_line(data: AtlasData, sources: list[str]) -> str:
     """One line naming the sources of what the map shows, for the screen and for image exports."""
-    if sources is None:
-        sources = source_ids_in_view(data.atlas, view, view.state.layers)
     rows = source_records(data.atlas)
     cited = dict.fromkeys(f"{rows[source]['publisher']} ({rows[source]['date']})" for source in sources)
     return "Sources: " + "; ".join(cited) + "." if cited else ""
@@ -434,10 +429,10 @@ def panels_for(view: View) -> dict[str, Any]:
             "summary": summary_text(data, view),
             "strip": create_strip(data, view),
             "unmapped": create_unmapped(data, view),
-            "sources": create_sources(data, view, sources),
-            "source_line": source_line(data, view, sources),
+            "sources": create_sources(data, sources),
+            "source_line": source_line(data, sources),
             "title": view_title(data, view.state),
-            "signatures": panel_signatures(data, view.state, view, sources),
+            "signatures": panel_signatures(view.state, view, sources),
         }
 
     return memoized("panels", to_query(view.state, data.choices), make)
@@ -616,6 +611,7 @@ def create_layout(query: str | None = "") -> html.Div:
     normal = to_query(state, data.choices)
     view = view_for(normal)
     figure, slots = make_figure(view, data.ctx, lambda layer: layer_traces(layer, view))
+    panels = panels_for(view)  # the same panels, from the same cache, as the filter callback's
     return html.Div(
         [
             # The query as the browser has it, so that the Location does not "change" on mount.
@@ -624,7 +620,7 @@ def create_layout(query: str | None = "") -> html.Div:
             ),
             dcc.Store(id="slots", data=slots),
             dcc.Store(id="rendered", data=normal),
-            dcc.Store(id="sent", data=panel_signatures(data, state, view)),
+            dcc.Store(id="sent", data=panels["signatures"]),
             dcc.Store(id="presenting", data=False),
             dcc.Store(id="deck", storage_type="local"),
             dcc.Store(id="deck-index", data=-1),
@@ -639,7 +635,7 @@ def create_layout(query: str | None = "") -> html.Div:
                             ),
                         ]
                     ),
-                    html.P(view_title(data, state), id="view-title", className="atlas-view-title mb-0"),
+                    html.P(panels["title"], id="view-title", className="atlas-view-title mb-0"),
                     html.Button(
                         "Present (P)",
                         id="present",
@@ -675,7 +671,7 @@ def create_layout(query: str | None = "") -> html.Div:
                     ),
                     html.Main(
                         [
-                            html.P(summary_text(data, view), id="summary", className="atlas-summary", **POLITE),
+                            html.P(panels["summary"], id="summary", className="atlas-summary", **POLITE),
                             html.Div(
                                 [
                                     create_map(figure),
@@ -700,15 +696,15 @@ def create_layout(query: str | None = "") -> html.Div:
                                 ],
                                 className="atlas-map-row",
                             ),
-                            html.P(source_line(data, view), id="source-line", className="atlas-source-line"),
-                            html.Div(create_strip(data, view), id="strip", className="atlas-strip"),
+                            html.P(panels["source_line"], id="source-line", className="atlas-source-line"),
+                            html.Div(panels["strip"], id="strip", className="atlas-strip"),
                             html.Div(create_downloads(normal), id="downloads"),
                             create_image_exports(),
                             create_tables(data.atlas, view, data.ctx.suppression_threshold),
-                            html.Div(create_unmapped(data, view), id="unmapped"),
+                            html.Div(panels["unmapped"], id="unmapped"),
                             html.Div(
                                 [
-                                    html.Div(create_sources(data, view), id="sources", className="atlas-panel"),
+                                    html.Div(panels["sources"], id="sources", className="atlas-panel"),
                                     create_fact_sheet_figures(data),
                                 ],
                                 className="atlas-panels",

@@ -29,12 +29,12 @@ def test_the_sources_list_is_patched_item_by_item(data):
     assert len(ids) >= 4
     cases = [(ids[:3], ids[1:4]), (ids, ids[::2]), (ids[::2], ids), ([], ids[:2]), (ids[:2], [])]
     for had, now in cases:
-        page = {"children": wire(create_sources(data, None, had))}
+        page = {"children": wire(create_sources(data, had))}
         patch = wire(sources_patch(data, had, now))
         got = apply_patch(page, {**patch, "operations": [
             {**op, "location": ["children", *op["location"]]} for op in patch["operations"]
         ]})  # fmt: skip
-        assert got["children"] == wire(create_sources(data, None, now)), (had, now)
+        assert got["children"] == wire(create_sources(data, now)), (had, now)
         # Only what changed travels: an unchanged item is never sent.
         sent = json.dumps(patch)
         for kept in set(had) & set(now):
