@@ -51,6 +51,9 @@ def create_app(config: Config | None = None) -> Dash:
         serve_locally=True,
         update_title="",
         compress=True,  # gzip (flask-compress): a Patch of hover text shrinks about fivefold on the wire
+        # Otherwise Dash writes a second copy of the whole first page into the HTML for dev tools
+        # to check callbacks against; with debug off nothing reads it (about 100 KB per page load).
+        suppress_callback_exceptions=not config.debug,
     )
     app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
     init_data(app.server, config)
