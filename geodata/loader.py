@@ -137,6 +137,9 @@ def validate_table(
 
     problems: list[Problem] = []
     frame = frame.copy()
+    for col in table_schema.columns:
+        if col not in frame:  # an optional column the file lacks (the bundled files predate some)
+            frame[col] = pd.Series(pd.NA, index=frame.index, dtype=object)
     typed_columns = {col: spec.dtype for col, spec in table_schema.columns.items() if spec.coerce}
     for col, dtype in typed_columns.items():
         integer = str(dtype) == "Int64"
@@ -300,6 +303,7 @@ def _assemble(
         categories=catalogue["categories"].map(_split),
         higher_is_worse=catalogue["higher_is_worse"].eq("true"),
     ).set_index("indicator", drop=False)
+    routes = routes.assign(suppressed=routes["suppressed"].fillna("false").eq("true"))
     programs = programs.assign(types=programs["types"].map(_split))
     label = countries.loc[programs["iso3"], ["label_lon", "label_lat"]].to_numpy()
     programs["map_lon"] = programs["lon"].fillna(pd.Series(label[:, 0], index=programs.index)).astype("Float64")

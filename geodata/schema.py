@@ -77,8 +77,20 @@ def _lat(nullable: bool = True) -> pa.Column:
     return _float(nullable, [pa.Check.in_range(-90, 90, error="latitude outside [-90, 90]")])
 
 
-def _count() -> pa.Column:
-    return _int(True, [pa.Check.ge(0, error="a count cannot be negative")])
+def _count(required: bool = True) -> pa.Column:
+    return pa.Column(
+        "Int64",
+        nullable=True,
+        coerce=True,
+        required=required,
+        checks=[pa.Check.ge(0, error="a count cannot be negative")],
+    )
+
+
+def _flag(required: bool = True) -> pa.Column:
+    return pa.Column(
+        str, nullable=True, required=required, checks=[pa.Check.isin(BOOLEAN_WORDS, error="not true or false")]
+    )
 
 
 def _iso3(ref: Reference, nullable: bool = False) -> pa.Column:
@@ -197,7 +209,9 @@ def indicators_schema(ref: Reference) -> pa.DataFrameSchema:
             "year": _year(nullable=False),
             "value": _float(),
             "category": _text(nullable=True),
-            "suppressed": _text(nullable=True, checks=[pa.Check.isin(BOOLEAN_WORDS, error="not true or false")]),
+            "suppressed": _flag(),
+            # The publisher's bound of a suppressed value ("<5": 5); empty: the atlas's threshold.
+            "suppressed_below": _count(required=False),
             "source": _source(ref),
         },
         checks=[
@@ -227,6 +241,9 @@ def routes_schema(ref: Reference) -> pa.DataFrameSchema:
             "reported_year": _year(nullable=False),
             "count": _count(),
             "count_note": _text(nullable=True),
+            # A count the publisher withheld as small ("<5"): count empty, suppressed true, bound 5.
+            "suppressed": _flag(required=False),
+            "suppressed_below": _count(required=False),
             "source": _source(ref),
         },
         checks=[

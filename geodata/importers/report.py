@@ -1,0 +1,155 @@
+"""What an import did with every row of a file: a value built while reading.
+
+Each input row has exactly one outcome: *used* (it became part of a table), *merged* (it was
+folded into another row under a stated rule, e.g. duplicate keys summed) or *set aside* (for a
+named reason: unknown country, a regional aggregate, an empty row, ...). :attr:`ImportReport.balanced`
+checks that the outcomes add up to the rows read; problems are kept as
+``file:row: column: what`` (:class:`~geodata.problems.Problem`, rows counted as a spreadsheet
+counts them: the header is row 1).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from geodata.problems import Problem
+
+# Reasons a row is set aside, shared by every importer so that reports read alike.
+EMPTY_ROW = "empty row"
+UNKNOWN_COUNTRY = "unknown country"
+NOT_A_COUNTRY = "regional aggregate, not a country"
+NO_VALUE = "no value"
+BAD_VALUE = "value not readable"
+BAD_YEAR = "year not readable"
+FORMULA = "spreadsheet formula in a cell"
+OUT_OF_SCOPE = "not a figure the atlas shows"
+INVALID = "fails the atlas's checks"
+
+
+class ImportRefused(Exception):
+    """A file that cannot be imported at all (unreadable, empty, no known layout, ...).
+
+    ``problems`` says what and where; nothing is stored from such a file.
+    """
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(map(str, problems)))
+
+
+@dataclass
+class ImportReport:
+    """Rows read, used, merged and set aside, with every problem, for one imported file."""
+
+    file: str
+    layout: str = ""
+    rows_read: int = 0
+    used: int = 0
+    merged: Counter[str] = field(default_factory=Counter)
+    set_aside: Counter[str] = field(default_factory=Counter)
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    # -- while reading -------------------------------------------------------------------------
+    def read(self, n: int = 1) -> None:
+        self.rows_read += n
+
+    def use(self, n: int = 1) -> None:
+        self.used += n
+
+    def merge(self, rule: str, n: int = 1) -> None:
+        """``n`` rows folded into rows already counted as used, under ``rule``."""
+        if n:
+            self.merged[rule] += n
+
+    def aside(self, reason: str, row: int, column: str, message: str) -> None:
+        """One row set aside for ``reason``, with the problem that says where and why."""
+        self.set_aside[reason] += 1
+        self.problems.append(Problem(self.file, row, column, message))
+
+    def aside_many(self, reason: str, rows: Iterable[int], column: str, message: str) -> None:
+        """Several rows set aside for one reason and one message (one problem line each)."""
+        for row in rows:
+            self.aside(reason, int(row), column, message)
+
+    def problem(self, row: int, column: str, message: str) -> None:
+        """A problem with a row that was still used (a value repaired, a spelling recognised, ...)."""
+        self.problems.append(Problem(self.file, row, column, message))
+
+    def note(self, text: str) -> None:
+        """Something about the file as a whole (extra columns ignored, encoding repaired, ...)."""
+        if text not in self.notes:
+            self.notes.append(text)
+
+    # -- after reading -------------------------------------------------------------------------
+    @property
+    def balanced(self) -> bool:
+        """Every row read has exactly one outcome."""
+        return self.rows_read == self.used + sum(self.merged.values()) + sum(self.set_aside.values())
+
+    def summary(self) -> list[str]:
+        """The report's head: what was read and what became of it."""
+        merged = sum(self.merged.values())
+        aside = sum(self.set_aside.values())
+        lines = [
+            f"{self.file}: {self.layout or 'unknown layout'}",
+            f"rows read: {self.rows_read:,}",
+            f"rows used: {self.used:,}",
+            f"rows merged: {merged:,}",
+        ]
+        lines += [f"  {n:,} {rule}" for rule, n in self.merged.most_common()]
+        lines.append(f"rows set aside: {aside:,}")
+        lines += [f"  {n:,} {reason}" for reason, n in self.set_aside.most_common()]
+        lines += [f"note: {note}" for note in self.notes]
+        return lines
+
+    def lines(self, limit: int | None = None) -> list[str]:
+        """The summary, then the problems as ``file:row: column: what`` (the first ``limit`` of them)."""
+        shown = self.problems if limit is None else self.problems[:limit]
+        out = self.summary() + [str(p) for p in shown]
+        if limit is not None and len(self.problems) > limit:
+            out.append(f"... and {len(self.problems) - limit:,} more problems (download the report for all)")
+        return out
+
+    def to_csv(self) -> str:
+        """The report as CSV: one line per problem (``file,row,column,problem``), after the counts."""
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["file", "row", "column", "problem"])
+        for line in self.summary():
+            writer.writerow([self.file, "", "", _defused(line)])
+        for p in self.problems:
+            writer.writerow([_defused(p.file), p.row, _defused(p.column), _defused(p.message)])
+        return out.getvalue()
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "file": self.file,
+            "layout": self.layout,
+            "rows_read": self.rows_read,
+            "used": self.used,
+            "merged": dict(self.merged),
+            "set_aside": dict(self.set_aside),
+            "notes": list(self.notes),
+            "problems": [[p.file, p.row, p.column, p.message] for p in self.problems],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> ImportReport:
+        report = cls(str(data["file"]), str(data.get("layout", "")))
+        report.rows_read = int(data.get("rows_read", 0))  # type: ignore[call-overload]
+        report.used = int(data.get("used", 0))  # type: ignore[call-overload]
+        report.merged = Counter(data.get("merged", {}))  # type: ignore[arg-type]
+        report.set_aside = Counter(data.get("set_aside", {}))  # type: ignore[arg-type]
+        report.notes = list(data.get("notes", []))  # type: ignore[call-overload]
+        report.problems = [Problem(str(f), int(r), str(c), str(m)) for f, r, c, m in data.get("problems", [])]  # type: ignore[attr-defined]
+        return report
+
+
+def _defused(text: str) -> str:
+    """A cell a spreadsheet will not run as a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
