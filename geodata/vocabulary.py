@@ -37,8 +37,9 @@ EXPLOITATION_FORMS: dict[str, ExploitationForm] = {
     "forced-marriage": ExploitationForm("Forced marriage", "Other forms of exploitation", "isOtherExploit"),
     "organ-removal": ExploitationForm("Removal of organs", "Other forms of exploitation", "isOtherExploit"),
     "other-exploitation": ExploitationForm("Other or mixed forms", "Other forms of exploitation", "isOtherExploit"),
-    # A count over every form, as GLOTIP's "by citizenship" figures and CTDC records flagging none are.
-    "all-forms": ExploitationForm("All forms (not broken down)", "", ""),
+    # Counts whose source names no form: GLOTIP's "by citizenship" figures (over every form),
+    # CTDC records that flag none.
+    "form-not-given": ExploitationForm("Form not given", "", ""),
 }
 
 SITE_PRECISIONS: tuple[str, ...] = ("exact", "town", "city", "country")

@@ -24,7 +24,7 @@ FORM_STYLES = {  # form -> (colour, dash)
     "forced-marriage": ("#CC79A7", "longdash"),
     "organ-removal": ("#56B4E9", "longdashdot"),
     "other-exploitation": ("#666666", "2px,3px,8px,3px"),
-    "all-forms": ("#0072B2", "12px,4px,2px,4px,2px,4px"),
+    "form-not-given": ("#0072B2", "12px,4px,2px,4px,2px,4px"),
 }
 
 PROGRAM_STYLES = {  # type -> (colour, symbol)

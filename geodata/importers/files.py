@@ -27,6 +27,20 @@ CSV_SUFFIXES = (".csv", ".txt", ".tsv")
 CHUNK_ROWS = 50_000
 
 
+def formula_cells(frame: pd.DataFrame) -> pd.Series:
+    """Per row, the first column whose cell reads as a spreadsheet formula (``=cmd|...``), or ``""``.
+
+    Such a cell is never a value the atlas can use; the row is set aside
+    (:data:`~geodata.importers.report.FORMULA`) so that it cannot reach an export.
+    """
+    found = pd.Series("", index=frame.index, dtype=object)
+    for column in frame.columns:
+        text = frame[column].astype(str).str.lstrip(" \t\r\n")
+        hit = text.str.startswith("=") & (found == "")
+        found[hit] = column
+    return found
+
+
 def refuse(file: str, message: str, row: int = 0, column: str = "-") -> ImportRefused:
     return ImportRefused([Problem(file, row, column, message)])
 
