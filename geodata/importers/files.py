@@ -60,7 +60,7 @@ class Table:
     encoding: str = "utf-8-sig"
     delimiter: str = ","
     notes: list[str] = field(default_factory=list)
-    _rows: list[list[str]] | None = None  # an XLSX sheet, read whole (calamine has no row stream)
+    _rows: list[list[object]] | None = None  # an XLSX sheet, read whole (calamine has no row stream)
 
     def chunks(self, usecols: list[str] | None = None, size: int = CHUNK_ROWS) -> Iterator[pd.DataFrame]:
         """The rows, ``size`` at a time, as text; ``usecols`` to read only those columns (header names)."""

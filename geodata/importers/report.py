@@ -15,6 +15,7 @@ import io
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from geodata.problems import Problem
 
@@ -126,7 +127,7 @@ class ImportReport:
             writer.writerow([_defused(p.file), p.row, _defused(p.column), _defused(p.message)])
         return out.getvalue()
 
-    def to_dict(self) -> dict[str, object]:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "file": self.file,
             "layout": self.layout,
@@ -139,14 +140,15 @@ class ImportReport:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, object]) -> ImportReport:
+    def from_dict(cls, data: dict[str, Any]) -> ImportReport:
+        """The report :meth:`to_dict` wrote (as the store keeps it)."""
         report = cls(str(data["file"]), str(data.get("layout", "")))
-        report.rows_read = int(data.get("rows_read", 0))  # type: ignore[call-overload]
-        report.used = int(data.get("used", 0))  # type: ignore[call-overload]
-        report.merged = Counter(data.get("merged", {}))  # type: ignore[arg-type]
-        report.set_aside = Counter(data.get("set_aside", {}))  # type: ignore[arg-type]
-        report.notes = list(data.get("notes", []))  # type: ignore[call-overload]
-        report.problems = [Problem(str(f), int(r), str(c), str(m)) for f, r, c, m in data.get("problems", [])]  # type: ignore[attr-defined]
+        report.rows_read = int(data.get("rows_read", 0))
+        report.used = int(data.get("used", 0))
+        report.merged = Counter({str(k): int(v) for k, v in dict(data.get("merged", {})).items()})
+        report.set_aside = Counter({str(k): int(v) for k, v in dict(data.get("set_aside", {})).items()})
+        report.notes = [str(n) for n in data.get("notes", [])]
+        report.problems = [Problem(str(f), int(r), str(c), str(m)) for f, r, c, m in data.get("problems", [])]
         return report
 
 
