@@ -30,6 +30,9 @@ class Config:
         (``ATLAS_SUPPRESSION_THRESHOLD``); 11 follows CTDC's k-anonymity.
     debug : bool
         Dash debug mode (``ATLAS_DEBUG``); off unless asked.
+    database_url : str
+        SQLAlchemy URL of the store of imported datasets (``ATLAS_DATABASE_URL``); empty: a
+        SQLite file in the user's data directory (``XDG_DATA_HOME`` is honoured).
     """
 
     data_dir: Path = BUNDLED_DIR
@@ -38,6 +41,7 @@ class Config:
     cache_timeout: int = 3600
     suppression_threshold: int = 11
     debug: bool = False
+    database_url: str = ""
 
 
 def _parse(kind: type, text: str) -> object:
@@ -56,6 +60,7 @@ def load_config(**explicit: object) -> Config:
         "cache_timeout": int,
         "suppression_threshold": int,
         "debug": bool,
+        "database_url": str,
     }
     for field in fields(Config):
         if explicit.get(field.name) is not None:

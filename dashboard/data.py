@@ -8,10 +8,14 @@ under the part of the state the layer reads.
 
 from __future__ import annotations
 
+import logging
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
+import sqlalchemy as sa
 from flask import Flask
 from flask_caching import Cache
 
@@ -20,9 +24,14 @@ from dashboard.layers import REGISTRY, LayerContext, Trace, is_on, reading
 from dashboard.state import Choices, ViewState, from_query, to_query
 from dashboard.view import RegionGroup, View, build_view, columns_of, make_choices, region_groups, view_rows
 from geodata import Atlas, load_atlas
+from geodata.importing import stored_datasets
+from geodata.store import Store
 
 cache = Cache()
 T = TypeVar("T")
+log = logging.getLogger(__name__)
+# How often a process asks the store whether another process imported or removed a dataset.
+STORE_CHECK_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -33,33 +42,97 @@ class AtlasData:
     groups: dict[str, RegionGroup]
     choices: Choices
     ctx: LayerContext
+    config: Config | None = None
+    store: Store | None = None
+    revision: int = 0  # the store's revision these tables were loaded at
+
+    @property
+    def fingerprint(self) -> str:
+        """What cache keys carry, so that a cached value never outlives the data it was made from."""
+        return f"r{self.revision}"
 
 
 _loaded: AtlasData | None = None
+_checked = 0.0
+_reloading = threading.Lock()
+
+
+def open_store(config: Config) -> Store | None:
+    """The store of imported datasets, or ``None`` (with a logged warning) if it cannot be opened:
+    the atlas then runs on its bundled data alone rather than not at all."""
+    store = Store(config.database_url or None)
+    try:
+        store.migrate()
+    except (sa.exc.SQLAlchemyError, OSError) as exc:
+        log.warning("store %s cannot be opened (%s): bundled data only", store.url, exc)
+        return None
+    return store
+
+
+def build_data(config: Config, store: Store | None) -> AtlasData:
+    """Load the bundled data and every stored dataset (raising :class:`geodata.DataError` on bad
+    bundled data; a stored dataset that fails the checks is left out and logged)."""
+    revision = store.revision() if store is not None else 0
+    atlas = load_atlas(config.data_dir, stored_datasets(store) if store is not None else ())
+    for slug, problems in atlas.skipped.items():
+        log.warning("dataset %s left out: %s", slug, "; ".join(map(str, problems[:5])))
+    groups = region_groups(atlas.countries)
+    data = AtlasData(
+        atlas=atlas,
+        groups=groups,
+        choices=make_choices(atlas, groups, [key for key, layer in REGISTRY.items() if layer.toggleable]),
+        ctx=LayerContext(atlas, config.suppression_threshold),
+        config=config,
+        store=store,
+        revision=revision,
+    )
+    # Text that depends only on the data is made now, not on the first visitor's request.
+    for warm in ("names", "label_points", "route_hover", "program_hover", "region_medians", "route_arcs"):
+        getattr(data.ctx, warm)
+    for table in (atlas.indicators, atlas.programs, atlas.routes, atlas.sources):
+        columns_of(table).records()
+    return data
 
 
 def init_data(server: Flask, config: Config) -> AtlasData:
     """Load the atlas (raising :class:`geodata.DataError` on bad data) and set up the cache."""
     global _loaded
-    atlas = load_atlas(config.data_dir)
-    groups = region_groups(atlas.countries)
-    _loaded = AtlasData(
-        atlas=atlas,
-        groups=groups,
-        choices=make_choices(atlas, groups, [key for key, layer in REGISTRY.items() if layer.toggleable]),
-        ctx=LayerContext(atlas, config.suppression_threshold),
-    )
+    _loaded = build_data(config, open_store(config))
     cache_config = {"CACHE_TYPE": config.cache_type, "CACHE_DEFAULT_TIMEOUT": config.cache_timeout}
     if config.cache_redis_url:
         cache_config["CACHE_REDIS_URL"] = config.cache_redis_url
     cache.init_app(server, config=cache_config)
     cache.clear()
-    # Text that depends only on the data is made now, not on the first visitor's request.
-    for warm in ("names", "label_points", "route_hover", "program_hover", "region_medians", "route_arcs"):
-        getattr(_loaded.ctx, warm)
-    for table in (atlas.indicators, atlas.programs, atlas.routes, atlas.sources):
-        columns_of(table).records()
+    server.before_request(_refresh_before_request)
     return _loaded
+
+
+def _refresh_before_request() -> None:
+    refresh()
+
+
+def refresh(force: bool = False) -> AtlasData:
+    """Reload if the store changed since these tables were loaded (asked at most once a second).
+
+    Each process checks for itself, so an import through one gunicorn worker is seen by all.
+    """
+    global _loaded, _checked
+    data = loaded()
+    now = time.monotonic()
+    if data.store is None or data.config is None or (not force and now - _checked < STORE_CHECK_SECONDS):
+        return data
+    _checked = now
+    try:
+        revision = data.store.revision()
+    except sa.exc.SQLAlchemyError as exc:
+        log.warning("store %s cannot be read (%s): keeping the data loaded", data.store.url, exc)
+        return data
+    if revision == data.revision:
+        return data
+    with _reloading:
+        if loaded().revision != revision:
+            _loaded = build_data(data.config, data.store)
+    return loaded()
 
 
 def loaded() -> AtlasData:
@@ -83,7 +156,7 @@ def memoized(name: str, key: str, compute: Callable[[], T]) -> T:
     ``cache.memoize`` would add a signature inspection and a version lookup per call, which
     cost more than most of what is cached here (``python -m benchmarks --profile``).
     """
-    cache_key = f"atlas/{name}/{key}"
+    cache_key = f"atlas/{loaded().fingerprint}/{name}/{key}"
     found = cache.get(cache_key)
     if found is None:
         found = compute()

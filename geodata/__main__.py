@@ -1,14 +1,25 @@
-"""``python -m geodata check [DATA_DIR]``: validate a data directory and summarise it."""
+"""The data layer's command line.
+
+``python -m geodata check [DATA_DIR]``: validate a data directory and summarise it.
+``python -m geodata import FILE [--as LAYOUT] [--name NAME]``: import a file into the store, with a report.
+``python -m geodata datasets``: list the imported datasets; ``python -m geodata remove NAME``: remove one.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TextIO
 
+from geodata.importers import REGISTRY
+from geodata.importers.report import ImportRefused
+from geodata.importing import import_file
 from geodata.loader import BUNDLED_DIR, MAIN_TABLES, Atlas, load_atlas
 from geodata.problems import DataError
+from geodata.store import Store
 
 
 def summarise(atlas: Atlas, seconds: float) -> str:
@@ -49,12 +60,96 @@ def summarise(atlas: Atlas, seconds: float) -> str:
     return "\n".join(lines)
 
 
+def _progress(stream: TextIO) -> Callable[[int], None] | None:
+    if not stream.isatty():
+        return None
+
+    def show(rows: int) -> None:
+        stream.write(f"\rrows read: {rows:,}")
+        stream.flush()
+
+    return show
+
+
+def run_import(args: argparse.Namespace) -> int:
+    store = Store(args.database)
+    progress = _progress(sys.stderr)
+    try:
+        result = import_file(
+            args.file, store, layout=args.layout, name=args.name, publisher=args.publisher, on_read=progress
+        )
+    except ImportRefused as exc:
+        if progress:
+            sys.stderr.write("\n")
+        for problem in exc.problems:
+            print(problem)
+        print(f"{args.file}: not imported; nothing was stored", file=sys.stderr)
+        return 1
+    if progress:
+        sys.stderr.write("\n")
+    for line in result.report.lines(limit=args.show):
+        print(line)
+    if args.report:
+        Path(args.report).write_text(result.report.to_csv(), encoding="utf-8")
+        print(f"report written to {args.report}")
+    d = result.dataset
+    counts = ", ".join(f"{n:,} {table}" for table, n in d.counts.items())
+    what = {"added": "imported as", "replaced": "replaced dataset", "unchanged": "already imported, unchanged:"}
+    print(f"{what[result.status]} {d.slug!r} ({counts}) in {store.url}")
+    return 0
+
+
+def run_datasets(args: argparse.Namespace) -> int:
+    store = Store(args.database)
+    found = store.datasets()
+    if not found:
+        print(f"no imported datasets in {store.url}")
+    for d in found:
+        counts = ", ".join(f"{n:,} {table}" for table, n in d.counts.items())
+        print(f"{d.slug}: {d.name} [{d.layout}] from {d.file_name}, {d.publisher}, imported {d.imported_at} ({counts})")
+    return 0
+
+
+def run_remove(args: argparse.Namespace) -> int:
+    store = Store(args.database)
+    if store.remove(args.name):
+        print(f"removed {args.name!r} from {store.url}")
+        return 0
+    known = ", ".join(d.slug for d in store.datasets()) or "none"
+    print(f"no dataset {args.name!r} in {store.url} (datasets: {known})", file=sys.stderr)
+    return 1
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m geodata", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m geodata", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     check = commands.add_parser("check", help="validate a data directory and print a summary")
     check.add_argument("data_dir", nargs="?", type=Path, default=BUNDLED_DIR)
+    database = argparse.ArgumentParser(add_help=False)
+    database.add_argument(
+        "--database",
+        default=None,
+        help="SQLAlchemy URL of the store (default: ATLAS_DATABASE_URL or the user's data dir)",
+    )
+    imp = commands.add_parser("import", parents=[database], help="import a file (CSV or XLSX) into the store")
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--as", dest="layout", choices=sorted(REGISTRY), help="the file's layout (default: detected)")
+    imp.add_argument("--name", help="the dataset's name (default: the file's name)")
+    imp.add_argument("--publisher", help="who published the file (default: the layout's publisher)")
+    imp.add_argument("--report", metavar="CSV", help="also write the whole report to this CSV file")
+    imp.add_argument("--show", type=int, default=50, help="problems to print (default 50; the CSV has all)")
+    commands.add_parser("datasets", parents=[database], help="list the imported datasets")
+    rm = commands.add_parser("remove", parents=[database], help="remove an imported dataset")
+    rm.add_argument("name")
     args = parser.parse_args(argv)
+    if args.command == "import":
+        return run_import(args)
+    if args.command == "datasets":
+        return run_datasets(args)
+    if args.command == "remove":
+        return run_remove(args)
 
     started = time.perf_counter()
     try:

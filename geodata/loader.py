@@ -8,7 +8,8 @@ Files are only ever opened for reading.
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -17,6 +18,12 @@ import pandera.pandas as pa
 from geodata import schema
 from geodata.boundaries import read_boundaries, sites_outside_country
 from geodata.problems import DataError, Problem
+from geodata.store import Dataset
+
+BUNDLED = "bundled"  # the ``dataset`` of every bundled row
+# Imported rows are labelled ``position * DATASET_ROWS + row`` so that labels stay unique while a
+# bundled row keeps its spreadsheet row number.
+DATASET_ROWS = 10_000_000
 
 BUNDLED_DIR = Path(__file__).parent / "data"
 BOUNDARIES_FILE = Path("boundaries") / "countries-50m.json"
@@ -44,6 +51,10 @@ class Atlas:
     sources: pd.DataFrame
     figures: pd.DataFrame
     directory: Path
+    # The imported datasets merged in, in import order (``dataset`` columns name them; bundled
+    # rows say "bundled"), and those left out because their rows no longer pass the checks.
+    datasets: tuple[Dataset, ...] = ()
+    skipped: Mapping[str, tuple[Problem, ...]] = field(default_factory=dict)
 
 
 def read_csv(path: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
@@ -213,8 +224,10 @@ def _check_sites(directory: Path, countries: pd.DataFrame, programs: pd.DataFram
     return problems
 
 
-def load_atlas(directory: Path | str = BUNDLED_DIR) -> Atlas:
-    """Load and validate a data directory.
+def load_atlas(
+    directory: Path | str = BUNDLED_DIR, datasets: Sequence[tuple[Dataset, Mapping[str, pd.DataFrame]]] = ()
+) -> Atlas:
+    """Load and validate a data directory, and merge imported datasets into it.
 
     Parameters
     ----------
@@ -222,6 +235,11 @@ def load_atlas(directory: Path | str = BUNDLED_DIR) -> Atlas:
         Holds ``countries.csv``, ``indicators.csv``, ``routes.csv``, ``programs.csv``,
         ``sources.csv``, ``indicator_catalogue.csv``, ``figures.csv`` and
         ``boundaries/countries-50m.json``. Defaults to the bundled data.
+    datasets : sequence of (Dataset, tables)
+        Imported datasets (:class:`geodata.store.Store`), in import order, each with its tables
+        in the atlas's own columns. Each is checked by the same schemas as the bundled files; one
+        that fails is left out (``Atlas.skipped`` says why), the others are merged. Where two
+        give the same country, indicator and year, the one imported last is shown.
 
     Returns
     -------
@@ -282,7 +300,110 @@ def load_atlas(directory: Path | str = BUNDLED_DIR) -> Atlas:
         raise DataError(problems)
     assert countries is not None and indicators is not None and catalogue is not None
     assert routes is not None and programs is not None and sources is not None and figures is not None
-    return _assemble(directory, countries, indicators, catalogue, routes, programs, sources, figures)
+    tables = {"catalogue": catalogue, "indicators": indicators, "routes": routes, "programs": programs}
+    for frame in tables.values():
+        frame["dataset"] = BUNDLED
+    merged, skipped = _merge_datasets(directory, countries, sources, tables, datasets)
+    return replace(
+        _assemble(
+            directory,
+            countries,
+            merged["indicators"],
+            merged["catalogue"],
+            merged["routes"],
+            merged["programs"],
+            merged["sources"],
+            figures,
+        ),
+        datasets=tuple(d for d, _ in datasets if d.slug not in skipped),
+        skipped=skipped,
+    )
+
+
+def _merge_datasets(
+    directory: Path,
+    countries: pd.DataFrame,
+    sources: pd.DataFrame,
+    bundled: dict[str, pd.DataFrame],
+    datasets: Sequence[tuple[Dataset, Mapping[str, pd.DataFrame]]],
+) -> tuple[dict[str, pd.DataFrame], dict[str, tuple[Problem, ...]]]:
+    """The bundled tables with each dataset's rows appended (validated one dataset at a time)."""
+    parts: dict[str, list[pd.DataFrame]] = {name: [frame] for name, frame in bundled.items()}
+    parts["sources"] = [sources]
+    skipped: dict[str, tuple[Problem, ...]] = {}
+    known_sources = set(sources["source_id"])
+    catalogue_ids = set(bundled["catalogue"]["indicator"])
+    categories = {row.indicator: frozenset(_split(row.categories)) for row in bundled["catalogue"].itertuples()}
+    for dataset, raw in datasets:
+        own = dataset.source_id
+        texts = {name: _as_text(frame, own) for name, frame in raw.items() if len(frame)}
+        new_catalogue = set(texts["catalogue"]["indicator"].dropna()) if "catalogue" in texts else set()
+        ref = schema.Reference(
+            countries=frozenset(countries["iso3"]),
+            sources=frozenset(known_sources | {own}),
+            indicators=frozenset(catalogue_ids | new_catalogue),
+            categories={**categories, **{i: frozenset() for i in new_catalogue - catalogue_ids}},
+        )
+        problems: list[Problem] = []
+        typed: dict[str, pd.DataFrame] = {}
+        schemas = {
+            "catalogue": schema.catalogue_schema(ref),
+            "indicators": schema.indicators_schema(ref),
+            "routes": schema.routes_schema(ref),
+            "programs": schema.programs_schema(ref),
+        }
+        for name, frame in texts.items():
+            if name not in schemas:
+                problems.append(Problem(f"{dataset.slug}/{name}", 0, "-", "not a table an import can add to"))
+                continue
+            for column in schemas[name].columns:  # the store leaves empty cells out of its records
+                if column not in frame:
+                    frame[column] = pd.NA
+            if name in ("routes", "programs"):
+                column = "route_id" if name == "routes" else "program_id"
+                frame[column] = dataset.slug + ":" + frame[column].astype(str)
+            checked, found = validate_table(f"{dataset.slug}/{name}", frame, schemas[name])
+            problems += found
+            if checked is not None:
+                typed[name] = checked
+        if "programs" in typed and not problems:
+            problems += [
+                replace(p, file=f"{dataset.slug}/programs")
+                for p in _check_sites(directory, countries, typed["programs"], set())
+            ]
+        if problems:
+            skipped[dataset.slug] = tuple(sorted(set(problems)))
+            continue
+        base = dataset.position * DATASET_ROWS
+        for name, frame in typed.items():
+            frame = frame.set_axis(frame.index + base).assign(dataset=dataset.slug)
+            if name == "catalogue":
+                frame = frame[~frame["indicator"].isin(catalogue_ids)]
+                catalogue_ids |= set(frame["indicator"])
+                categories |= {i: frozenset() for i in frame["indicator"]}
+            parts[name].append(frame)
+        parts["sources"].append(pd.DataFrame([dataset.source_row()], index=[base], dtype=object))
+        known_sources.add(own)
+    merged = {name: pd.concat(frames) if len(frames) > 1 else frames[0] for name, frames in parts.items()}
+    merged["indicators"] = merged["indicators"].drop_duplicates(["iso3", "indicator", "year"], keep="last")
+    return merged, skipped
+
+
+def _cell(value: object) -> object:
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return pd.NA
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # a count stored as 5.0 is the whole number 5
+    return str(value).strip() or pd.NA
+
+
+def _as_text(frame: pd.DataFrame, source_id: str) -> pd.DataFrame:
+    """Stored cells as the loader reads a CSV: text, missing as NA, ``source`` the dataset's own,
+    labelled by spreadsheet-style row numbers (the first record is row 2)."""
+    out = frame.astype(object).map(_cell)
+    out.index = pd.RangeIndex(2, 2 + len(out))
+    out["source"] = source_id
+    return out
 
 
 def _assemble(

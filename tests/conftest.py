@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
+
 import pytest
+
+# Every test, and every app a test starts, keeps imported datasets in a store of its own, never in
+# the user's data directory.
+os.environ.setdefault("ATLAS_DATABASE_URL", f"sqlite:///{tempfile.mkdtemp(prefix='atlas-test-store-')}/atlas.sqlite")
 
 
 @pytest.fixture(scope="session")

@@ -155,7 +155,10 @@ def detect(tables: Sequence[Table], wanted: str | None = None) -> tuple[Importer
 
 
 def read_file(
-    path: Path | str, wanted: str | None = None, name: str | None = None
+    path: Path | str,
+    wanted: str | None = None,
+    name: str | None = None,
+    on_read: Callable[[int], None] | None = None,
 ) -> tuple[Importer, Imported, ImportReport]:
     """Open, detect and read one file: its layout, its tables and the report of every row.
 
@@ -164,6 +167,7 @@ def read_file(
     tables = open_tables(path, name)
     importer, table = detect(tables, wanted)
     report = ImportReport(table.file if table.sheet is None else f"{table.file}[{table.sheet}]", importer.label)
+    report.on_read = on_read
     for note in table.notes:
         report.note(note)
     mapping = importer.canonical(table.columns)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,10 +54,14 @@ class ImportReport:
     set_aside: Counter[str] = field(default_factory=Counter)
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # Called with the rows read so far, after each batch: the CLI's and the browser's progress.
+    on_read: Callable[[int], None] | None = field(default=None, repr=False, compare=False)
 
     # -- while reading -------------------------------------------------------------------------
     def read(self, n: int = 1) -> None:
         self.rows_read += n
+        if self.on_read is not None and n > 1:
+            self.on_read(self.rows_read)
 
     def use(self, n: int = 1) -> None:
         self.used += n
