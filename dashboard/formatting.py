@@ -89,8 +89,15 @@ def people_figures(site: Mapping[str, object], threshold: int) -> list[str]:
     ]
 
 
+def suppressed(bound: object, threshold: int) -> str:
+    """A count its publisher withheld as small: ``fewer than 5`` (its bound), else the atlas's threshold."""
+    return f"fewer than {threshold if is_missing(bound) else int(bound)}"  # type: ignore[call-overload]
+
+
 def route_count(route: Mapping[str, object], threshold: int) -> str:
-    """A route's count, or ``unknown`` with the source's words about it."""
+    """A route's count (``fewer than N`` where suppressed), or ``unknown`` with the source's words about it."""
+    if route.get("suppressed") is True and is_missing(route["count"]):
+        return suppressed(route.get("suppressed_below"), threshold)
     text = count(route["count"], threshold)
     if text == UNKNOWN and isinstance(route["count_note"], str):
         text = f"unknown ({route['count_note']})"

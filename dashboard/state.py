@@ -40,6 +40,7 @@ class Choices:
     default_layers: Sequence[str] = ()
     countries: Sequence[str] = ()  # ISO3 codes a profile can be opened for
     selectable: Sequence[str] = ()  # "program:<program_id>" and "route:<route_id>"
+    datasets: Sequence[str] = ()  # "bundled" and the slug of each imported dataset
 
     def latest_year(self, indicator: str) -> int:
         return max(self.indicator_years[indicator])
@@ -57,6 +58,7 @@ class ViewState:
     layers: tuple[str, ...] = field(default_factory=tuple)
     country: str = ""  # ISO3 of the country whose profile is open, or ""
     select: str = ""  # the program site or route highlighted on the map and in the table, or ""
+    datasets: tuple[str, ...] = ()  # the datasets shown; empty: all of them
 
 
 def default_state(choices: Choices) -> ViewState:
@@ -80,7 +82,14 @@ def normalise(state: ViewState, choices: Choices) -> ViewState:
         types=_ordered(state.types, choices.types),
         forms=_ordered(state.forms, choices.forms),
         layers=_ordered(state.layers, choices.layers),
+        datasets=_shown_datasets(state.datasets, choices),
     )
+
+
+def _shown_datasets(values: Iterable[str], choices: Choices) -> tuple[str, ...]:
+    """The datasets shown, in the atlas's order; every one of them is the same as "all" (``()``)."""
+    shown = _ordered(values, choices.datasets)
+    return () if len(shown) == len(choices.datasets) else shown
 
 
 def to_query(state: ViewState, choices: Choices) -> str:
@@ -101,10 +110,12 @@ def to_query(state: ViewState, choices: Choices) -> str:
         params.append(("country", state.country))
     if state.select:
         params.append(("select", state.select))
+    if state.datasets:
+        params.append(("datasets", "~".join(state.datasets)))
     return "?" + urlencode(params, safe="~") if params else ""
 
 
-PARAMS = ("region", "type", "form", "indicator", "year", "layers", "country", "select")
+PARAMS = ("region", "type", "form", "indicator", "year", "layers", "country", "select", "datasets")
 
 
 def _known(params: dict[str, list[str]], notices: list[str], quiet: bool = False) -> dict[str, list[str]]:
@@ -213,4 +224,8 @@ def from_query(query: str | Mapping[str, Sequence[str]], choices: Choices) -> tu
         elif asked:
             notices.append(f"Nothing called {asked[:40]!r} to highlight.")
 
-    return ViewState(indicator, year, regions, types, forms, layers, country, select), notices
+    datasets: tuple[str, ...] = ()
+    if "datasets" in params:
+        datasets = _shown_datasets(pick("datasets", choices.datasets, "dataset"), choices)
+
+    return ViewState(indicator, year, regions, types, forms, layers, country, select, datasets), notices

@@ -67,6 +67,7 @@ def make_choices(atlas: Atlas, groups: dict[str, RegionGroup], layers: list[str]
         countries=sorted(atlas.countries.index),
         selectable=[f"program:{p}" for p in atlas.programs["program_id"]]
         + [f"route:{r}" for r in atlas.routes["route_id"]],
+        datasets=["bundled", *(d.slug for d in atlas.datasets)],
     )
 
 
@@ -213,6 +214,8 @@ def program_positions(programs: pd.DataFrame, state: ViewState, countries: froze
         keep &= columns.having("iso3", countries)
     if state.types:
         keep &= columns.having("types", state.types)
+    if state.datasets:
+        keep &= columns.having("dataset", state.datasets)
     return np.flatnonzero(keep)
 
 
@@ -232,14 +235,25 @@ def _ran_in(columns: _Columns, year: int) -> np.ndarray:
     return (np.isnan(start) | (start <= year)) & (np.isnan(end) | (end >= year))
 
 
+def _counted_in(columns: _Columns, year: int) -> np.ndarray:
+    start = columns.numbers("year_start")
+    counted = ~np.isnan(columns.numbers("count")) | columns.array("suppressed").astype(bool)
+    yearly = counted & (start == columns.numbers("year_end"))
+    return ~yearly | (start == year)
+
+
 def route_positions(routes: pd.DataFrame, state: ViewState, countries: frozenset[str] | None) -> np.ndarray:
-    """Positions of the routes of the chosen forms that start or end in the chosen countries."""
+    """Positions of the routes of the chosen forms and datasets that start or end in the chosen
+    countries. A route that counts people in one year (GLOTIP's and CTDC's flows) shows in that
+    year only; any other route is what a source reported, shown whatever the year."""
     columns = columns_of(routes)
-    keep = np.ones(columns.rows, dtype=bool)
+    keep = _counted_in(columns, state.year)
     if countries is not None:
         keep &= columns.having("origin_iso3", countries) | columns.having("destination_iso3", countries)
     if state.forms:
         keep &= columns.having("form", state.forms)
+    if state.datasets:
+        keep &= columns.having("dataset", state.datasets)
     return np.flatnonzero(keep)
 
 
@@ -375,12 +389,20 @@ def view_rows(atlas: Atlas, state: ViewState, groups: dict[str, RegionGroup]) ->
     """The rows of each table a state shows (the pure function the app memoizes)."""
     countries = countries_in(state, groups)
     world = slice_records(atlas.indicators, state.indicator, state.year)
+    shown = set(state.datasets)
     return Rows(
         programs=program_positions(atlas.programs, state, countries),
         routes=route_positions(atlas.routes, state, countries),
         indicator=None
-        if countries is None
-        else np.array([i for i, row in enumerate(world) if row["iso3"] in countries], dtype=np.int64),
+        if countries is None and not shown
+        else np.array(
+            [
+                i
+                for i, row in enumerate(world)
+                if (countries is None or row["iso3"] in countries) and (not shown or row["dataset"] in shown)
+            ],
+            dtype=np.int64,
+        ),
     )
 
 

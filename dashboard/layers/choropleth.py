@@ -113,7 +113,9 @@ def traces(view: View, ctx: LayerContext) -> list[Trace]:
     title = f"{meta['label']}, {year}"
     label = fmt.esc(str(meta["label"]))
     rows = {
-        r["iso3"]: r for r in slice_records(ctx.atlas.indicators, view.state.indicator, year) if r["iso3"] in allowed
+        r["iso3"]: r
+        for r in slice_records(ctx.atlas.indicators, view.state.indicator, year)
+        if r["iso3"] in allowed and (not view.state.datasets or r["dataset"] in view.state.datasets)
     }
     readings: dict[str, str] = {}
     z: dict[str, float] = {}
@@ -247,6 +249,6 @@ LAYER = Layer(
         "countries": ("name", "label_lon"),
     },
     traces=traces,
-    reads=("indicator", "year"),
+    reads=("indicator", "year", "datasets"),
     key_reads=("indicator", "year"),
 )

@@ -164,5 +164,5 @@ LAYER = Layer(
         )
     },
     traces=traces,
-    reads=("regions", "types", "year"),
+    reads=("regions", "types", "year", "datasets"),
 )

@@ -172,5 +172,5 @@ LAYER = Layer(
         "countries": ("name", "label_lon", "label_lat"),
     },
     traces=traces,
-    reads=("regions", "forms"),
+    reads=("regions", "forms", "year", "datasets"),
 )

@@ -66,6 +66,6 @@ LAYER = Layer(
     label="Selection",
     needs={"programs": ("program_id", "map_lon", "map_lat"), "routes": ("route_id", "origin_iso3", "destination_iso3")},
     traces=traces,
-    reads=("regions", "types", "forms", "year", "select"),
+    reads=("regions", "types", "forms", "year", "select", "datasets"),
     toggleable=False,
 )

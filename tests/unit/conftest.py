@@ -220,3 +220,80 @@ def more_data(more_atlas):
         choices=make_choices(more_atlas, groups, ["choropleth", "roles", "routes", "programs"]),
         ctx=LayerContext(more_atlas, 11),
     )
+
+
+# --- an atlas with an imported dataset --------------------------------------------------------
+
+# A synthetic dataset (made up for tests, as an import would store it): flows counted per year
+# (one suppressed by its publisher as "<5"), one indicator value and one program site.
+SYNTHETIC_DATASET: dict[str, list[dict[str, object]]] = {
+    "routes": [
+        {
+            "route_id": "khm-tha-2002",
+            "origin_iso3": "KHM",
+            "destination_iso3": "THA",
+            "form": "form-not-given",
+            "year_start": 2002,
+            "year_end": 2002,
+            "reported_year": 2002,
+            "count": 40,
+        },
+        {
+            "route_id": "idn-mys-2007",
+            "origin_iso3": "IDN",
+            "destination_iso3": "MYS",
+            "form": "form-not-given",
+            "year_start": 2007,
+            "year_end": 2007,
+            "reported_year": 2007,
+            "suppressed": "true",
+            "suppressed_below": 5,
+        },
+    ],
+    "indicators": [
+        {"iso3": "KHM", "indicator": "population", "year": 2007, "value": 14000000, "suppressed": "false"},
+    ],
+    "programs": [
+        {
+            "program_id": "gha-synthetic",
+            "program": "Synthetic shelter",
+            "types": "protection",
+            "iso3": "GHA",
+            "site": "Accra",
+            "lon": -0.19,
+            "lat": 5.6,
+            "site_precision": "city",
+            "reported_year": 2007,
+        },
+    ],
+}
+
+
+def synthetic_dataset():
+    """(Dataset, tables) for :data:`SYNTHETIC_DATASET`, as the store hands them to the loader."""
+    import pandas as pd
+
+    from geodata.store import Dataset
+
+    dataset = Dataset(
+        "synthetic",
+        "Synthetic test dataset",
+        "routes",
+        "synthetic.csv",
+        "0" * 64,
+        "Synthetic (tests)",
+        "2026-12-02T00:00:00+00:00",
+        1,
+        {"routes": 2},
+    )
+    return dataset, {name: pd.DataFrame(rows) for name, rows in SYNTHETIC_DATASET.items()}
+
+
+@pytest.fixture(scope="session")
+def mixed_atlas(tmp_path_factory: pytest.TempPathFactory):
+    """:func:`more_atlas` with :data:`SYNTHETIC_DATASET` merged in; do not change it."""
+    from geodata import load_atlas
+
+    atlas = load_atlas(write_more(tmp_path_factory.mktemp("mixed")).path, [synthetic_dataset()])
+    assert not atlas.skipped, atlas.skipped
+    return atlas

@@ -150,7 +150,9 @@ ALL_BUT_CHOROPLETH = set(REGISTRY) - {"choropleth"}
         ({}, set()),
         ({"country": "GHA"}, set()),
         ({"indicator": "population"}, {"choropleth"}),
-        ({"year": 2002}, {"choropleth", "programs", "selection"}),
+        # Routes run in years too (GLOTIP's and CTDC's are per year).
+        ({"year": 2002}, {"choropleth", "programs", "routes", "roles", "selection"}),
+        ({"datasets": ("bundled",)}, {"choropleth", "programs", "routes", "roles", "selection"}),
         ({"regions": ("rcm",)}, ALL_BUT_CHOROPLETH),
         ({"regions": ("rcm",), "indicator": "population"}, set(REGISTRY)),
         ({"forms": ("forced-labour",)}, {"routes", "roles", "selection"}),

@@ -134,3 +134,11 @@ def test_place():
 )  # fmt: skip
 def test_counted(n, noun, plural, expected):
     assert fmt.counted(n, noun, plural) == expected
+
+
+def test_a_count_its_publisher_suppressed_reads_as_its_bound():
+    # GLOTIP's "<5": never 0, never 5, never "unknown".
+    route = {"count": pd.NA, "count_note": pd.NA, "suppressed": True, "suppressed_below": 5}
+    assert fmt.route_count(route, 11) == "fewer than 5"
+    assert fmt.route_count({**route, "suppressed_below": pd.NA}, 11) == "fewer than 11"
+    assert fmt.route_count({**route, "suppressed": False}, 11) == "unknown"
