@@ -70,10 +70,10 @@ MAX_VIEWS = 200
 MAX_TITLE = 120
 
 # The URL parameters of dashboard/state.py, in the order a saved state lists them.
-PARAMETERS: tuple[str, ...] = ("region", "type", "form", "indicator", "year", "layers", "country", "select")
+PARAMETERS: tuple[str, ...] = ("region", "type", "form", "indicator", "year", "layers", "country", "select", "datasets")
 # Former names still read, as from_query reads them in a link.
 _FORMER = {old: new for old, new in PARAM_MIGRATIONS}
-_MULTI = ("region", "type", "form", "layers")
+_MULTI = ("region", "type", "form", "layers", "datasets")
 
 
 class DeckError(ValueError):

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import diskcache
 import flask
-from dash import Dash
+from dash import Dash, DiskcacheManager
 
+from dashboard.add_data import register_import_downloads
 from dashboard.brief import register_brief
 from dashboard.config import Config, load_config
 from dashboard.data import init_data
@@ -15,6 +18,7 @@ from dashboard.downloads import register_downloads
 from dashboard.layout import create_layout
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets"
+JOBS_DIR = Path(tempfile.gettempdir()) / "counter-trafficking-atlas-jobs"
 
 
 def page_query() -> str | None:
@@ -54,6 +58,8 @@ def create_app(config: Config | None = None) -> Dash:
         # Otherwise Dash writes a second copy of the whole first page into the HTML for dev tools
         # to check callbacks against; with debug off nothing reads it (about 100 KB per page load).
         suppress_callback_exceptions=not config.debug,
+        # Imports run as background jobs, in a process of their own: no other callback waits.
+        background_callback_manager=DiskcacheManager(diskcache.Cache(str(JOBS_DIR))),
     )
     app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
     init_data(app.server, config)
@@ -61,5 +67,6 @@ def create_app(config: Config | None = None) -> Dash:
 
     register_downloads(app.server)
     register_brief(app.server)
+    register_import_downloads(app.server)
     app.layout = _layout
     return app

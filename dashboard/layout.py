@@ -17,6 +17,7 @@ import numpy as np
 from dash import Patch, dcc, html
 
 from dashboard import formatting as fmt
+from dashboard.add_data import create_add_data_panel, create_datasets_control
 from dashboard.data import AtlasData, layer_traces, loaded, memoized, view_for
 from dashboard.figure import TOPOJSON_URL, make_figure
 from dashboard.layers import REGISTRY, is_on, reading
@@ -177,6 +178,7 @@ def create_controls(data: AtlasData, state: ViewState) -> html.Div:
                 ),
                 "layers",
             ),
+            create_datasets_control(data, state),
         ],
         className="atlas-controls",
         role="search",
@@ -666,6 +668,7 @@ def create_layout(query: str | None = "") -> html.Div:
                                 id="filters-drawer",
                             ),
                             create_deck_panel(),
+                            create_add_data_panel(data),
                         ],
                         className="atlas-aside",
                     ),

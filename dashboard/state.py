@@ -87,7 +87,11 @@ def normalise(state: ViewState, choices: Choices) -> ViewState:
 
 
 def _shown_datasets(values: Iterable[str], choices: Choices) -> tuple[str, ...]:
-    """The datasets shown, in the atlas's order; every one of them is the same as "all" (``()``)."""
+    """The datasets shown, in the atlas's order; every one of them is the same as "all" (``()``),
+    and ``("none",)`` hides them all."""
+    values = list(values)
+    if values == ["none"]:
+        return ("none",)
     shown = _ordered(values, choices.datasets)
     return () if len(shown) == len(choices.datasets) else shown
 
@@ -226,6 +230,9 @@ def from_query(query: str | Mapping[str, Sequence[str]], choices: Choices) -> tu
 
     datasets: tuple[str, ...] = ()
     if "datasets" in params:
-        datasets = _shown_datasets(pick("datasets", choices.datasets, "dataset"), choices)
+        asked = _split(params["datasets"])
+        datasets = (
+            ("none",) if asked == ["none"] else _shown_datasets(pick("datasets", choices.datasets, "dataset"), choices)
+        )
 
     return ViewState(indicator, year, regions, types, forms, layers, country, select, datasets), notices

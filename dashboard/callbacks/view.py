@@ -25,11 +25,19 @@ from dashboard.layout import (
 from dashboard.state import ViewState
 from dashboard.table import in_view
 
-CONTROLS = ("region", "type", "form", "indicator", "year", "layers", "country")
+CONTROLS = ("region", "type", "form", "indicator", "year", "layers", "country", "datasets")
 
 
 def state_from_controls(
-    region: Any, types: Any, forms: Any, indicator: Any, year: Any, layers: Any, country: Any = "", select: str = ""
+    region: Any,
+    types: Any,
+    forms: Any,
+    indicator: Any,
+    year: Any,
+    layers: Any,
+    country: Any = "",
+    select: str = "",
+    datasets: Any = None,
 ) -> tuple[ViewState, list[str]]:
     """Controls to a state, through the URL parser, so that both share one set of rules."""
     params = {
@@ -41,6 +49,8 @@ def state_from_controls(
         "layers": [str(value) for value in layers or []] or ["none"],
         "country": [str(country or "")],
         "select": [select],
+        # None: the control is not on the page; an empty list: every dataset unticked.
+        "datasets": [] if datasets is None else [str(value) for value in datasets] or ["none"],
     }
     # Each value encoded: a value is one value, whatever it holds ("&", "#", "%" included).
     query = "&".join(f"{k}={'~'.join(quote(value, safe='') for value in v)}" for k, v in params.items())
@@ -83,6 +93,7 @@ def chosen_row(rows: Any) -> str:
     Output("year", "options"),
     Output("layers", "value"),
     Output("country", "value"),
+    Output("datasets", "value"),
     Output("url", "search"),
     Output("notice", "children"),
     Output("map", "figure"),
@@ -122,6 +133,7 @@ def render_view(
     year: Any,
     layers: Any,
     country: Any,
+    datasets: Any,
     click: dict[str, Any] | None,
     program_selection: Any,
     route_selection: Any,
@@ -152,7 +164,9 @@ def render_view(
     elif trigger == "profile-close":
         state = replace(old, country="")
     else:
-        state, notices = state_from_controls(region, types, forms, indicator, year, layers, country, old.select)
+        state, notices = state_from_controls(
+            region, types, forms, indicator, year, layers, country, old.select, datasets
+        )
     query = query_of(state)
     state, _ = state_from(query)
     view = view_for(query)
@@ -191,6 +205,7 @@ def render_view(
         year_options(data, state.indicator) if state.indicator != old.indicator else no_update,
         no_update if controls_follow else list(state.layers),
         state.country or None if state.country != (country or "") else no_update,
+        no_update if controls_follow else shown_datasets(data, state),
         query if query != (search or "") else no_update,
         dbc.Alert(" ".join(notices), color="warning", className="mb-2") if notices else None,
         patch,
@@ -215,6 +230,13 @@ def render_view(
         deck_title(deck, deck_index, query) or panels["title"],
         panels["source_line"] if "sources" in fresh else no_update,
     )
+
+
+def shown_datasets(data: Any, state: ViewState) -> list[str]:
+    """The datasets control's ticks for ``state`` (every dataset when the state says "all")."""
+    if state.datasets == ("none",):
+        return []
+    return list(state.datasets or data.choices.datasets)
 
 
 def selected_rows(records: list[dict[str, Any]], kind: str, key: str, select: str) -> dict[str, list[str]]:

@@ -1,0 +1,168 @@
+"""The "Add data" panel's callbacks: import a dropped file in the background (other users'
+callbacks never wait for it), show its report, let it be downloaded, remove a dataset.
+
+After an import or a removal the page reloads: every panel, table and the map are then laid out
+from the new atlas (the figure and tables the page holds were made from the old one).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from dash import ALL, Input, Output, State, callback, ctx, dcc, no_update
+from dash.exceptions import PreventUpdate
+
+from dashboard.add_data import report_children
+from dashboard.data import loaded
+from geodata.importers.report import ImportRefused
+from geodata.importing import UNCHANGED, import_file
+from geodata.problems import Problem
+from geodata.store import Store
+
+
+def decode_upload(contents: str, filename: str, folder: Path) -> Path:
+    """Write a dcc.Upload's ``data:...;base64,...`` contents to ``folder`` under a safe name."""
+    _, _, encoded = contents.partition(",")
+    try:
+        raw = base64.b64decode(encoded, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise ImportRefused([Problem(filename, 0, "-", "the upload arrived damaged; try again")]) from exc
+    suffix = Path(filename).suffix.lower()[:8]
+    path = folder / f"upload{suffix if suffix.isascii() else ''}"
+    path.write_bytes(raw)
+    return path
+
+
+def run_import(
+    contents: str, filename: str, layout: str | None, name: str | None, publisher: str | None, progress: Any = None
+) -> dict[str, Any]:
+    """Import one upload; the result the panel shows (and keeps in the browser's session)."""
+    data = loaded()
+    if data.store is None or data.config is None:
+        return refused_result(filename, [Problem(filename, 0, "-", "no store to keep imported data in (see the log)")])
+    store = Store(data.store.url)  # its own engine: this may run in a worker process of its own
+    with tempfile.TemporaryDirectory(prefix="atlas-upload-") as folder:
+        try:
+            path = decode_upload(contents, filename, Path(folder))
+            lines = path.read_bytes().count(b"\n") if path.suffix not in (".xlsx", ".xlsm") else 0
+
+            def on_read(rows: int) -> None:
+                if progress is not None:
+                    share = min(99, round(100 * rows / lines)) if lines else 50
+                    progress((share, f"{rows:,} rows read"))
+
+            result = import_file(
+                path,
+                store,
+                layout=layout or None,
+                name=(name or "").strip() or None,
+                publisher=(publisher or "").strip() or None,
+                file_name=Path(filename).name,
+                data_dir=data.config.data_dir,
+                on_read=on_read,
+            )
+        except ImportRefused as exc:
+            return refused_result(filename, exc.problems)
+    report = result.report
+    counts = ", ".join(f"{n:,} {table}" for table, n in result.dataset.counts.items() if table != "catalogue")
+    verb = {"added": "Imported", "replaced": "Replaced", "unchanged": "Already imported, unchanged:"}[result.status]
+    return {
+        "ok": True,
+        "status": result.status,
+        "slug": result.dataset.slug,
+        "headline": f"{verb} “{result.dataset.name}” ({counts}).",
+        "lines": report.lines(),
+        "summary": len(report.summary()),
+        "csv": report.to_csv(),
+        "file": Path(filename).stem,
+    }
+
+
+def refused_result(filename: str, problems: list[Problem]) -> dict[str, Any]:
+    from geodata.importers.report import ImportReport
+
+    report = ImportReport(Path(filename).name)
+    report.problems = list(problems)
+    return {
+        "ok": False,
+        "headline": f"{Path(filename).name} was not imported; nothing was stored.",
+        "lines": [str(p) for p in problems],
+        "summary": 0,
+        "csv": report.to_csv(),
+        "file": Path(filename).stem,
+    }
+
+
+@callback(
+    Output("add-data-result", "data"),
+    Output("add-data-reload", "href"),
+    Input("add-data-upload", "contents"),
+    State("add-data-upload", "filename"),
+    State("add-data-layout", "value"),
+    State("add-data-name", "value"),
+    State("add-data-publisher", "value"),
+    State("add-data-reload", "href"),
+    background=True,
+    progress=[Output("add-data-progress", "value"), Output("add-data-progress", "label")],
+    running=[
+        (Output("add-data-upload", "disabled"), True, False),
+        (Output("add-data-progress", "animated"), True, False),
+        (Output("add-data-progress", "striped"), True, False),
+    ],
+    prevent_initial_call=True,
+)
+def import_upload(
+    set_progress: Any, contents: Any, filename: Any, layout: Any, name: Any, publisher: Any, href: Any
+) -> tuple[Any, Any]:
+    if not isinstance(contents, str) or not contents:
+        raise PreventUpdate
+    set_progress((5, "reading…"))
+    result = run_import(contents, str(filename or "upload.csv"), layout, name, publisher, set_progress)
+    set_progress((100, "done") if result["ok"] else (0, ""))
+    reload = result["ok"] and result.get("status") != UNCHANGED and isinstance(href, str)
+    return result, href if reload else no_update
+
+
+@callback(
+    Output("add-data-report", "children"),
+    Output("add-data-report-download", "hidden"),
+    Output("add-data", "open"),
+    Input("add-data-result", "data"),
+)
+def show_report(result: Any) -> tuple[Any, bool, Any]:
+    if not isinstance(result, dict):
+        return [], True, no_update
+    return report_children(result), not result.get("csv"), True
+
+
+@callback(
+    Output("add-data-report-file", "data"),
+    Input("add-data-report-download", "n_clicks"),
+    State("add-data-result", "data"),
+    prevent_initial_call=True,
+)
+def download_report(clicks: Any, result: Any) -> Any:
+    if not clicks or not isinstance(result, dict) or not result.get("csv"):
+        raise PreventUpdate
+    return dcc.send_string(str(result["csv"]), f"import-report-{result.get('file', 'file')}.csv")
+
+
+@callback(
+    Output("add-data-reload", "href", allow_duplicate=True),
+    Input({"type": "remove-dataset", "slug": ALL}, "submit_n_clicks"),
+    State("add-data-reload", "href"),
+    prevent_initial_call=True,
+)
+def remove_dataset(clicks: Any, href: Any) -> Any:
+    trigger = ctx.triggered_id
+    if not isinstance(trigger, dict) or not any(clicks or []):
+        raise PreventUpdate
+    data = loaded()
+    if data.store is None:
+        raise PreventUpdate
+    Store(data.store.url).remove(str(trigger["slug"]))
+    return href
