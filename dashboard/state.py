@@ -230,9 +230,9 @@ def from_query(query: str | Mapping[str, Sequence[str]], choices: Choices) -> tu
 
     datasets: tuple[str, ...] = ()
     if "datasets" in params:
-        asked = _split(params["datasets"])
-        datasets = (
-            ("none",) if asked == ["none"] else _shown_datasets(pick("datasets", choices.datasets, "dataset"), choices)
-        )
+        if _split(params["datasets"]) == ["none"]:
+            datasets = ("none",)
+        else:
+            datasets = _shown_datasets(pick("datasets", choices.datasets, "dataset"), choices)
 
     return ViewState(indicator, year, regions, types, forms, layers, country, select, datasets), notices

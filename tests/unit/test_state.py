@@ -327,3 +327,26 @@ def test_an_unknown_parameter_is_named_in_a_notice():
 def test_parameter_names_are_read_in_any_case():
     state, notices = parse("?Region=rcm&TYPE=protection&Regions=bali")
     assert (state.regions, state.types, notices) == (("bali-process", "rcm"), ("protection",), [])
+
+
+def test_datasets_round_trip_and_default_to_all():
+    from dashboard.state import Choices, from_query, to_query
+
+    choices = Choices(
+        regions=["rcm"],
+        types=[],
+        forms=[],
+        layers=["routes"],
+        indicator_years={"tip-tier": [2007]},
+        default_indicator="tip-tier",
+        datasets=["bundled", "glotip-2022", "my-programs"],
+    )
+    state, notices = from_query("?datasets=my-programs~bundled", choices)
+    assert state.datasets == ("bundled", "my-programs") and notices == []
+    assert to_query(state, choices) == "?datasets=bundled~my-programs"
+    every, _ = from_query("?datasets=bundled~glotip-2022~my-programs", choices)
+    assert every.datasets == () and to_query(every, choices) == ""  # all of them is the default
+    none, _ = from_query("?datasets=none", choices)
+    assert none.datasets == ("none",) and to_query(none, choices) == "?datasets=none"
+    unknown, notices = from_query("?datasets=gone", choices)
+    assert unknown.datasets == () and notices == ["Unknown dataset 'gone' ignored."]
