@@ -31,14 +31,30 @@ def _defuse(frame: pd.DataFrame) -> pd.DataFrame:
 COUNT_COLUMNS = ("people_assisted", "people_reunited", "people_returned", "count")
 
 
+def suppression_bounds(frame: pd.DataFrame, threshold: int) -> pd.Series:
+    """The bound of each row's suppressed value: the publisher's ``suppressed_below``, else ``threshold``."""
+    if "suppressed_below" not in frame:
+        return pd.Series(threshold, index=frame.index, dtype="Int64")
+    return frame["suppressed_below"].astype("Int64").fillna(threshold)
+
+
 def suppress_small_counts(frame: pd.DataFrame, threshold: int) -> pd.DataFrame:
-    """Counts of people below ``threshold`` become ``<threshold`` (as GLOTIP writes ``<5``)."""
+    """Counts of people below ``threshold`` become ``<threshold`` (as GLOTIP writes ``<5``).
+
+    A route the publisher withheld as small (``suppressed`` true) reads ``<N`` with the
+    publisher's bound ``suppressed_below`` (``<5``), or ``<threshold`` without one, whatever its
+    count cell holds: such a row never shows a number.
+    """
     out = frame.copy()
     for column in COUNT_COLUMNS:
         if column in out:
             values = out[column]
             small = values.notna() & (values > 0) & (values < threshold)
             out[column] = values.astype("string").where(~small, f"<{threshold}")
+    if "count" in out and "suppressed" in out:
+        withheld = out["suppressed"].fillna(False).astype(bool)
+        bounds = "<" + suppression_bounds(out, threshold).astype("string")
+        out["count"] = out["count"].where(~withheld, bounds)
     return out
 
 
@@ -65,10 +81,10 @@ def table_in_view(data: AtlasData, view: View, table: str) -> pd.DataFrame:
         frame = frame[
             ["iso3", "name", "indicator", "label", "year", "value", "unit", "category", "suppressed", "source"]
         ]
-        threshold = data.ctx.suppression_threshold
+        bounds = suppression_bounds(view.indicator, data.ctx.suppression_threshold)
         frame = frame.assign(
             value=frame["value"].where(~frame["suppressed"]),
-            note=frame["suppressed"].map(lambda s: f"fewer than {threshold}" if s else ""),
+            note=[f"fewer than {bound}" if s else "" for s, bound in zip(frame["suppressed"], bounds, strict=True)],
         )
     else:
         raise KeyError(table)

@@ -8,6 +8,11 @@ an arrow head, internal trafficking as a ring, program sites as shapes coloured 
 where the source names only the country), a key and the sources. Every text from the data is
 HTML-escaped: popups reuse the layers' escaped hover texts (``ctx.route_hover``,
 ``ctx.program_hover``), the rest goes through :func:`dashboard.formatting.esc`.
+
+No text from the data is ever template source: folium and branca compile each element's
+rendered output as a Jinja2 template, so popups, tooltips, icons and shapes travel in one
+JSON value (:class:`~dashboard.exports.elements.PageData`) and the title, key and sources as
+:class:`~dashboard.exports.elements.HtmlBlock` values; see :mod:`dashboard.exports.elements`.
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ from branca.element import Figure
 from shapely.geometry import mapping
 
 from dashboard import formatting as fmt
-from dashboard.exports.elements import BoundText, SvgMarker
+from dashboard.exports.elements import BoundText, CountryShapes, HtmlBlock, PageData, SvgMarker
 from dashboard.exports.offline import render_offline
 from dashboard.figure import geo_window
 from dashboard.layers import REGISTRY, LayerContext, is_on
@@ -153,18 +158,20 @@ def export_view_html(view: View, ctx: LayerContext, boundaries: gpd.GeoDataFrame
     root = m.get_root()
     assert isinstance(root, Figure)
     root.title = fmt.esc(title)  # branca writes the title into <title> as it is
-    root.header.add_child(folium.Element(f"<style>{PAGE_CSS}</style>"), name="atlas_css")
+    root.header.add_child(HtmlBlock(f"<style>{PAGE_CSS}</style>"), name="atlas_css")
+    data = PageData()  # every text and shape from the data, written into the page as one JSON value
+    root.header.add_child(data, name="atlas_data")
 
     key: list[KeyGroup] = []
-    countries, country_key = _country_layer(view, ctx, boundaries, "choropleth" in on)
+    countries, country_key = _country_layer(view, ctx, boundaries, "choropleth" in on, data)
     countries.add_to(m)
     key += country_key
     if "routes" in on:
-        routes, route_key = _route_layer(view, ctx)
+        routes, route_key = _route_layer(view, ctx, data)
         routes.add_to(m)
         key += route_key
     if "programs" in on:
-        sites, site_key = _program_layer(view, ctx)
+        sites, site_key = _program_layer(view, ctx, data)
         sites.add_to(m)
         key += site_key
     if "routes" in on or "programs" in on:
@@ -172,9 +179,10 @@ def export_view_html(view: View, ctx: LayerContext, boundaries: gpd.GeoDataFrame
 
     m.fit_bounds(_bounds(view, ctx))
     html = root.html
-    html.add_child(folium.Element(f'<div class="atlas-title">{fmt.esc(title)}</div>'), name="atlas_title")
-    html.add_child(folium.Element(_legend_html(key)), name="atlas_legend")
-    html.add_child(folium.Element(_sources_html(view, ctx, tuple(sorted(on)))), name="atlas_sources")
+    # HtmlBlock, not folium.Element: the latter compiles its text as a Jinja2 template (elements.py).
+    html.add_child(HtmlBlock(f'<div class="atlas-title">{fmt.esc(title)}</div>'), name="atlas_title")
+    html.add_child(HtmlBlock(_legend_html(key)), name="atlas_legend")
+    html.add_child(HtmlBlock(_sources_html(view, ctx, tuple(sorted(on)))), name="atlas_sources")
     return render_offline(m)
 
 
@@ -182,8 +190,8 @@ def export_view_html(view: View, ctx: LayerContext, boundaries: gpd.GeoDataFrame
 
 
 def _country_layer(
-    view: View, ctx: LayerContext, boundaries: gpd.GeoDataFrame, choropleth: bool
-) -> tuple[folium.GeoJson, list[KeyGroup]]:
+    view: View, ctx: LayerContext, boundaries: gpd.GeoDataFrame, choropleth: bool, data: PageData
+) -> tuple[CountryShapes, list[KeyGroup]]:
     """The base layer: every country's shape, coloured by the indicator where it is in view."""
     meta = ctx.atlas.catalogue.loc[view.state.indicator]
     label = str(meta["label"])
@@ -212,26 +220,19 @@ def _country_layer(
         fills[iso3] = colour_of(row)
         tips[iso3] = _country_tip(name, row, meta, label, year, ctx)
 
-    features = [
-        {"type": "Feature", "id": iso3, "properties": {"tip": tips[iso3]}, "geometry": mapping(geometry)}
+    data.shapes["features"] = [
+        {
+            "type": "Feature",
+            "id": iso3,
+            "properties": {"fill": fills[iso3], "tip": tips[iso3]},
+            "geometry": mapping(geometry),
+        }
         for iso3, geometry in boundaries.geometry.items()
     ]
-
-    def style(feature: dict[str, Any]) -> dict[str, Any]:
-        return {"fillColor": fills[feature["id"]], "fillOpacity": 1, "color": BORDER_COLOUR, "weight": 0.5}
-
-    def highlight(feature: dict[str, Any]) -> dict[str, Any]:
-        return {"color": "#1a1a1a", "weight": 2}
-
-    layer = folium.GeoJson(
-        {"type": "FeatureCollection", "features": features},
-        name=fmt.esc(label) if choropleth else "Countries",
-        control=False,
-        style_function=style,
-        highlight_function=highlight,
-        on_each_feature=folium.JsCode(
-            "function (feature, layer) { layer.bindTooltip(feature.properties.tip, {sticky: true}); }"
-        ),
+    layer = CountryShapes(
+        data,
+        style={"fillOpacity": 1, "color": BORDER_COLOUR, "weight": 0.5},
+        highlight={"color": "#1a1a1a", "weight": 2},
     )
     if view.countries is not None:
         key.append(KeyGroup("", (KeyEntry("Outside the chosen regions", _area_swatch(OUTSIDE_COLOUR)),)))
@@ -243,8 +244,8 @@ def _country_tip(name: str, row: Row | None, meta: pd.Series, label: str, year: 
         return f"<b>{name}</b><br>{fmt.esc(label)}: no data for {year}"
     if meta["kind"] == "ordinal":
         reading = fmt.esc(TIP_TIERS.get(row["category"], row["category"]))
-    elif row["suppressed"] and fmt.is_missing(row["value"]):
-        reading = f"suppressed (fewer than {ctx.suppression_threshold})"
+    elif row["suppressed"]:  # never its value, even if the cell holds one
+        reading = f"suppressed (fewer than {_bound(row, ctx.suppression_threshold)})"
     else:
         reading = fmt.esc(fmt.number(row["value"])) + (f" {fmt.esc(meta['unit'])}" if meta["unit"] else "")
     when = str(year) if int(row["year"]) == year else f"{int(row['year'])} (latest before {year})"
@@ -282,7 +283,9 @@ def _colouring(
     values = {
         iso3: float(rows[iso3]["value"])
         for iso3 in present
-        if not fmt.is_missing(rows[iso3]["value"]) and (not log or float(rows[iso3]["value"]) > 0)
+        if not fmt.is_missing(rows[iso3]["value"])
+        and not rows[iso3]["suppressed"]  # a suppressed value never colours a country
+        and (not log or float(rows[iso3]["value"]) > 0)
     }
 
     def z(value: float) -> float:
@@ -328,7 +331,7 @@ def _hex(colour: str) -> str:
 # --- Routes ------------------------------------------------------------------------------------
 
 
-def _route_layer(view: View, ctx: LayerContext) -> tuple[folium.FeatureGroup, list[KeyGroup]]:
+def _route_layer(view: View, ctx: LayerContext, data: PageData) -> tuple[folium.FeatureGroup, list[KeyGroup]]:
     """Great-circle routes with an arrow head; internal trafficking as a ring."""
     group = folium.FeatureGroup(name="Trafficking routes")
     points = ctx.label_points
@@ -340,7 +343,7 @@ def _route_layer(view: View, ctx: LayerContext) -> tuple[folium.FeatureGroup, li
     for route in drawable:
         colour, dash = FORM_STYLES[route["form"]]
         width = width_for(route["count"])
-        popup = _strip_extra(ctx.route_hover[route["row"]])
+        popup = _route_popup(route, ctx)
         tip = popup.split("<br>", 1)[0]
         data_id = fmt.esc(f"route:{route['route_id']}")
         classes = f"atlas-route atlas-route--{_slug(route['route_id'])}"
@@ -359,7 +362,7 @@ def _route_layer(view: View, ctx: LayerContext) -> tuple[folium.FeatureGroup, li
                 dash_array=_dash(dash, 3.5),
                 class_name=classes + " atlas-route-internal",
             )
-            _bind(ring, popup, tip).add_to(group)
+            _bind(ring, popup, tip, data).add_to(group)
             continue
         arc = _unwrap(great_circle(*points[route["origin_iso3"]], *points[route["destination_iso3"]], n=ARC_POINTS))
         line = folium.PolyLine(
@@ -370,7 +373,7 @@ def _route_layer(view: View, ctx: LayerContext) -> tuple[folium.FeatureGroup, li
             dash_array=_dash(dash, width),
             class_name=classes,
         )
-        _bind(line, popup, tip).add_to(group)
+        _bind(line, popup, tip, data).add_to(group)
         angle = _screen_angle(arc[arrow_index - 1], arc[arrow_index + 1])
         size = int(10 + 2 * width)
         arrow = SvgMarker(
@@ -382,9 +385,10 @@ def _route_layer(view: View, ctx: LayerContext) -> tuple[folium.FeatureGroup, li
             ),
             size=(size, size),
             class_name="atlas-arrow",
+            data=data,
             keyboard=False,
         )
-        _bind(arrow, popup, tip).add_to(group)
+        _bind(arrow, popup, tip, data).add_to(group)
 
     entries = [
         KeyEntry(EXPLOITATION_FORMS[form].label, _line_swatch(*FORM_STYLES[form]))
@@ -402,6 +406,26 @@ def _route_layer(view: View, ctx: LayerContext) -> tuple[folium.FeatureGroup, li
     if not entries and not note:
         return group, []
     return group, [KeyGroup("Routes, by form of exploitation", tuple(entries), note=note)]
+
+
+def _bound(row: Row, threshold: int) -> int:
+    """The bound of a suppressed value: the publisher's ``suppressed_below`` ("<5"), else the atlas's threshold."""
+    bound = row.get("suppressed_below")
+    return threshold if fmt.is_missing(bound) else int(bound)  # type: ignore[arg-type]
+
+
+def _route_popup(route: Row, ctx: LayerContext) -> str:
+    """The route's hover text as popup HTML; a count the publisher withheld reads "fewer than N".
+
+    The layers' hover text (``ctx.route_hover``) reads such a count as "unknown"; the export
+    says what the publisher said, and never a number.
+    """
+    popup = _strip_extra(ctx.route_hover[route["row"]])
+    flag = route.get("suppressed")
+    if not fmt.is_missing(flag) and bool(flag):
+        bound = _bound(route, ctx.suppression_threshold)
+        popup = re.sub(r"(^|<br>)Count: [^<]*", lambda m: f"{m.group(1)}Count: fewer than {bound}", popup)
+    return popup
 
 
 def _unwrap(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
@@ -439,7 +463,7 @@ def _dash(dash: str, width: float) -> str | None:
 # --- Program sites -----------------------------------------------------------------------------
 
 
-def _program_layer(view: View, ctx: LayerContext) -> tuple[folium.FeatureGroup, list[KeyGroup]]:
+def _program_layer(view: View, ctx: LayerContext, data: PageData) -> tuple[folium.FeatureGroup, list[KeyGroup]]:
     """One marker per site and program type shown, set in a ring around sites with several types."""
     group = folium.FeatureGroup(name="Program sites")
     wanted = view.state.types or tuple(PROGRAM_TYPES)
@@ -451,7 +475,7 @@ def _program_layer(view: View, ctx: LayerContext) -> tuple[folium.FeatureGroup, 
         open_sites |= not precise
         popup = _strip_extra(ctx.program_hover[site["row"]])
         data_id = fmt.esc(f"program:{site['program_id']}")
-        size = int(round(marker_size(site["people_assisted"])))
+        size = int(round(marker_size(site["people_assisted"], ctx.suppression_threshold)))
         for position, ptype in enumerate(shown):
             types_drawn.add(ptype)
             colour, symbol = PROGRAM_STYLES[ptype]
@@ -461,10 +485,11 @@ def _program_layer(view: View, ctx: LayerContext) -> tuple[folium.FeatureGroup, 
                 svg=_symbol_svg(symbol, colour, size, precise, data_id),
                 size=(size, size),
                 class_name=f"atlas-site atlas-site-{ptype}" + ("" if precise else " atlas-site-open"),
+                data=data,
                 z_index_offset=1000,
             )
             tip = f"<b>{fmt.esc(site['program'])}</b><br>{fmt.esc(PROGRAM_TYPES[ptype])}"
-            _bind(marker, popup, tip).add_to(group)
+            _bind(marker, popup, tip, data).add_to(group)
     entries = [
         KeyEntry(PROGRAM_TYPES[ptype], _symbol_svg(symbol, colour, 16, True))
         for ptype, (colour, symbol) in PROGRAM_STYLES.items()
@@ -492,9 +517,9 @@ def _symbol_svg(symbol: str, colour: str, size: int, filled: bool, data_id: str 
 # --- Shared pieces -----------------------------------------------------------------------------
 
 
-def _bind(layer: folium.MacroElement, popup: str, tip: str) -> folium.MacroElement:
-    layer.add_child(BoundText("popup", popup, {"maxWidth": 360}))
-    layer.add_child(BoundText("tooltip", tip, {"sticky": True}))
+def _bind(layer: folium.MacroElement, popup: str, tip: str, data: PageData) -> folium.MacroElement:
+    layer.add_child(BoundText("popup", popup, data, {"maxWidth": 360}))
+    layer.add_child(BoundText("tooltip", tip, data, {"sticky": True}))
     return layer
 
 

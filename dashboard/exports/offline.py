@@ -19,6 +19,8 @@ import folium
 from branca.element import Element, Figure
 from folium.elements import JSCSSMixin
 
+from dashboard.exports.elements import HtmlBlock
+
 LEAFLET_VERSION = "1.9.3"  # what folium 0.20's default_js links; tests check they agree
 VENDOR_DIR = Path(__file__).parent / "vendor" / f"leaflet-{LEAFLET_VERSION}"
 
@@ -119,8 +121,9 @@ def render_offline(m: folium.Map) -> str:
         # Instance attributes: the class lists (shared by every folium map in the process) stay as they are.
         element.default_js = []
         element.default_css = []
-    figure.header.add_child(Element(f"<style>{leaflet_css()}</style>"), name="leaflet_css", index=1)
-    figure.header.add_child(Element(f"<script>{leaflet_js()}</script>"), name="leaflet", index=2)
+    # As values (HtmlBlock), not Element(text): Element compiles its text as a Jinja2 template.
+    figure.header.add_child(HtmlBlock(f"<style>{leaflet_css()}</style>"), name="leaflet_css", index=1)
+    figure.header.add_child(HtmlBlock(f"<script>{leaflet_js()}</script>"), name="leaflet", index=2)
     page = figure.render()
     found = outside_references(page)
     if found:
