@@ -12,6 +12,7 @@ import binascii
 import tempfile
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from dash import ALL, Input, Output, State, callback, ctx, dcc, no_update
 from dash.exceptions import PreventUpdate
@@ -68,6 +69,7 @@ def run_import(
         except ImportRefused as exc:
             return refused_result(filename, exc.problems)
     report = result.report
+    catalogue = store.tables(result.dataset.slug).get("catalogue")
     counts = ", ".join(f"{n:,} {table}" for table, n in result.dataset.counts.items() if table != "catalogue")
     verb = {"added": "Imported", "replaced": "Replaced", "unchanged": "Already imported, unchanged:"}[result.status]
     return {
@@ -79,6 +81,8 @@ def run_import(
         "summary": len(report.summary()),
         "csv": report.to_csv(),
         "file": Path(filename).stem,
+        # The first indicator the file brought, to show once the page reloads on the new data.
+        "indicator": str(catalogue["indicator"].iloc[0]) if catalogue is not None and len(catalogue) else "",
     }
 
 
@@ -123,8 +127,18 @@ def import_upload(
     set_progress((5, "reading…"))
     result = run_import(contents, str(filename or "upload.csv"), layout, name, publisher, set_progress)
     set_progress((100, "done") if result["ok"] else (0, ""))
-    reload = result["ok"] and result.get("status") != UNCHANGED and isinstance(href, str)
-    return result, href if reload else no_update
+    if not (result["ok"] and result.get("status") != UNCHANGED and isinstance(href, str)):
+        return result, no_update
+    return result, page_after_import(href, result.get("indicator", ""))
+
+
+def page_after_import(href: str, indicator: str) -> str:
+    """The page to reload: the same view, on the file's first new indicator if it brought one."""
+    parts = urlsplit(href)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in ("indicator", "year")]
+    if indicator:
+        query.append(("indicator", indicator))
+    return urlunsplit(parts._replace(query=urlencode(query, safe="~")))
 
 
 @callback(

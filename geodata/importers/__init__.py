@@ -131,9 +131,12 @@ def detect(tables: Sequence[Table], wanted: str | None = None) -> tuple[Importer
     for importer in candidates:
         for table in tables:
             score = importer.score(table.columns)
-            on_sheet = int(importer.sheet is not None and table.sheet == importer.sheet)
-            if score == 1.0 and (best is None or (score, on_sheet) > best[:2]):
-                best = (score, on_sheet, importer, table)
+            # Of full matches, the one that leaves fewest of the file's columns unknown (a 2020 CTDC
+            # copy has every column the 2024 layout requires, and Datasource, majorityStatus besides).
+            unknown = len(table.columns) - len(importer.canonical(table.columns))
+            specific = -2 * unknown + int(importer.sheet is not None and table.sheet == importer.sheet)
+            if score == 1.0 and (best is None or (score, specific) > best[:2]):
+                best = (score, specific, importer, table)
     if best is not None:
         return best[2], best[3]
     lines = []
@@ -174,9 +177,7 @@ def read_file(
     extra = [c for c in table.columns if c and c not in mapping]
     if extra:
         report.note(f"extra columns ignored: {', '.join(extra)}")
-    renamed = {
-        old: new for old, new in mapping.items() if old != new and old not in (*importer.columns, *importer.optional)
-    }
+    renamed = {old: new for old, new in mapping.items() if _fold(old) != _fold(new)}  # not mere case or spacing
     if renamed:
         report.note("columns recognised under other names: " + ", ".join(f"{o} = {n}" for o, n in renamed.items()))
     table.columns = [mapping.get(c, c) for c in table.columns]

@@ -101,7 +101,8 @@ def test_a_dataset_that_no_longer_passes_is_left_out_not_fatal(more):
     tables["routes"].loc[0, "origin_iso3"] = "XXX"
     atlas = load_atlas(more.path, [(dataset, tables)])
     assert "synthetic" in atlas.skipped and atlas.datasets == ()
-    assert "synthetic/routes:2: origin_iso3: unknown ISO 3166 alpha-3 code ('XXX')" in map(str, atlas.skipped["synthetic"])
+    problems = map(str, atlas.skipped["synthetic"])
+    assert "synthetic/routes:2: origin_iso3: unknown ISO 3166 alpha-3 code ('XXX')" in problems
     assert "dataset-synthetic" not in atlas.sources.index
 
 
