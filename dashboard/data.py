@@ -73,7 +73,9 @@ def build_data(config: Config, store: Store | None) -> AtlasData:
     """Load the bundled data and every stored dataset (raising :class:`geodata.DataError` on bad
     bundled data; a stored dataset that fails the checks is left out and logged)."""
     revision = store.revision() if store is not None else 0
-    atlas = load_atlas(config.data_dir, stored_datasets(store) if store is not None else ())
+    atlas = load_atlas(
+        config.data_dir, stored_datasets(store) if store is not None else (), config.suppression_threshold
+    )
     for slug, problems in atlas.skipped.items():
         log.warning("dataset %s left out: %s", slug, "; ".join(map(str, problems[:5])))
     groups = region_groups(atlas.countries)

@@ -48,6 +48,7 @@ def import_file(
     file_name: str | None = None,
     data_dir: Path | str = BUNDLED_DIR,
     on_read: Callable[[int], None] | None = None,
+    suppression_threshold: int = 11,
 ) -> ImportResult:
     """Read ``path`` in its layout (detected unless ``layout``), check it, and store it.
 
@@ -68,6 +69,8 @@ def import_file(
         The data directory whose countries and indicators the rows are checked against.
     on_read : callable, optional
         Called with the number of rows read so far (progress).
+    suppression_threshold : int
+        A free-text note stating a count below it is refused (it would show what is suppressed).
 
     Raises
     ------
@@ -99,7 +102,7 @@ def import_file(
         counts={t: len(f) for t, f in tables.items()},
     )
     # Checked by the same schemas the atlas loads it with, before anything is written.
-    checked = load_atlas(data_dir, [(candidate, tables)])
+    checked = load_atlas(data_dir, [(candidate, tables)], suppression_threshold)
     if slug in checked.skipped:
         raise ImportRefused(list(checked.skipped[slug]))
     dataset = store.add(

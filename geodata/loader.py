@@ -17,6 +17,7 @@ import pandera.pandas as pa
 
 from geodata import schema
 from geodata.boundaries import read_boundaries, sites_outside_country
+from geodata.privacy import FREE_TEXT, revealing_notes
 from geodata.problems import DataError, Problem
 from geodata.store import Dataset
 
@@ -225,7 +226,9 @@ def _check_sites(directory: Path, countries: pd.DataFrame, programs: pd.DataFram
 
 
 def load_atlas(
-    directory: Path | str = BUNDLED_DIR, datasets: Sequence[tuple[Dataset, Mapping[str, pd.DataFrame]]] = ()
+    directory: Path | str = BUNDLED_DIR,
+    datasets: Sequence[tuple[Dataset, Mapping[str, pd.DataFrame]]] = (),
+    suppression_threshold: int = 11,
 ) -> Atlas:
     """Load and validate a data directory, and merge imported datasets into it.
 
@@ -240,6 +243,9 @@ def load_atlas(
         in the atlas's own columns. Each is checked by the same schemas as the bundled files; one
         that fails is left out (``Atlas.skipped`` says why), the others are merged. Where two
         give the same country, indicator and year, the one imported last is shown.
+    suppression_threshold : int
+        Counts of people below it are never shown exactly: a free-text note that states one
+        (:func:`geodata.privacy.revealing_notes`) is a problem.
 
     Returns
     -------
@@ -296,6 +302,9 @@ def load_atlas(
             problems += _check_sites(
                 directory, countries, programs.drop(index=list(placed & set(programs.index))), doubtful
             )
+    for name, table in (("programs.csv", programs), ("routes.csv", routes)):
+        if table is not None:
+            problems += _revealing(name, table, suppression_threshold)
     if problems:
         raise DataError(problems)
     assert countries is not None and indicators is not None and catalogue is not None
@@ -303,7 +312,7 @@ def load_atlas(
     tables = {"catalogue": catalogue, "indicators": indicators, "routes": routes, "programs": programs}
     for frame in tables.values():
         frame["dataset"] = BUNDLED
-    merged, skipped = _merge_datasets(directory, countries, sources, tables, datasets)
+    merged, skipped = _merge_datasets(directory, countries, sources, tables, datasets, suppression_threshold)
     return replace(
         _assemble(
             directory,
@@ -326,6 +335,7 @@ def _merge_datasets(
     sources: pd.DataFrame,
     bundled: dict[str, pd.DataFrame],
     datasets: Sequence[tuple[Dataset, Mapping[str, pd.DataFrame]]],
+    threshold: int,
 ) -> tuple[dict[str, pd.DataFrame], dict[str, tuple[Problem, ...]]]:
     """The bundled tables with each dataset's rows appended (validated one dataset at a time)."""
     parts: dict[str, list[pd.DataFrame]] = {name: [frame] for name, frame in bundled.items()}
@@ -366,6 +376,9 @@ def _merge_datasets(
             problems += found
             if checked is not None:
                 typed[name] = checked
+        for name in ("programs", "routes"):
+            if name in typed:
+                problems += _revealing(f"{dataset.slug}/{name}", typed[name], threshold, f"{name}.csv")
         if "programs" in typed and not problems:
             problems += [
                 replace(p, file=f"{dataset.slug}/programs")
@@ -387,6 +400,15 @@ def _merge_datasets(
     merged = {name: pd.concat(frames) if len(frames) > 1 else frames[0] for name, frames in parts.items()}
     merged["indicators"] = merged["indicators"].drop_duplicates(["iso3", "indicator", "year"], keep="last")
     return merged, skipped
+
+
+def _revealing(file: str, table: pd.DataFrame, threshold: int, kind: str | None = None) -> list[Problem]:
+    """Free-text notes that state a count shown as fewer than ``threshold``, as problems."""
+    counts, notes = FREE_TEXT[kind or file]
+    return [
+        Problem(file, int(row), column, message)
+        for row, column, message in revealing_notes(table, counts, notes, threshold)
+    ]
 
 
 def _cell(value: object) -> object:

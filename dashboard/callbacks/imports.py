@@ -65,6 +65,7 @@ def run_import(
                 file_name=Path(filename).name,
                 data_dir=data.config.data_dir,
                 on_read=on_read,
+                suppression_threshold=data.config.suppression_threshold,
             )
         except ImportRefused as exc:
             return refused_result(filename, exc.problems)

@@ -356,3 +356,15 @@ def test_site_in_a_country_without_programs_names_that_country(tiny):
     assert problems(tiny.path) == [
         "programs.csv:2: lon/lat: site (5.33, -4.01) is not in GHA: it falls in CIV, 103 km from GHA"
     ]
+
+
+# --- privacy ------------------------------------------------------------------------------------
+
+
+def test_a_note_that_tells_a_suppressed_count_stops_the_load(tiny):
+    tiny.set_cell("programs.csv", 3, "people_returned", "5")
+    tiny.set_cell("programs.csv", 3, "figures_note", "five victims returned voluntarily")
+    assert problems(tiny.path) == [
+        "programs.csv:3: figures_note: states 'five', the count in people_returned that is shown as fewer than 11: "
+        "say 'fewer than 11' or leave the number out"
+    ]

@@ -191,3 +191,18 @@ def test_more_fixture_is_unchanged_by_imports(tmp_path):
     before = {p.name: p.read_bytes() for p in data.path.glob("*.csv")}
     load_atlas(data.path, [synthetic_dataset()])
     assert before == {p.name: p.read_bytes() for p in data.path.glob("*.csv")}
+
+
+def test_a_note_that_tells_a_suppressed_count_is_refused(store, tmp_path):
+    # The atlas's own programs template: a note saying "three victims" beside people_returned = 3.
+    path = write(
+        tmp_path / "programs.csv",
+        "program_id,program,types,iso3,site,lon,lat,site_precision,reported_year,people_returned,figures_note\n"
+        "syn-1,Synthetic program,protection,GHA,Accra,-0.19,5.6,city,2018,3,three victims went home\n",
+    )
+    with pytest.raises(ImportRefused) as refused:
+        import_file(path, store)
+    assert any(
+        str(p).startswith("programs/programs:2: figures_note: states 'three'") for p in refused.value.problems
+    ), refused.value.problems
+    assert store.datasets() == []
