@@ -59,20 +59,30 @@ INDICATORS = ("Detected trafficking victims", "Persons convicted", "Persons pros
 FORMS = ("Sexual exploitation", "Forced labour", "Other forms of exploitation")
 
 
+def corridors(rng: random.Random, n: int = 1500) -> tuple[list[tuple[str, str]], list[float]]:
+    """``n`` (citizenship, country of exploitation) pairs with Zipf-like weights: records in the
+    published files gather on a few corridors (GLOTIP has about 2,500 pairs in all)."""
+    pairs = sorted({(rng.choice(COUNTRIES), rng.choice(COUNTRIES)) for _ in range(n * 2)})[:n]
+    rng.shuffle(pairs)
+    return pairs, [1 / (rank + 1) for rank in range(len(pairs))]
+
+
 def write_ctdc(path: Path, rows: int, seed: int = 7) -> Path:
     """A synthetic CTDC 2024-layout file (random records; not CTDC's data)."""
     rng = random.Random(seed)
+    pairs, weights = corridors(rng)
+    drawn = rng.choices(pairs, weights, k=rows)
     with path.open("w", newline="", encoding="utf-8") as f:
         out = csv.writer(f)
         out.writerow(CTDC_COLUMNS)
-        for _ in range(rows):
+        for origin, destination in drawn:
             flags = [rng.random() < 0.4, rng.random() < 0.5, rng.random() < 0.1]
             record = [
                 str(rng.randint(2002, 2023)),
                 rng.choice(("Man", "Woman", "Trans/Transgender/NonConforming")),
                 rng.choice(("0--8", "09--17", "18--20", "21--23", "48+")),
-                rng.choice(COUNTRIES) if rng.random() > 0.1 else "",
-                rng.choice(COUNTRIES) if rng.random() > 0.05 else "",
+                origin if rng.random() > 0.1 else "",
+                destination if rng.random() > 0.05 else "",
                 "",
                 *("1" if flag else "0" for flag in flags),
             ]

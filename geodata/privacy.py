@@ -117,16 +117,21 @@ def revealing_notes(
     """
     counts = [c for c in count_columns if c in table]
     notes = [c for c in note_columns if c in table]
-    numeric = {c: pd.to_numeric(table[c], errors="coerce") for c in counts}
+    # Only rows with some text can say anything: an imported table of 100,000 flows has none.
+    texts = {c: table[c].to_numpy(dtype=object) for c in notes}
+    with_text = [i for i in range(len(table)) if any(isinstance(texts[c][i], str) for c in notes)]
+    numeric = {c: pd.to_numeric(table[c], errors="coerce").to_numpy(dtype=float, na_value=float("nan")) for c in counts}
+    labels = table.index
     found: list[RevealingNote] = []
-    for position, label in enumerate(table.index):
+    for position in with_text:
+        label = labels[position]
         hidden = {
             c: int(v)
             for c in counts
-            if pd.notna(v := numeric[c].iloc[position]) and 0 < v < threshold and float(v).is_integer()
+            if (v := numeric[c][position]) == v and 0 < v < threshold and float(v).is_integer()
         }
         for column in notes:
-            text = table[column].iloc[position]
+            text = texts[column][position]
             if not isinstance(text, str):
                 continue
             for written, value, after in numbers_in(text):

@@ -217,7 +217,7 @@ class Store:
             }
             c.execute(sa.insert(datasets_table).values(**values))
             batch = [
-                {"dataset": slug, "tbl": table, "seq": seq, "record": json.dumps(record, default=_json_value)}
+                {"dataset": slug, "tbl": table, "seq": seq, "record": record}
                 for table, frame in tables.items()
                 for seq, record in enumerate(_records(frame))
             ]
@@ -245,22 +245,18 @@ class Store:
             c.execute(sa.insert(meta_table).values(key="revision", value=1))
 
 
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """A frame's rows as JSON-ready dicts: missing cells left out, numbers as Python numbers."""
-    out = []
-    for record in frame.to_dict("records"):
-        out.append(
-            {k: v for k, v in record.items() if not (v is None or v is pd.NA or (isinstance(v, float) and v != v))}
-        )
-    return out
+def _records(frame: pd.DataFrame) -> list[str]:
+    """A frame's rows as JSON objects (missing cells as ``null``), by pandas' own writer: an
+    import of 100,000 rows would spend seconds in per-row ``json.dumps``."""
+    frame = frame.map(_json_value) if any(frame[c].dtype == object for c in frame) else frame
+    text = frame.to_json(orient="records", lines=True, force_ascii=False, date_format="iso")
+    return text.splitlines() if text else []
 
 
 def _json_value(value: Any) -> Any:
-    if hasattr(value, "item"):
-        return value.item()  # numpy scalar
     if isinstance(value, tuple | list | set):
         return ";".join(map(str, value))
-    return str(value)
+    return value
 
 
 def _dataset(row: Mapping[str, Any]) -> Dataset:
