@@ -199,9 +199,15 @@ def _open_csv(path: Path, file: str, head: bytes) -> Table:
                 for _ in f:
                     pass
         except UnicodeDecodeError:
+            # The decoder's position is within its buffer: find the line in the whole file.
+            raw = path.read_bytes()
+            try:
+                raw.decode("utf-8-sig")
+                line, byte = 1, 0
+            except UnicodeDecodeError as whole:
+                line, byte = raw[: whole.start].count(b"\n") + 1, raw[whole.start]
             raise refuse(
-                file,
-                f"is not UTF-8 text (byte {exc.object[exc.start]:#04x} at position {exc.start}); save it as UTF-8 CSV",
+                file, f"is not UTF-8 text (byte {byte:#04x} on line {line}); save it as UTF-8 CSV", row=line
             ) from exc
         encoding = "cp1252"
         notes.append("file is not UTF-8: read as Windows-1252 (save as UTF-8 CSV to be sure of accents)")
