@@ -71,7 +71,7 @@ def run_import(
             return refused_result(filename, exc.problems)
     report = result.report
     catalogue = store.tables(result.dataset.slug).get("catalogue")
-    counts = ", ".join(f"{n:,} {table}" for table, n in result.dataset.counts.items() if table != "catalogue")
+    counts = ", ".join(counted_rows(n, table) for table, n in result.dataset.counts.items() if table != "catalogue")
     verb = {"added": "Imported", "replaced": "Replaced", "unchanged": "Already imported, unchanged:"}[result.status]
     return {
         "ok": True,
@@ -85,6 +85,15 @@ def run_import(
         # The first indicator the file brought, to show once the page reloads on the new data.
         "indicator": str(catalogue["indicator"].iloc[0]) if catalogue is not None and len(catalogue) else "",
     }
+
+
+NOUNS = {"indicators": ("indicator value", ""), "routes": ("route", ""), "programs": ("program site", "")}
+
+
+def counted_rows(n: int, table: str) -> str:
+    """``1 route``, ``1,500 indicator values``."""
+    noun, plural = NOUNS.get(table, (table, table))
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
 
 
 def refused_result(filename: str, problems: list[Problem]) -> dict[str, Any]:

@@ -57,7 +57,9 @@ def test_import001_glotip_and_programs_come_in_with_a_report(dash_duo, clean_sto
 
     drop(dash_duo, glotip)
     # The page reloads on the new data, the report kept for the session and shown again.
-    dash_duo.wait_for_contains_text("#add-data-report", "Imported “glotip-synthetic”", timeout=60)
+    dash_duo.wait_for_contains_text(
+        "#add-data-report", "Imported “glotip-synthetic” (1 indicator value, 2 routes).", timeout=60
+    )
     report = dash_duo.find_element("#add-data-report").text
     assert "rows read: 4" in report and "rows used: 3" in report
     assert "1 regional aggregate, not a country" in report

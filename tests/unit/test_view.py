@@ -356,3 +356,43 @@ def test_sources_in_view(more_atlas, groups, changes, layers, expected):
     sources = sources_in_view(more_atlas, view, layers)
     assert list(sources.index) == expected  # in the order of sources.csv
     pd.testing.assert_frame_equal(sources, more_atlas.sources.loc[expected])
+
+
+# --- datasets ---------------------------------------------------------------------------------
+
+
+def test_hiding_a_dataset_hides_its_rows(mixed_atlas):
+    from dashboard.state import ViewState
+    from dashboard.view import build_view, region_groups
+
+    groups = region_groups(mixed_atlas.countries)
+
+    def view(**changes):
+        return build_view(mixed_atlas, ViewState(indicator="population", year=2007, **changes), groups)
+
+    every = view()
+    assert {r["dataset"] for r in every.route_records} == {"bundled", "synthetic"}
+    assert "synthetic:gha-synthetic" in {r["program_id"] for r in every.program_records}
+    only_bundled = view(datasets=("bundled",))
+    assert {r["dataset"] for r in only_bundled.route_records} == {"bundled"}
+    assert {r["dataset"] for r in only_bundled.program_records} == {"bundled"}
+    assert "KHM" not in set(only_bundled.indicator["iso3"])  # KHM's 2007 population came with the dataset
+    only_imported = view(datasets=("synthetic",))
+    assert [r["route_id"] for r in only_imported.route_records] == ["synthetic:idn-mys-2007"]  # counted in 2007
+    assert list(only_imported.indicator["iso3"]) == ["KHM"]
+    nothing = view(datasets=("none",))
+    assert nothing.route_records == [] and nothing.program_records == [] and nothing.indicator.empty
+
+
+def test_a_flow_counted_in_one_year_shows_in_that_year_only(mixed_atlas):
+    from dashboard.state import ViewState
+    from dashboard.view import build_view, region_groups
+
+    groups = region_groups(mixed_atlas.countries)
+    ids = {
+        year: {r["route_id"] for r in build_view(mixed_atlas, ViewState("population", year), groups).route_records}
+        for year in (2002, 2007)
+    }
+    assert "synthetic:khm-tha-2002" in ids[2002] and "synthetic:khm-tha-2002" not in ids[2007]
+    assert "synthetic:idn-mys-2007" in ids[2007] and "synthetic:idn-mys-2007" not in ids[2002]
+    assert "idn-mys-sexual" in ids[2002] & ids[2007]  # a range of years and a count: a report, shown always
