@@ -140,14 +140,20 @@ def create_add_data_panel(data: AtlasData) -> html.Details:
                 ],
                 className="mb-2",
             ),
-            dcc.Upload(
-                html.Div(["Drop a file here, or ", html.Span("choose one", className="text-decoration-underline")]),
-                id="add-data-upload",
-                accept=".csv,.txt,.tsv,.xlsx,.xlsm",
-                max_size=MAX_BYTES,
-                className="atlas-upload",
-                className_active="atlas-upload atlas-upload-active",
+            html.Div(
+                dcc.Upload(
+                    html.Div(["Drop a file here, or ", html.Span("choose one", className="text-decoration-underline")]),
+                    id="add-data-upload",
+                    accept=".csv,.txt,.tsv,.xlsx,.xlsm",
+                    max_size=MAX_BYTES,
+                    className="atlas-upload",
+                    className_active="atlas-upload atlas-upload-active",
+                ),
+                # dcc.Upload drops a file over max_size without a word: assets/upload.js says so here.
+                id="add-data-drop",
+                **{"data-max-bytes": str(MAX_BYTES)},  # type: ignore[arg-type]
             ),
+            html.P(id="add-data-too-big", className="text-danger small mb-0", role="alert"),
             dbc.Progress(id="add-data-progress", value=0, label="", className="mt-2", style={"height": "1.4rem"}),
             html.Div(id="add-data-report", role="status", **{"aria-live": "polite"}),  # type: ignore[arg-type]
             html.Button(

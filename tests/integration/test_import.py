@@ -98,3 +98,20 @@ def test_import002_a_bad_file_is_refused_and_nothing_changes(dash_duo, clean_sto
     )
     assert "No imported datasets yet." in dash_duo.find_element("#dataset-list").text
     assert dash_duo.get_logs() == []
+
+
+def test_import003_a_file_over_the_limit_is_named_not_ignored(dash_duo, clean_store, tmp_path):
+    big = tmp_path / "big.csv"
+    big.write_text(GLOTIP, encoding="utf-8")
+    dash_duo.start_server(clean_store)
+    dash_duo.wait_for_element("#map .choroplethlayer path", timeout=20)
+    # The limit as the page states it, lowered so that a small file is over it.
+    dash_duo.driver.execute_script(
+        "document.getElementById('add-data-drop').setAttribute('data-max-bytes', '100');"
+        "document.querySelector('#add-data-upload input[type=file]').removeAttribute('accept');"
+    )
+    drop(dash_duo, big)
+    dash_duo.wait_for_contains_text(
+        "#add-data-too-big", "big.csv is 0 MB; the largest file accepted is 0 MB", timeout=10
+    )
+    assert "No imported datasets yet." in dash_duo.find_element("#dataset-list").text
