@@ -44,7 +44,9 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
         orientation: "v", x: 1.0, xanchor: "left", y: 1, yanchor: "top", font: { size: 16 },
         grouptitlefont: { size: 17 }, bgcolor: "rgba(255,255,255,0.9)",
       });
-      layout.title = { text: title || "Counter-Trafficking Atlas", x: 0.01, xanchor: "left", font: { size: 28 } };
+      // plotly.js reads text as markup and fills %{...}: escape as dashboard.formatting.esc does.
+      const esc = (text) => String(text).replace(/[&<>"'{]/g, (c) => "&#" + c.charCodeAt(0) + ";");
+      layout.title = { text: esc(title || "Counter-Trafficking Atlas"), x: 0.01, xanchor: "left", font: { size: 28 } };
       // The source line, wrapped at "; " so that a long one is not cut at the image's edge.
       const lines = [];
       ((sources || "") + " Counter-Trafficking Atlas.").split("; ").forEach((part, i, parts) => {
@@ -55,7 +57,7 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       });
       layout.margin = { l: 10, r: 10, t: 70, b: 40 + 20 * lines.length };
       layout.annotations = [{
-        text: lines.join("<br>"), align: "left", showarrow: false, xref: "paper", yref: "paper",
+        text: lines.map(esc).join("<br>"), align: "left", showarrow: false, xref: "paper", yref: "paper",
         x: 0, y: -0.02, xanchor: "left", yanchor: "top", font: { size: 14, color: "#333" },
       }];
       layout.width = 1920;

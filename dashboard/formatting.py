@@ -1,25 +1,37 @@
-"""How figures read: numbers, suppressed counts, years, citations. All output is HTML-escaped."""
+"""How figures read: numbers, suppressed counts, years, citations. :func:`esc` escapes text from data."""
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
 
 UNKNOWN = "unknown"
 
 
+# What ``html.escape`` does, with two changes for plotly.js's text (hover labels, legend, titles),
+# which decodes numeric entities but not ``&quot;``: ``"`` is ``&#34;``, and ``{`` is ``&#123;``,
+# so that no ``%{...}`` from the data is read as a template placeholder (plotly.js fills
+# placeholders before it decodes entities).
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#x27;", "{": "&#123;"})
+
+
 def esc(value: object) -> str:
-    """Text from data, safe to put into a hover label or any HTML."""
+    """Text from data, safe to put into a hover label or any HTML, and never a plotly.js placeholder."""
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
         return ""
-    return html.escape(str(value), quote=True)
+    return str(value).translate(_ESCAPES)
 
 
 def is_missing(value: object) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def is_true(flag: object) -> bool:
+    """Whether a flag of the data (``suppressed``) is set: ``True``, numpy's too, not a missing value."""
+    return isinstance(flag, bool | np.bool_) and bool(flag)
 
 
 def count(value: object, threshold: int) -> str:
@@ -96,7 +108,7 @@ def suppressed(bound: object, threshold: int) -> str:
 
 def route_count(route: Mapping[str, object], threshold: int) -> str:
     """A route's count (``fewer than N`` where suppressed), or ``unknown`` with the source's words about it."""
-    if route.get("suppressed") is True and is_missing(route["count"]):
+    if is_true(route.get("suppressed")) and is_missing(route["count"]):
         return suppressed(route.get("suppressed_below"), threshold)
     text = count(route["count"], threshold)
     if text == UNKNOWN and isinstance(route["count_note"], str):

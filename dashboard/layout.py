@@ -401,7 +401,11 @@ def panel_signatures(state: ViewState, view: View, sources: list[str]) -> dict[s
 
 
 def view_title(data: AtlasData, state: ViewState) -> str:
-    """A short title for a view: where, what colours the map, and what narrows it."""
+    """A short title for a view: where, what colours the map, and what narrows it.
+
+    Plain text, not escaped: the page's ``view-title`` (Dash escapes it) and the folium export
+    (which escapes it) show it; the PNG/SVG export in ``assets/atlas.js`` must escape it for plotly.js.
+    """
     where = " + ".join(data.groups[r].label.split(" (as of")[0] for r in state.regions) or "The world"
     meta = data.atlas.catalogue.loc[state.indicator]
     parts = [where, f"{meta['label']}, {state.year}"]
@@ -415,7 +419,10 @@ def view_title(data: AtlasData, state: ViewState) -> str:
 
 
 def source_line(data: AtlasData, sources: list[str]) -> str:
-    """One line naming the sources of what the map shows, for the screen and for image exports."""
+    """One line naming the sources of what the map shows, for the screen and for image exports.
+
+    Plain text, like :func:`view_title` (the image export must escape it for plotly.js).
+    """
     rows = source_records(data.atlas)
     cited = dict.fromkeys(f"{rows[source]['publisher']} ({rows[source]['date']})" for source in sources)
     return "Sources: " + "; ".join(cited) + "." if cited else ""

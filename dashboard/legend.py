@@ -9,6 +9,7 @@ exports switch plotly's own legend on instead.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from html import unescape
 from typing import Any
 
 from dash import html
@@ -76,7 +77,11 @@ def _swatch(trace: Trace) -> str:
 
 
 def legend_groups(traces: list[Trace]) -> list[Group]:
-    """The key's groups and entries, in drawing order, one entry per legend-visible trace name."""
+    """The key's groups and entries, in drawing order, one entry per legend-visible trace name.
+
+    Trace names and group titles are plotly.js text, with data text escaped
+    (:func:`~dashboard.formatting.esc`); the key holds them as plain text, which Dash escapes.
+    """
     groups: list[Group] = []
     titles: dict[str, str] = {}
     entries: dict[str, list[Entry]] = {}
@@ -85,19 +90,20 @@ def legend_groups(traces: list[Trace]) -> list[Group]:
         title_spec: Any = trace.get("legendgrouptitle") or {}
         title = title_spec.get("text")
         if title:
-            titles[group] = str(title)
+            titles[group] = unescape(str(title))
         if trace.get("showlegend") is False:
             continue
         seen = entries.setdefault(group, [])
-        if all(e.label != trace.get("name") for e in seen):
+        name = unescape(str(trace.get("name", "")))
+        if all(e.label != name for e in seen):
             if trace["type"] == "choropleth":
                 colour = trace["colorscale"][-1][1]  # type: ignore[index]
-                seen.append(Entry(str(trace.get("name", "")), "", fill=str(colour)))
+                seen.append(Entry(name, "", fill=str(colour)))
             elif _is_area(trace):
                 marker: Any = trace.get("marker") or {}
-                seen.append(Entry(str(trace.get("name", "")), "", fill=str(marker.get("color", "#999999"))))
+                seen.append(Entry(name, "", fill=str(marker.get("color", "#999999"))))
             else:
-                seen.append(Entry(str(trace.get("name", "")), _swatch(trace)))
+                seen.append(Entry(name, _swatch(trace)))
     for group, found in entries.items():
         if found:
             groups.append(Group(titles.get(group, ""), tuple(found)))

@@ -302,9 +302,9 @@ def load_atlas(
             problems += _check_sites(
                 directory, countries, programs.drop(index=list(placed & set(programs.index))), doubtful
             )
-    for name, table in (("programs.csv", programs), ("routes.csv", routes)):
-        if table is not None:
-            problems += _revealing(name, table, suppression_threshold)
+    for file, free_text in (("programs.csv", programs), ("routes.csv", routes)):
+        if free_text is not None:
+            problems += _revealing(file, free_text, suppression_threshold)
     if problems:
         raise DataError(problems)
     assert countries is not None and indicators is not None and catalogue is not None
@@ -406,7 +406,7 @@ def _revealing(file: str, table: pd.DataFrame, threshold: int, kind: str | None 
     """Free-text notes that state a count shown as fewer than ``threshold``, as problems."""
     counts, notes = FREE_TEXT[kind or file]
     return [
-        Problem(file, int(row), column, message)
+        Problem(file, int(str(row)), column, message)
         for row, column, message in revealing_notes(table, counts, notes, threshold)
     ]
 

@@ -110,8 +110,8 @@ def traces(view: View, ctx: LayerContext) -> list[Trace]:
     drawable = drawable_countries(view, ctx)
     allowed = set(drawable)
     year = view.state.year
-    title = f"{meta['label']}, {year}"
-    label = fmt.esc(str(meta["label"]))
+    label = fmt.esc(str(meta["label"]))  # plotly.js reads names, titles and templates as markup
+    title = f"{label}, {year}"
     rows = {
         r["iso3"]: r
         for r in slice_records(ctx.atlas.indicators, view.state.indicator, year)
@@ -132,7 +132,7 @@ def traces(view: View, ctx: LayerContext) -> list[Trace]:
                     z[r["iso3"]], readings[r["iso3"]] = number, fmt.esc(shown)
         values = {"colorscale": _stepped(colours) if colours else _flat(NO_DATA_COLOUR), "showscale": False}
         values.update(zmin=-0.5, zmax=len(colours) - 0.5)
-        out += [_key_entry(TIP_TIERS.get(c, c), colour) for c, colour in zip(present, colours, strict=True)]
+        out += [_key_entry(fmt.esc(TIP_TIERS.get(c, c)), colour) for c, colour in zip(present, colours, strict=True)]
         unit = ""
     else:
         log = meta.get("scale", "linear") == "log" or meta["indicator"] in ("population", "gdp-per-capita")
@@ -162,10 +162,16 @@ def traces(view: View, ctx: LayerContext) -> list[Trace]:
         unit = str(meta["unit"])
         suppressed = [r for r in rows.values() if r["suppressed"]]
         if suppressed:
-            hover = (
-                [[ctx.names[r["iso3"]]] for r in suppressed],
-                f"<b>%{{customdata[0]}}</b><br>{label}: suppressed (fewer than {ctx.suppression_threshold})"
-                f"<br>Year: {year}<extra></extra>",
+            # The publisher's bound where the row gives one (GLOTIP's "<5"), else the atlas's threshold:
+            # in the template once when all agree, as it is rebuilt with every indicator or year.
+            bounds = [
+                [ctx.names[r["iso3"]], fmt.suppressed(r.get("suppressed_below"), ctx.suppression_threshold)]
+                for r in suppressed
+            ]
+            hover = factored_hover(
+                bounds,
+                None,
+                lambda parts: f"<b>{parts[0]}</b><br>{label}: suppressed ({parts[1]})<br>Year: {year}<extra></extra>",
             )
             out.insert(0, _area("Suppressed small count", [r["iso3"] for r in suppressed], "#cccccc", hover))
 
@@ -200,7 +206,7 @@ def traces(view: View, ctx: LayerContext) -> list[Trace]:
             "z": [z.get(iso3) for iso3 in drawable],
             **values,
             "showlegend": False,
-            "name": str(meta["label"]),
+            "name": label,
             "marker": {"line": {"color": BORDER_COLOUR, "width": 0.5}},
             "text": [ctx.names[iso3] for iso3 in drawable],
             "hovertext": [_median_of(ctx, iso3) for iso3 in drawable],
@@ -245,7 +251,7 @@ LAYER = Layer(
     key="choropleth",
     label="Indicator (choropleth)",
     needs={
-        "indicators": ("iso3", "indicator", "year", "value", "category", "suppressed", "source"),
+        "indicators": ("iso3", "indicator", "year", "value", "category", "suppressed", "suppressed_below", "source"),
         "countries": ("name", "label_lon"),
     },
     traces=traces,

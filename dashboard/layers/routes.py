@@ -60,6 +60,9 @@ def drawable(routes: pd.DataFrame, countries: pd.DataFrame) -> pd.Series:
 
 
 def hover_text(route: pd.Series, ctx: LayerContext) -> str:
+    """A route's hover label, used as its point's ``hovertemplate``: every piece of data text in it
+    goes through :func:`~dashboard.formatting.esc`, which also keeps ``%{`` from reading as a
+    placeholder. A count the publisher withheld reads ``fewer than 5`` (its bound)."""
     names = ctx.atlas.countries["name"]
 
     count = fmt.route_count(route, ctx.suppression_threshold)
@@ -167,6 +170,8 @@ LAYER = Layer(
             "reported_year",
             "count",
             "count_note",
+            "suppressed",
+            "suppressed_below",
             "source",
         ),
         "countries": ("name", "label_lon", "label_lat"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import math
 
 import numpy as np
@@ -85,8 +86,11 @@ def test_years(start, end, reported, text):
     ("value", "text"),
     [
         ("<script>alert('x')</script>", "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;"),
-        ('a "quoted" & <b>bold</b>', "a &quot;quoted&quot; &amp; &lt;b&gt;bold&lt;/b&gt;"),
+        # plotly.js decodes numeric entities, not &quot;
+        ('a "quoted" & <b>bold</b>', "a &#34;quoted&#34; &amp; &lt;b&gt;bold&lt;/b&gt;"),
         ("Côte d'Ivoire", "Côte d&#x27;Ivoire"),
+        # plotly.js fills %{...} before it decodes entities: a brace from data is never a placeholder
+        ("%{lon} %{customdata[0]}", "%&#123;lon} %&#123;customdata[0]}"),
         (1500, "1500"),
         (None, ""),
         (math.nan, ""),
@@ -142,3 +146,10 @@ def test_a_count_its_publisher_suppressed_reads_as_its_bound():
     assert fmt.route_count(route, 11) == "fewer than 5"
     assert fmt.route_count({**route, "suppressed_below": pd.NA}, 11) == "fewer than 11"
     assert fmt.route_count({**route, "suppressed": False}, 11) == "unknown"
+    assert fmt.route_count({**route, "suppressed": np.True_}, 11) == "fewer than 5"  # numpy's flag too
+    assert fmt.route_count({**route, "suppressed": pd.NA}, 11) == "unknown"
+
+
+def test_esc_is_plain_text_again_in_html():
+    text = "<b>\"a\" & 'b'</b> %{lon} {{7*7}}"
+    assert html.unescape(fmt.esc(text)) == text

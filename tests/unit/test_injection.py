@@ -13,10 +13,13 @@ unescaped, a CSV cell never starts a formula, and the field shows where the expo
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import os
 import re
+import shutil
+import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -326,17 +329,61 @@ def test_the_figure_draws_data_text_escaped(exported: dict[str, Exported], paylo
         assert "<script" not in text and "<img" not in text, text  # ...and escaped
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="outside the export: the choropleth's legendgrouptitle (dashboard/layers/choropleth.py) and the image "
-    "title and source line (dashboard/layout.py view_title/source_line, drawn by assets/atlas.js) reach plotly's "
-    "HTML-like text unescaped",
-)
-def test_the_image_key_title_and_sources_are_escaped(exported: dict[str, Exported]):
+def test_the_image_key_is_escaped_and_the_panels_are_not_twice(exported: dict[str, Exported]):
     result = exported["script"]
     traces = result.figure["data"]
     assert isinstance(traces, list)
     titles = [str((t.get("legendgrouptitle") or {}).get("text", "")) for t in traces]
+    names = [str(t.get("name", "")) for t in traces]
+    assert any("~indicator_catalogue.label" in text for text in titles)  # the texts are there...
+    for text in [*titles, *names]:
+        assert "<script" not in text, text  # ...and escaped for plotly.js (its key, in image exports)
+    # The HTML key, the title and the source line are plain text, which Dash escapes itself.
     parts = json.loads(result.body["figure"])
-    for text in [*titles, parts["title"], parts["sources"]]:
-        assert "<script" not in text, text
+    label = hostile(PAYLOADS["script"], "indicator_catalogue.label")
+    assert label in json.dumps(parts["key"]) and "&lt;" not in json.dumps(parts["key"])
+    assert label in parts["title"] and hostile(PAYLOADS["script"], "sources.publisher") in parts["sources"]
+
+
+ATLAS_JS = Path(__file__).resolve().parents[2] / "assets" / "atlas.js"
+# Runs atlas.js's exportImage with stand-ins for the browser; prints the layout it gives plotly.js.
+EXPORT_IMAGE = """
+const fs = require("fs");
+const [path, input] = process.argv.slice(1);
+const { title, sources } = JSON.parse(input);
+const noop = () => {};
+global.document = { addEventListener: noop, querySelectorAll: () => [], documentElement: {} };
+global.MutationObserver = function () { this.observe = noop; };
+global.window = {
+  addEventListener: noop,
+  dash_clientside: { callback_context: { triggered: [] } },
+  Plotly: { downloadImage: (spec) => { process.stdout.write(JSON.stringify(spec.layout)); return Promise.resolve(); } },
+};
+eval(fs.readFileSync(path, "utf8"));
+window.dash_clientside.atlas.exportImage(1, 0, { data: [], layout: {} }, title, sources);
+"""
+
+
+def image_layout(title: str, sources: str) -> dict[str, object]:
+    """The layout atlas.js's PNG/SVG export hands to plotly.js for this title and source line."""
+    out = subprocess.run(
+        ["node", "-e", EXPORT_IMAGE, str(ATLAS_JS), json.dumps({"title": title, "sources": sources})],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    layout: dict[str, object] = json.loads(out.stdout)
+    return layout
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js to run assets/atlas.js")
+def test_the_image_title_and_sources_are_escaped(exported: dict[str, Exported]):
+    parts = json.loads(exported["script"].body["figure"])
+    title, sources = parts["title"] + " %{lon}", parts["sources"]
+    layout = image_layout(title, sources)
+    drawn = [layout["title"]["text"], layout["annotations"][0]["text"]]  # type: ignore[index]
+    for text in drawn:
+        assert "<script" not in text and "%{" not in text, text
+    assert html.unescape(drawn[0]) == title
+    assert html.unescape(drawn[1].replace("<br>", " ")) == f"{sources} Counter-Trafficking Atlas."

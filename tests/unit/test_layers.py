@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import dataclasses
+import io
 import json
 import math
 import re
@@ -461,7 +463,7 @@ def test_program_text_is_html_escaped_in_the_hover(more):
     by_layer = traces_by_layer(view_of(atlas), LayerContext(atlas, 11))
     volta = [h for h in rendered(by_layer["programs"][0]) if ESCAPED in h]
     assert volta and volta[0].startswith(f"<b>{ESCAPED}</b><br>Partner: IOM {ESCAPED}<br>")
-    assert "Site: &quot;&gt;&lt;img src=x onerror=alert(2)&gt;" in volta[0]
+    assert "Site: &#34;&gt;&lt;img src=x onerror=alert(2)&gt;" in volta[0]
     everything = json.dumps(by_layer)
     assert PAYLOAD not in everything and "<img" not in everything
 
@@ -492,6 +494,109 @@ def test_a_suppressed_indicator_value_never_shows(more):
     assert "IDN" not in drawn_in(traces[0])
     indonesia = [h for t in traces for h in rendered(t) if h.startswith("<b>Indonesia</b>")]
     assert indonesia and all("8.0" not in h for h in indonesia)
+
+
+# plotly.js's placeholder pattern, and the entities its text (hover labels, legend, titles) decodes.
+PLACEHOLDER = re.compile(r"%\{([^\s%{}:]*)([:|\|][^}]*)?\}")
+ENTITY = re.compile(r"&(#\d+|#x[\da-fA-F]+|[a-z]+);")
+NAMED = {
+    "mu": "\u03bc",
+    "amp": "&",
+    "lt": "<",
+    "gt": ">",
+    "nbsp": "\xa0",
+    "times": "\xd7",
+    "plusmn": "\xb1",
+    "deg": "\xb0",
+}
+TEMPLATE_PAYLOAD = "%{lon} %{customdata[0]}"
+
+
+def shown(text: str) -> str:
+    """What plotly.js draws of a (filled) template or a name: the placeholders left filled in (as
+    ``<filled>``), then the entities decoded (``&quot;`` is not among them)."""
+
+    def decode(match: re.Match[str]) -> str:
+        code = match.group(1)
+        if code.startswith("#"):
+            return chr(int(code[2:], 16) if code[1] == "x" else int(code[1:]))
+        return NAMED.get(code, match.group(0))
+
+    return ENTITY.sub(decode, PLACEHOLDER.sub("<filled>", text))
+
+
+def test_a_placeholder_in_route_text_is_shown_as_it_is(more):
+    more.set_cell("routes.csv", 2, "victims", TEMPLATE_PAYLOAD)
+    more.set_cell("routes.csv", 2, "destination_label", f"50%{{lat}} {TEMPLATE_PAYLOAD}")
+    atlas = load_atlas(more.path)
+    by_layer = traces_by_layer(view_of(atlas, layers=("routes", "roles")), LayerContext(atlas, 11))
+    (begging,) = [shown(h) for h in all_hovers(by_layer) if "Forced begging" in h]
+    assert f"Who: {TEMPLATE_PAYLOAD}<br>" in begging
+    assert f"Thailand, 50%{{lat}} {TEMPLATE_PAYLOAD}</b>" in begging
+    (cambodia,) = [shown(h) for h in all_hovers(by_layer) if "<b>Cambodia</b>" in h]
+    assert "to Thailand (forced begging)" in cambodia
+    assert "<filled>" not in begging + cambodia
+
+
+def test_a_placeholder_in_an_indicator_label_and_unit_is_shown_as_it_is(more):
+    more.set_cell("indicator_catalogue.csv", 3, "label", f"Pop <b>{TEMPLATE_PAYLOAD}</b>")
+    more.set_cell("indicator_catalogue.csv", 3, "unit", TEMPLATE_PAYLOAD)
+    more.set_cell("indicator_catalogue.csv", 2, "label", f"Tier {TEMPLATE_PAYLOAD}")
+    atlas = load_atlas(more.path)
+    label = f"Pop <b>{TEMPLATE_PAYLOAD}</b>"
+    traces = choropleth.traces(view_of(atlas, indicator="population"), LayerContext(atlas, 11))
+    hovers = {iso3: shown(h) for iso3, h in hovers_by_country(traces).items()}
+    assert hovers["GHA"].startswith(f"<b>Ghana</b><br>{label}: 22.9 million {TEMPLATE_PAYLOAD}<br>")
+    assert hovers["IDN"].startswith(f"<b>Indonesia</b><br>{label}: suppressed (fewer than 11)<br>")
+    assert hovers["KHM"] == f"<b>Cambodia</b><br>{label}: no data for 2007<extra></extra>"
+    assert all("<filled>" not in h for h in hovers.values())
+    # The names and titles plotly.js draws (its own key, in image exports), and the colour bar.
+    values = traces[0]
+    assert shown(values["name"]) == label and "<b>" not in values["name"]
+    assert shown(values["colorbar"]["title"]["text"]).startswith(f"{label}, 2007<br><sub>{TEMPLATE_PAYLOAD} — ")
+    (titled,) = [t for t in traces if "legendgrouptitle" in t]
+    assert shown(titled["legendgrouptitle"]["text"]) == f"{label}, 2007"
+    tiers = choropleth.traces(view_of(atlas), LayerContext(atlas, 11))
+    (titled,) = [t for t in tiers if "legendgrouptitle" in t]
+    assert shown(titled["legendgrouptitle"]["text"]) == f"Tier {TEMPLATE_PAYLOAD}, 2007"
+    # The HTML key shows the same text, as plain text (Dash escapes it): not escaped twice.
+    assert [g.title for g in legend_groups(traces)] == [f"{label}, 2007"]
+
+
+def with_publisher_bounds(data) -> None:
+    """Add the optional ``suppressed_below`` column (and routes' ``suppressed``), a route the
+    publisher withheld as "<5" and a bound of 5 on Indonesia's suppressed population."""
+    for file, extra in (("routes.csv", ["suppressed", "suppressed_below"]), ("indicators.csv", ["suppressed_below"])):
+        path = data.path / file
+        records = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+        records = [[*records[0], *extra], *([*r, *[""] * len(extra)] for r in records[1:])]
+        if file == "indicators.csv":
+            idn = next(r for r in records if r[:3] == ["IDN", "population", "2007"])
+            idn[-1] = "5"
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerows(records)
+        path.write_text(out.getvalue(), encoding="utf-8")
+    add_rows(data, "routes.csv", "khm-mys-withheld,KHM,,MYS,,forced-labour,brick kilns,men,,,2007,,,prm-2007,true,5")
+
+
+def test_a_count_the_publisher_withheld_reads_as_its_bound(more):
+    with_publisher_bounds(more)
+    atlas = load_atlas(more.path)
+    ctx = LayerContext(atlas, 11)
+    hovers = all_hovers(traces_by_layer(view_of(atlas, indicator="population"), ctx))
+    (withheld,) = [h for h in hovers if "brick kilns" in h]
+    assert "Count: fewer than 5<br>" in withheld
+    (indonesia,) = [h for h in hovers if h.startswith("<b>Indonesia</b><br>Population")]
+    assert "Population: suppressed (fewer than 5)<br>" in indonesia
+    # Where the rows disagree, each says its own bound (the trace of suppressed values is small).
+    more.set_line("indicators.csv", 6, "GHA,population,2007,,,true,gapminder,")
+    atlas = load_atlas(more.path)
+    traces = choropleth.traces(view_of(atlas, indicator="population"), LayerContext(atlas, 11))
+    hovers = hovers_by_country(traces)
+    assert "Population: suppressed (fewer than 5)<br>" in hovers["IDN"]
+    assert "Population: suppressed (fewer than 11)<br>" in hovers["GHA"]
+    assert {"suppressed", "suppressed_below"} <= set(REGISTRY["routes"].needs["routes"])
+    assert "suppressed_below" in REGISTRY["choropleth"].needs["indicators"]
 
 
 def lone_five(text: str) -> bool:
