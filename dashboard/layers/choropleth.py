@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import math
+import textwrap
 from typing import Any
 
 import plotly.colors
@@ -101,8 +102,9 @@ def _key_entry(name: str, colour: str) -> Trace:
 Row = dict[str, Any]
 
 
-def _source_line(ctx: LayerContext, indicator: str) -> str:
-    return ctx.cite(ctx.atlas.catalogue.loc[indicator, "source"])
+def _plain_source_line(ctx: LayerContext, indicator: str) -> str:
+    """The indicator's short citation, not yet escaped (it is wrapped into lines first)."""
+    return fmt.cite(ctx.atlas.sources, str(ctx.atlas.catalogue.loc[indicator, "source"]))
 
 
 def traces(view: View, ctx: LayerContext) -> list[Trace]:
@@ -140,10 +142,13 @@ def traces(view: View, ctx: LayerContext) -> list[Trace]:
             if not fmt.is_missing(r["value"]) and not r["suppressed"]:
                 z[r["iso3"]] = round(math.log10(r["value"]) if log else float(r["value"]), 4)
                 readings[r["iso3"]] = fmt.esc(fmt.number(r["value"]))
+        # Wrapped: a title wider than the bar runs off the map's left edge (a 1280 px screen
+        # gives the bar about 300 px); the label is escaped line by line.
+        bar_title = "<br>".join(fmt.esc(line) for line in textwrap.wrap(f"{meta['label']}, {year}", 34))
+        sub = textwrap.wrap(f"{meta['unit']} — {_plain_source_line(ctx, meta['indicator'])}", 52)
         colorbar: dict[str, Any] = {
             "title": {
-                "text": f"{label}, {year}<br><sub>{fmt.esc(meta['unit'])}"
-                f" — {_source_line(ctx, meta['indicator'])}</sub>",
+                "text": bar_title + "".join(f"<br><sub>{fmt.esc(line)}</sub>" for line in sub),
                 "side": "top",
             },
             "orientation": "h",
@@ -159,6 +164,11 @@ def traces(view: View, ctx: LayerContext) -> list[Trace]:
             colorbar["tickvals"] = ticks
             colorbar["ticktext"] = [fmt.number(10**t) for t in ticks]
         values = {"colorscale": colorscale(str(meta["colorscale"])), "colorbar": colorbar}
+        if not log and z and all(float(v).is_integer() and v >= 0 for v in z.values()):
+            # Counts (detected victims, persons convicted): from 0, in whole numbers, so that one
+            # country's 1,282 does not read as a scale from 1,281.6 to 1,282.4.
+            values.update(zmin=0, zmax=max(max(z.values()), 1))
+            colorbar["tickformat"] = ",d"
         unit = str(meta["unit"])
         suppressed = [r for r in rows.values() if r["suppressed"]]
         if suppressed:
