@@ -145,7 +145,7 @@ def traces(view: View, ctx: LayerContext) -> list[Trace]:
         # Wrapped: a title wider than the bar runs off the map's left edge (a 1280 px screen
         # gives the bar about 300 px); the label is escaped line by line.
         bar_title = "<br>".join(fmt.esc(line) for line in textwrap.wrap(f"{meta['label']}, {year}", 34))
-        sub = textwrap.wrap(f"{meta['unit']} — {_plain_source_line(ctx, meta['indicator'])}", 52)
+        sub = textwrap.wrap(f"{meta['unit']} — {_plain_source_line(ctx, meta['indicator'])}", 42)
         colorbar: dict[str, Any] = {
             "title": {
                 "text": bar_title + "".join(f"<br><sub>{fmt.esc(line)}</sub>" for line in sub),
