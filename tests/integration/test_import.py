@@ -80,6 +80,20 @@ def test_import001_glotip_and_programs_come_in_with_a_report(dash_duo, clean_sto
     assert "Cambodia" in routes
     dash_duo.wait_for_contains_text("#programs-grid", "Synthetic shelter <script>alert(1)</script>", timeout=20)
     assert "Detected trafficking victims" in dash_duo.find_element("#legend").text
+    # On the map: Malaysia coloured by the new indicator, the new flows and the new site drawn.
+    drawn = dash_duo.driver.execute_script(
+        """
+        const data = document.getElementById('map').querySelector('.js-plotly-plot').data;
+        const ids = data.flatMap(t => (t.customdata || []).map(c => Array.isArray(c) ? c[c.length - 1] : c))
+                        .filter(c => typeof c === 'string');
+        const coloured = data.filter(t => t.type === 'choropleth' && t.z)
+                             .flatMap(t => t.locations.filter((l, i) => t.z[i] !== null && t.z[i] !== undefined));
+        return {ids: ids, coloured: coloured};
+        """
+    )
+    assert "MYS" in drawn["coloured"]
+    assert any(i.startswith("route:glotip-synthetic:") for i in drawn["ids"]), drawn["ids"]
+    assert "program:my-programs:syn-accra" in drawn["ids"]
     assert "imported from glotip-synthetic.csv" in dash_duo.find_element("#sources").text
     assert outside_hosts(requested_urls(dash_duo.driver)) == []
     assert dash_duo.get_logs() == []
