@@ -7,6 +7,7 @@ Row-level checks carry the column they blame in their error text as ``"column|me
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -314,3 +315,17 @@ def figures_schema(ref: Reference) -> pa.DataFrameSchema:
         },
         strict=True,
     )
+
+
+@functools.cache
+def table_columns(table: str) -> tuple[str, ...]:
+    """The columns of one of the atlas's tables (``programs``, ``routes``, ``indicators``,
+    ``catalogue``), in the order of its file, as its schema declares them: the one list that
+    importers, templates and layers take them from."""
+    schemas = {
+        "programs": programs_schema,
+        "routes": routes_schema,
+        "indicators": indicators_schema,
+        "catalogue": catalogue_schema,
+    }
+    return tuple(schemas[table](Reference()).columns)

@@ -30,6 +30,7 @@ from geodata.importers.report import (
     UNKNOWN_COUNTRY,
     ImportReport,
 )
+from geodata.schema import table_columns
 from geodata.vocabulary import YEAR_MAX, YEAR_MIN
 
 PUBLISHER = "International Organization for Migration (IOM), Counter Trafficking Data Collaborative (CTDC)"
@@ -74,22 +75,7 @@ FLAG_TRUE = frozenset({"1", "1.0", "true"})
 FLAG_FALSE = frozenset({"0", "0.0", "false"})
 FLAG_UNKNOWN = frozenset({"", "-99", "-99.0"})
 
-ROUTE_COLUMNS = (
-    "route_id",
-    "origin_iso3",
-    "origin_label",
-    "destination_iso3",
-    "destination_label",
-    "form",
-    "detail",
-    "victims",
-    "year_start",
-    "year_end",
-    "reported_year",
-    "count",
-    "count_note",
-    "source",
-)
+ROUTE_COLUMNS = table_columns("routes")
 KEY = ["origin", "destination", "year", "form"]
 
 # The 2024 release's 27 columns (data-formats.md); later releases rename the sector columns.

@@ -45,51 +45,16 @@ from geodata.vocabulary import EXPLOITATION_FORMS, PROGRAM_TYPES, TIP_TIERS
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 KINDS = ("programs", "routes", "indicators")
 
-PROGRAM_COLUMNS = (
-    "program_id",
-    "program",
-    "types",
-    "partner",
-    "funder",
-    "iso3",
-    "site",
-    "lon",
-    "lat",
-    "site_precision",
-    "year_start",
-    "year_end",
-    "reported_year",
-    "funding_usd",
-    "people_assisted",
-    "people_reunited",
-    "people_returned",
-    "figures_note",
-)
+PROGRAM_COLUMNS = tuple(c for c in schema.table_columns("programs") if c != "source")  # the dataset is the source
 PROGRAM_REQUIRED = ("program_id", "program", "types", "iso3", "site", "site_precision", "reported_year")
 
-ROUTE_COLUMNS = (
-    "route_id",
-    "origin_iso3",
-    "origin_label",
-    "destination_iso3",
-    "destination_label",
-    "form",
-    "detail",
-    "victims",
-    "year_start",
-    "year_end",
-    "reported_year",
-    "count",
-    "count_note",
-    "suppressed",
-    "suppressed_below",
-)
+ROUTE_COLUMNS = tuple(c for c in schema.table_columns("routes") if c != "source")  # the dataset is the source
 ROUTE_REQUIRED = ("route_id", "form", "reported_year")
 # A route needs each end as a country or a label: at least one column of each pair.
 ROUTE_ENDS = (("origin_iso3", "origin_label"), ("destination_iso3", "destination_label"))
 
 # label, unit and kind describe an indicator the atlas does not have yet (its catalogue entry).
-INDICATOR_COLUMNS = ("iso3", "indicator", "year", "value", "category", "suppressed", "suppressed_below")
+INDICATOR_COLUMNS = tuple(c for c in schema.table_columns("indicators") if c != "source")
 CATALOGUE_COLUMNS = ("label", "unit", "kind")
 INDICATOR_REQUIRED = ("iso3", "indicator", "year", "value")
 
