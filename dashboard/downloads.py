@@ -13,8 +13,7 @@ from flask import Flask, Response, abort, request
 
 from dashboard.data import AtlasData, loaded, query_of, state_from, view_for
 from dashboard.view import View
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from geodata.spreadsheet import defused
 
 
 def _defuse(frame: pd.DataFrame) -> pd.DataFrame:
@@ -22,9 +21,7 @@ def _defuse(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for column in out.columns:
         if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].map(
-                lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v
-            )
+            out[column] = out[column].map(lambda v: defused(v) if isinstance(v, str) else v)
     return out
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from geodata.problems import Problem
+from geodata.spreadsheet import defused
 
 # Reasons a row is set aside, shared by every importer so that reports read alike.
 EMPTY_ROW = "empty row"
@@ -126,9 +127,9 @@ class ImportReport:
         writer = csv.writer(out)
         writer.writerow(["file", "row", "column", "problem"])
         for line in self.summary():
-            writer.writerow([self.file, "", "", _defused(line)])
+            writer.writerow([defused(self.file), "", "", defused(line)])
         for p in self.problems:
-            writer.writerow([_defused(p.file), p.row, _defused(p.column), _defused(p.message)])
+            writer.writerow([defused(p.file), p.row, defused(p.column), defused(p.message)])
         return out.getvalue()
 
     def to_dict(self) -> dict[str, Any]:
@@ -154,8 +155,3 @@ class ImportReport:
         report.notes = [str(n) for n in data.get("notes", [])]
         report.problems = [Problem(str(f), int(r), str(c), str(m)) for f, r, c, m in data.get("problems", [])]
         return report
-
-
-def _defused(text: str) -> str:
-    """A cell a spreadsheet will not run as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -126,3 +126,21 @@ def test_a_workbook_without_the_layout_names_its_sheets(tmp_path):
 def test_an_empty_workbook_is_refused(tmp_path):
     path = workbook(tmp_path / "empty.xlsx", {"Sheet1": []})
     assert refusal(path) == ["empty.xlsx:0: -: workbook has no sheet with a header row"]
+
+
+def test_the_report_csv_keeps_an_uploads_name_and_text_as_text():
+    import csv
+    import io
+
+    from geodata.importers.report import ImportReport
+
+    # A file named by its uploader, and a cell's text quoted in a problem: neither may run as a formula.
+    report = ImportReport('=HYPERLINK("http://x").csv', "Atlas template: programs")
+    report.read(2)
+    report.use(1)
+    report.aside("spreadsheet formula in a cell", 3, "+site", "-2+3 is not a site")
+    rows = list(csv.reader(io.StringIO(report.to_csv())))
+    assert rows[0] == ["file", "row", "column", "problem"]
+    cells = [cell for row in rows[1:] for cell in row]
+    assert all(not cell.startswith(("=", "+", "-", "@")) for cell in cells), cells
+    assert ['\'=HYPERLINK("http://x").csv', "3", "'+site", "'-2+3 is not a site"] in rows

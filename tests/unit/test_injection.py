@@ -32,12 +32,13 @@ import dashboard.data
 from dashboard.brief import register_brief
 from dashboard.config import load_config
 from dashboard.data import AtlasData, init_data
-from dashboard.downloads import FORMULA_START, register_downloads
+from dashboard.downloads import register_downloads
 from dashboard.figure import make_figure
 from dashboard.layout import source_line, view_title
 from dashboard.legend import create_legend_section, legend_groups
 from dashboard.state import from_query
 from dashboard.view import build_view, source_ids_in_view
+from geodata.spreadsheet import FORMULA_START
 from tests.unit.conftest import write_tiny
 
 PID = os.getpid()
