@@ -8,9 +8,11 @@ same file under the same name changes nothing.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+
+import pandas as pd
 
 from geodata.importers import read_file
 from geodata.importers.report import ImportRefused, ImportReport
@@ -23,11 +25,13 @@ ADDED, REPLACED, UNCHANGED = "added", "replaced", "unchanged"
 
 @dataclass(frozen=True)
 class ImportResult:
-    """What an import did: the dataset as stored, its report, and ``added``/``replaced``/``unchanged``."""
+    """What an import did: the dataset as stored, its report, ``added``/``replaced``/``unchanged``,
+    and the tables the file gave (in the atlas's own columns)."""
 
     dataset: Dataset
     report: ImportReport
     status: str
+    tables: Mapping[str, pd.DataFrame] = field(default_factory=dict)
 
 
 def file_digest(path: Path) -> str:
@@ -85,9 +89,9 @@ def import_file(
     sha = file_digest(path)
     slug = slugify(name or Path(shown).stem)
     existing = store.get(slug)
-    if existing is not None and existing.sha256 == sha and existing.layout == importer.key:
-        return ImportResult(existing, report, UNCHANGED)
     tables = imported.tables()
+    if existing is not None and existing.sha256 == sha and existing.layout == importer.key:
+        return ImportResult(existing, report, UNCHANGED, tables)
     if not tables:
         raise ImportRefused([Problem(shown, 0, "-", "no row of the file could be used (see the report)")])
     candidate = Dataset(
@@ -115,7 +119,7 @@ def import_file(
         report=report.to_dict(),
         slug=slug,
     )
-    return ImportResult(dataset, report, REPLACED if existing is not None else ADDED)
+    return ImportResult(dataset, report, REPLACED if existing is not None else ADDED, tables)
 
 
 def stored_datasets(store: Store) -> list[tuple[Dataset, dict]]:  # type: ignore[type-arg]

@@ -70,7 +70,7 @@ def run_import(
         except ImportRefused as exc:
             return refused_result(filename, exc.problems)
     report = result.report
-    catalogue = store.tables(result.dataset.slug).get("catalogue")
+    catalogue = result.tables.get("catalogue")
     counts = ", ".join(counted_rows(n, table) for table, n in result.dataset.counts.items() if table != "catalogue")
     verb = {"added": "Imported", "replaced": "Replaced", "unchanged": "Already imported, unchanged:"}[result.status]
     return {
