@@ -66,7 +66,7 @@ class GeoJSONBaseline:
                 colorbar_title=str(meta["label"]),
             )
         )
-        for traces in traces_by_layer(view, data.ctx, only=self.overlays).values():
+        for traces in traces_by_layer(view, data.facts, only=self.overlays).values():
             fig.add_traces(traces)
         fig.update_geos(fitbounds="locations", visible=False)
         fig.update_layout(margin={"l": 0, "r": 0, "t": 0, "b": 0}, showlegend=False)

@@ -421,9 +421,7 @@ def register_brief(server: Flask) -> None:
         if code not in data.atlas.countries.index:
             abort(404, description=f"No country with the ISO 3166 alpha-3 code {iso3[:10]!r} in the atlas.")
         state, notices = state_from(request.query_string.decode("utf-8", "replace"))
-        page = brief_html(
-            data.atlas, code, state.year, data.ctx.suppression_threshold, brief_boundaries(data.atlas), notices
-        )
+        page = brief_html(data.atlas, code, state.year, data.facts.threshold, brief_boundaries(data.atlas), notices)
         response = Response(page, mimetype="text/html")
         # The page needs nothing from anywhere: say so, so that a browser refuses if it ever did.
         response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"

@@ -20,10 +20,10 @@ from flask import Flask
 from flask_caching import Cache
 
 from dashboard.config import Config
-from dashboard.layers import REGISTRY, LayerContext, Trace, is_on, reading
+from dashboard.layers import REGISTRY, Facts, Trace, check_needs, facts_of, is_on, reading
 from dashboard.state import Choices, ViewState, from_query, to_query
 from dashboard.view import RegionGroup, View, build_view, columns_of, make_choices, region_groups, view_rows
-from geodata import Atlas, load_atlas
+from geodata import Atlas, DataError, load_atlas
 from geodata.importing import stored_datasets
 from geodata.store import Store
 
@@ -41,7 +41,7 @@ class AtlasData:
     atlas: Atlas
     groups: dict[str, RegionGroup]
     choices: Choices
-    ctx: LayerContext
+    facts: Facts
     config: Config | None = None
     store: Store | None = None
     revision: int = 0  # the store's revision these tables were loaded at
@@ -78,19 +78,24 @@ def build_data(config: Config, store: Store | None) -> AtlasData:
     )
     for slug, problems in atlas.skipped.items():
         log.warning("dataset %s left out: %s", slug, "; ".join(map(str, problems[:5])))
+    missing = check_needs(atlas)
+    if missing:
+        raise DataError(missing)
     groups = region_groups(atlas.countries)
+    facts = facts_of(atlas, config.suppression_threshold)
     data = AtlasData(
         atlas=atlas,
         groups=groups,
         choices=make_choices(atlas, groups, [key for key, layer in REGISTRY.items() if layer.toggleable]),
-        ctx=LayerContext(atlas, config.suppression_threshold),
+        facts=facts,
         config=config,
         store=store,
         revision=revision,
     )
-    # Text that depends only on the data is made now, not on the first visitor's request.
-    for warm in ("names", "label_points", "route_hover", "program_hover", "region_medians", "route_arcs"):
-        getattr(data.ctx, warm)
+    # What the layers make from the data alone is made now, not on the first visitor's request.
+    for layer in REGISTRY.values():
+        if layer.prepare is not None:
+            layer.prepare(atlas, facts)
     for table in (atlas.indicators, atlas.programs, atlas.routes, atlas.sources):
         columns_of(table).records()
     return data
@@ -183,4 +188,4 @@ def layer_traces(layer: str, view: View) -> list[Trace]:
     spec = REGISTRY[layer]
     if not is_on(spec, view):
         return []
-    return memoized("traces", reading(spec, view.state), lambda: spec.traces(view, loaded().ctx))
+    return memoized("traces", reading(spec, view.state), lambda: spec.traces(view, loaded().facts))

@@ -78,7 +78,7 @@ def table_in_view(data: AtlasData, view: View, table: str) -> pd.DataFrame:
         frame = frame[
             ["iso3", "name", "indicator", "label", "year", "value", "unit", "category", "suppressed", "source"]
         ]
-        bounds = suppression_bounds(view.indicator, data.ctx.suppression_threshold)
+        bounds = suppression_bounds(view.indicator, data.facts.threshold)
         frame = frame.assign(
             value=frame["value"].where(~frame["suppressed"]),
             note=[f"fewer than {bound}" if s else "" for s, bound in zip(frame["suppressed"], bounds, strict=True)],
@@ -96,7 +96,7 @@ def register_downloads(server: Flask) -> None:
             abort(404, description=f"No table {table!r}: try programs.csv, routes.csv or indicators.csv.")
         state, notices = state_from(request.query_string.decode("utf-8", "replace"))
         view = view_for(query_of(state))
-        frame = _defuse(suppress_small_counts(table_in_view(data, view, table), data.ctx.suppression_threshold))
+        frame = _defuse(suppress_small_counts(table_in_view(data, view, table), data.facts.threshold))
         body = io.StringIO()
         frame.to_csv(body, index=False)
         response = Response(body.getvalue(), mimetype="text/csv")
@@ -108,13 +108,14 @@ def register_downloads(server: Flask) -> None:
     @server.route("/export/map.html")
     def export_map() -> Response:
         """The view as one standalone HTML file (folium) that opens offline."""
-        from dashboard.exports import export_boundaries, export_view_html
+        from dashboard.exports.boundaries import export_boundaries
+        from dashboard.exports.folium_map import export_view_html
         from dashboard.layout import view_title
 
         data = loaded()
         state, notices = state_from(request.query_string.decode("utf-8", "replace"))
         view = view_for(query_of(state))
-        html = export_view_html(view, data.ctx, export_boundaries(data.atlas), view_title(data, state))
+        html = export_view_html(view, data.facts, export_boundaries(data.atlas), view_title(data, state))
         response = Response(html, mimetype="text/html")
         response.headers["Content-Disposition"] = 'attachment; filename="atlas-map.html"'
         if notices:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from dash import Patch
 
-from dashboard.layers import REGISTRY, LayerContext, Trace, reading, traces_by_layer
+from dashboard.layers import REGISTRY, Facts, Trace, reading, traces_by_layer
 from dashboard.layers.palette import OUTSIDE_COLOUR
 from dashboard.state import ViewState
 from dashboard.view import View
@@ -77,9 +77,9 @@ def window_around(points: list[tuple[float, float]]) -> dict[str, object]:
     }
 
 
-def geo_window(view: View, ctx: LayerContext) -> dict[str, object]:
+def geo_window(view: View, facts: Facts) -> dict[str, object]:
     """The world, or (with regions chosen) the window around the chosen countries."""
-    points = [ctx.label_points[c] for c in sorted(view.countries or ()) if c in ctx.label_points]
+    points = [facts.label_points[c] for c in sorted(view.countries or ()) if c in facts.label_points]
     if view.countries is None or not points:
         return {
             "fitbounds": False,
@@ -91,7 +91,7 @@ def geo_window(view: View, ctx: LayerContext) -> dict[str, object]:
     return window_around(points)
 
 
-def make_figure(view: View, ctx: LayerContext, traces_of: TracesOf | None = None) -> tuple[dict[str, object], Slots]:
+def make_figure(view: View, facts: Facts, traces_of: TracesOf | None = None) -> tuple[dict[str, object], Slots]:
     """The whole figure for the first page load, and its slots."""
     geo = {
         "resolution": 50,
@@ -107,8 +107,8 @@ def make_figure(view: View, ctx: LayerContext, traces_of: TracesOf | None = None
         "showlakes": False,
         "bgcolor": "rgba(0,0,0,0)",
     }
-    geo.update(geo_window(view, ctx))
-    by_layer = {key: traces_of(key) for key in REGISTRY} if traces_of else traces_by_layer(view, ctx)
+    geo.update(geo_window(view, facts))
+    by_layer = {key: traces_of(key) for key in REGISTRY} if traces_of else traces_by_layer(view, facts)
     figure: dict[str, object] = {
         "data": [trace for traces in by_layer.values() for trace in traces],
         "layout": {
@@ -146,7 +146,7 @@ def layers_touched(old: ViewState, new: ViewState) -> set[str]:
 def figure_patch(
     old: ViewState,
     view: View,
-    ctx: LayerContext,
+    facts: Facts,
     slots: Slots,
     traces_of: TracesOf | None = None,
     old_view: View | None = None,
@@ -163,15 +163,15 @@ def figure_patch(
     if traces_of:
         fresh = {key: traces_of(key) for key in REGISTRY if key in touched}
     else:
-        fresh = traces_by_layer(view, ctx, only=touched)
+        fresh = traces_by_layer(view, facts, only=touched)
     if old_traces_of is None and old_view is not None:
-        before = traces_by_layer(old_view, ctx, only=touched)
+        before = traces_by_layer(old_view, facts, only=touched)
         old_traces_of = before.__getitem__
     new_slots = dict(slots)
     keys = list(REGISTRY)
     if touched >= set(keys) and old_traces_of is None:  # everything changes: one assignment
         patch["data"] = [trace for key in keys for trace in fresh[key]]
-        return _with_window(patch, old, view, ctx), {key: len(fresh[key]) for key in keys}
+        return _with_window(patch, old, view, facts), {key: len(fresh[key]) for key in keys}
     # Last layer first, so that the positions of the layers before it stay put.
     for key in reversed(keys):
         if key not in fresh:
@@ -182,7 +182,7 @@ def figure_patch(
             previous = None  # not known: every old trace goes, every new one comes whole
         _patch_layer(patch["data"], start, slots.get(key, 0), previous, fresh[key])
         new_slots[key] = len(fresh[key])
-    return _with_window(patch, old, view, ctx), new_slots
+    return _with_window(patch, old, view, facts), new_slots
 
 
 def _identities(traces: list[Trace]) -> list[str]:
@@ -232,9 +232,9 @@ def _patch_trace(data: Patch, position: int, was: Trace, now: Trace) -> None:
         del target[name]
 
 
-def _with_window(patch: Patch, old: ViewState, view: View, ctx: LayerContext) -> Patch:
+def _with_window(patch: Patch, old: ViewState, view: View, facts: Facts) -> Patch:
     if old.regions != view.state.regions:
-        for name, value in geo_window(view, ctx).items():
+        for name, value in geo_window(view, facts).items():
             patch["layout"]["geo"][name] = value
         patch["layout"]["uirevision"] = "|".join(view.state.regions) or "world"
     return patch

@@ -20,13 +20,13 @@ from dashboard import formatting as fmt
 from dashboard.add_data import create_add_data_panel, create_datasets_control
 from dashboard.data import AtlasData, layer_traces, loaded, memoized, view_for
 from dashboard.figure import TOPOJSON_URL, make_figure
-from dashboard.layers import REGISTRY, is_on, reading
+from dashboard.layers import REGISTRY, is_on, reading, source_ids_in_view
 from dashboard.layers.routes import on_map
 from dashboard.legend import Group, create_legend_section, legend_groups
 from dashboard.profile import DIRECTION_WORDS, country_profile
 from dashboard.state import ViewState, from_query, to_query
 from dashboard.table import create_tables
-from dashboard.view import View, build_view, every_row, source_ids_in_view, source_records
+from dashboard.view import View, build_view, every_row, source_records
 from geodata.vocabulary import EXPLOITATION_FORMS, PROGRAM_TYPES
 
 POLITE: dict[str, Any] = {"aria-live": "polite"}
@@ -203,7 +203,7 @@ def create_strip(data: AtlasData, view: View) -> list[Any]:
     countries = {site["iso3"] for site in sites} | {role["iso3"] for role in view.role_records}
     assisted = [site for site in sites if not fmt.is_missing(site["people_assisted"])]
     total = sum(int(site["people_assisted"]) for site in assisted)
-    people = fmt.count(total, data.ctx.suppression_threshold) if assisted else fmt.UNKNOWN
+    people = fmt.count(total, data.facts.threshold) if assisted else fmt.UNKNOWN
     with_figure = len({site["program"] for site in assisted})
     return [
         _stat(str(len(programs)), f"programs at {len(sites)} sites", "programs"),
@@ -214,26 +214,22 @@ def create_strip(data: AtlasData, view: View) -> list[Any]:
 
 
 def summary_text(data: AtlasData, view: View) -> str:
-    """One sentence of what the map shows, for screen readers and as a caption."""
-    meta = data.atlas.catalogue.loc[view.state.indicator]
+    """One sentence of what the map shows, for screen readers and as a caption: where, then a
+    clause from each layer switched on, top layer first."""
     where = ", ".join(data.groups[r].label for r in view.state.regions) or "the world"
-    sites = view.program_records
-    drawn = sum(on_map(route, data.ctx.label_points) for route in view.route_records)
-    countries = len({s["iso3"] for s in sites})
-    return (
-        f"Map of {where}: {fmt.counted(len({s['program'] for s in sites}), 'program')} at "
-        f"{fmt.counted(len(sites), 'site')} in {fmt.counted(countries, 'country', 'countries')}; "
-        f"{fmt.counted(len(view.route_records), 'route')} ({drawn} drawn) between "
-        f"{fmt.counted(len(view.role_records), 'country', 'countries')}; coloured by {meta['label']} in "
-        f"{view.state.year} ({fmt.counted(view.indicator_count, 'country', 'countries')} with data)."
-    )
+    clauses = [
+        layer.describe(view, data.facts)
+        for layer in reversed(REGISTRY.values())
+        if layer.describe is not None and is_on(layer, view)
+    ]
+    return f"Map of {where}: {'; '.join(clauses) or 'no layer switched on'}."
 
 
 def create_unmapped(data: AtlasData, view: View) -> list[Any]:
     """Routes in view that cannot be drawn: the source names no country at one end."""
     items = []
     for route in view.route_records:
-        if on_map(route, data.ctx.label_points):
+        if on_map(route, data.facts.label_points):
             continue
         origin = route["origin_label"] if isinstance(route["origin_label"], str) else route["origin_iso3"]
         destination = (
@@ -331,7 +327,7 @@ def create_profile(data: AtlasData, state: ViewState) -> list[Any]:
     )
     if not state.country:
         return [html.Div(close, hidden=True)]
-    profile = country_profile(data.atlas, state.country, state.year, data.ctx.suppression_threshold)
+    profile = country_profile(data.atlas, state.country, state.year, data.facts.threshold)
     readings = []
     for r in profile.readings:
         change = ""
@@ -433,7 +429,7 @@ def panels_for(view: View) -> dict[str, Any]:
     data = loaded()
 
     def make() -> dict[str, Any]:
-        sources = source_ids_in_view(data.atlas, view, view.state.layers)
+        sources = source_ids_in_view(view)
         return {
             "summary": summary_text(data, view),
             "strip": create_strip(data, view),
@@ -472,7 +468,7 @@ def key_parts(state: ViewState) -> dict[str, tuple[list[Group], str]]:
             # Its key follows all it reads (the choropleth): its own cached traces of the world serve.
             traces = layer_traces(key, view_for(to_query(world, data.choices)))
         else:
-            traces = layer.traces(view, data.ctx)
+            traces = layer.traces(view, data.facts)
         groups = legend_groups(traces)
         return groups, hashlib.blake2b(repr(groups).encode(), digest_size=8).hexdigest()
 
@@ -619,7 +615,7 @@ def create_layout(query: str | None = "") -> html.Div:
     state, notices = from_query(query or "", data.choices)
     normal = to_query(state, data.choices)
     view = view_for(normal)
-    figure, slots = make_figure(view, data.ctx, lambda layer: layer_traces(layer, view))
+    figure, slots = make_figure(view, data.facts, lambda layer: layer_traces(layer, view))
     panels = panels_for(view)  # the same panels, from the same cache, as the filter callback's
     return html.Div(
         [
@@ -710,7 +706,7 @@ def create_layout(query: str | None = "") -> html.Div:
                             html.Div(panels["strip"], id="strip", className="atlas-strip"),
                             html.Div(create_downloads(normal), id="downloads"),
                             create_image_exports(),
-                            create_tables(data.atlas, view, data.ctx.suppression_threshold),
+                            create_tables(view, data.facts),
                             html.Div(panels["unmapped"], id="unmapped"),
                             html.Div(
                                 [

@@ -16,26 +16,9 @@ from dash import html
 from dash.development.base_component import Component
 
 from dashboard.layers import Trace
+from dashboard.layers.palette import dash_array, symbol_shape
 
-# SVG paths of the marker symbols the layers use, in a 20x20 box.
-_SHAPES = {
-    "circle": '<circle cx="10" cy="10" r="7"/>',
-    "square": '<rect x="3.5" y="3.5" width="13" height="13"/>',
-    "diamond": '<polygon points="10,2 18,10 10,18 2,10"/>',
-    "diamond-wide": '<polygon points="10,4 19,10 10,16 1,10"/>',
-    "triangle-up": '<polygon points="10,2.5 18,17 2,17"/>',
-    "triangle-down": '<polygon points="2,3 18,3 10,17.5"/>',
-    "star": '<polygon points="10,1.5 12.4,7.3 18.6,7.6 13.8,11.5 15.4,17.6 10,14.2 4.6,17.6 6.2,11.5 1.4,7.6 '
-    '7.6,7.3"/>',
-}
-_DASHES = {
-    "solid": "",
-    "dash": "6,3",
-    "dot": "1.5,3",
-    "dashdot": "6,3,1.5,3",
-    "longdash": "10,3",
-    "longdashdot": "10,3,1.5,3",
-}
+KEY_LINE_WIDTH = 3
 
 
 @dataclass(frozen=True)
@@ -56,16 +39,14 @@ def _swatch(trace: Trace) -> str:
     line: dict[str, Any] = trace.get("line") or {}  # type: ignore[assignment]
     marker: dict[str, Any] = trace.get("marker") or {}  # type: ignore[assignment]
     if "lines" in str(trace.get("mode", "")):
-        spec = str(line.get("dash", "solid"))
-        dash = _DASHES.get(spec, spec.replace("px", ""))
+        dash = dash_array(str(line.get("dash", "solid")), KEY_LINE_WIDTH)
         return (
-            f'<line x1="1" y1="10" x2="19" y2="10" stroke="{line.get("color", "#000")}" stroke-width="3"'
+            f'<line x1="1" y1="10" x2="19" y2="10" stroke="{line.get("color", "#000")}" stroke-width="{KEY_LINE_WIDTH}"'
             + (f' stroke-dasharray="{dash}"' if dash else "")
             + "/>"
         )
     symbol = str(marker.get("symbol", "circle"))
-    base = symbol.removesuffix("-open").removesuffix("-dot")
-    shape = _SHAPES.get(base, _SHAPES["circle"])
+    shape = symbol_shape(symbol)
     colour = marker.get("color", "#000")
     edge = (marker.get("line") or {}).get("color", colour)
     if symbol.endswith("-open"):

@@ -7,6 +7,7 @@ write its tables. Nothing here knows about Dash.
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -15,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from dashboard.derived import derived
 from dashboard.state import Choices, ViewState
 from geodata import Atlas
 from geodata.vocabulary import DIALOGUES, EXPLOITATION_FORMS, PROGRAM_TYPES
@@ -149,10 +151,17 @@ class _Columns:
     of a dozen pandas calls (the tables change only when the atlas is reloaded)."""
 
     def __init__(self, table: pd.DataFrame) -> None:
-        self.table = table  # held, so that the id it is filed under cannot be reused
+        self._table = weakref.ref(table)  # not held: the table owns this (dashboard.derived)
         self.rows = len(table)
         self.positions_of: dict[str, dict[object, list[int]]] = {}
         self.arrays: dict[str, np.ndarray] = {}
+
+    @property
+    def table(self) -> pd.DataFrame:
+        table = self._table()
+        if table is None:
+            raise ReferenceError("the table these columns were read from is gone")
+        return table
 
     def array(self, column: str) -> np.ndarray:
         if column not in self.arrays:
@@ -194,16 +203,9 @@ class _Columns:
         return self.__dict__["_records"]  # type: ignore[no-any-return]
 
 
-_COLUMNS: dict[int, _Columns] = {}
-
-
 def columns_of(table: pd.DataFrame) -> _Columns:
-    found = _COLUMNS.get(id(table))
-    if found is None or found.table is not table:
-        if len(_COLUMNS) >= 16:  # tests make many small atlases; the app has one
-            _COLUMNS.pop(next(iter(_COLUMNS)))
-        found = _COLUMNS[id(table)] = _Columns(table)
-    return found
+    """The plain columns of ``table``, read once per table (:func:`dashboard.derived.derived`)."""
+    return derived(table, "columns", lambda: _Columns(table))
 
 
 def program_positions(programs: pd.DataFrame, state: ViewState, countries: frozenset[str] | None) -> np.ndarray:
@@ -276,23 +278,17 @@ def indicator_values(atlas: Atlas, state: ViewState, countries: frozenset[str] |
 
 def named_slice(atlas: Atlas, indicator: str, year: int) -> pd.DataFrame:
     """:func:`indicator_slice` with each country's name (memoized alike)."""
-    rows = indicator_slice(atlas.indicators, indicator, year)
-    named: dict[int, pd.DataFrame] = _slices_of(atlas.indicators)["named"]
-    if id(rows) not in named:
-        named[id(rows)] = rows.assign(name=rows["iso3"].map(atlas.countries["name"]))
-    return named[id(rows)]
 
+    def make() -> pd.DataFrame:
+        rows = indicator_slice(atlas.indicators, indicator, year)
+        return rows.assign(name=rows["iso3"].map(atlas.countries["name"]))
 
-# The table the slices were cut from (held, so that its address cannot be reused), its index by
-# indicator, and the slices made from it.
-_SLICES: dict[str, Any] = {}
+    return derived(atlas, ("named slice", indicator, int(year)), make)
 
 
 def _slices_of(indicators: pd.DataFrame) -> dict[str, Any]:
-    if _SLICES.get("table") is not indicators:
-        _SLICES.clear()
-        _SLICES.update(table=indicators, index={}, positions={}, slices={}, records={}, named={})
-    return _SLICES
+    """The memo of one indicators table: its index by indicator, and the slices made from it."""
+    return derived(indicators, "slices", lambda: {"index": {}, "positions": {}, "slices": {}, "records": {}})
 
 
 def slice_positions(indicators: pd.DataFrame, indicator: str, year: int) -> np.ndarray:
@@ -416,27 +412,6 @@ def build_view(atlas: Atlas, state: ViewState, groups: dict[str, RegionGroup], r
     return View(state, countries_in(state, groups), atlas, rows or view_rows(atlas, state, groups))
 
 
-def source_ids_in_view(atlas: Atlas, view: View, layers: tuple[str, ...]) -> list[str]:
-    """The ids of the sources cited by the rows the view shows, in the order of ``sources.csv``."""
-    cells: set[str] = set()
-    if "choropleth" in layers:
-        # The choropleth is drawn for the whole world (a veil marks the regions): cite all of it.
-        world = slice_records(atlas.indicators, view.state.indicator, view.state.year)
-        cells.update(str(row["source"]) for row in world)
-        cells.add(atlas.catalogue.loc[view.state.indicator, "source"])
-    if "routes" in layers or "roles" in layers:
-        cells.update(route["source"] for route in view.route_records)
-    if "programs" in layers:
-        cells.update(site["source"] for site in view.program_records)
-    cited = {source for cell in cells for source in str(cell).split(";")}
-    return [str(source) for source in atlas.sources.index if source in cited]
-
-
 def source_records(atlas: Atlas) -> dict[str, dict[str, Any]]:
     """Each source's row as a dict, by id (made once per atlas)."""
     return {str(record["row"]): record for record in columns_of(atlas.sources).records()}
-
-
-def sources_in_view(atlas: Atlas, view: View, layers: tuple[str, ...]) -> pd.DataFrame:
-    """The sources cited by the rows the view shows, in the order of ``sources.csv``."""
-    return atlas.sources.loc[source_ids_in_view(atlas, view, layers)]

@@ -179,7 +179,7 @@ def render_view(
     def old_traces_of(layer: str) -> list[Trace]:
         return layer_traces(layer, old_view)
 
-    patch, new_slots = figure_patch(old, view, data.ctx, slots or {}, traces_of, old_traces_of=old_traces_of)
+    patch, new_slots = figure_patch(old, view, data.facts, slots or {}, traces_of, old_traces_of=old_traces_of)
     # Panels are sent only when what they show has changed since the last response (``sent``
     # holds what each one was made from): it keeps a filter change's response small.
     previous = dict(sent or {})

@@ -1,6 +1,6 @@
-"""Exports of a view that leave the app: a standalone interactive HTML map (folium, offline)."""
+"""Exports of a view that leave the app: a standalone interactive HTML map (folium, offline).
 
-from dashboard.exports.boundaries import export_boundaries
-from dashboard.exports.folium_map import export_view_html
-
-__all__ = ["export_boundaries", "export_view_html"]
+``folium_map.export_view_html`` makes the page, ``boundaries.export_boundaries`` the country
+shapes it draws, and each map layer draws itself into a ``canvas.Canvas``. The submodules are
+imported by name: the layers import ``canvas``, and ``folium_map`` imports the layers.
+"""

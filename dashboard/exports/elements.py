@@ -203,7 +203,8 @@ class SvgMarker(MacroElement):
 
 class CountryShapes(MacroElement):
     """The country shapes of ``data.shapes`` as one ``L.geoJson`` layer: each feature filled with its
-    ``properties.fill``, with ``properties.tip`` (HTML) as its sticky tooltip and an outline on hover.
+    ``properties.fill``, outlined as ``properties.edge`` says where a layer outlines it (path
+    options), with ``properties.tip`` (HTML) as its sticky tooltip and an outline on hover.
 
     Parameters
     ----------
@@ -220,7 +221,8 @@ class CountryShapes(MacroElement):
         {% macro script(this, kwargs) %}
             var {{ this.get_name() }} = L.geoJson({{ this.data.get_name() }}.shapes, {
                 style: function (feature) {
-                    return Object.assign({}, {{ this.style|tojavascript }}, {fillColor: feature.properties.fill});
+                    var own = {fillColor: feature.properties.fill};
+                    return Object.assign({}, {{ this.style|tojavascript }}, own, feature.properties.edge || {});
                 },
                 onEachFeature: function (feature, layer) {
                     layer.bindTooltip(feature.properties.tip, {sticky: true});

@@ -1,137 +1,77 @@
 """Map layers: one module each, one contract, one registry.
 
-A layer declares the table columns it needs, its label for the layer toggle, and a pure
-``traces(view, ctx)`` that turns the tables in view into plotly trace dicts (plain dicts: the
-figure is built on every filter change and skipping plotly's validation keeps that fast).
-The registry's order is the drawing order, bottom to top; the layer toggle, the legend and the
-exports iterate it, so a new layer is one new module listed here.
+A layer owns everything about itself: the table columns it needs (checked when the atlas is
+loaded), the view-state fields it reads, what it pre-computes from the data (kept with the atlas
+by :func:`dashboard.derived.derived`), its plotly traces (from which the key beside the map is
+drawn), its drawing in the HTML export, its rows in the tables under the map, its clause of the
+sentence above the map, and the sources it cites. The figure, the key, the sources list, the
+tables, the summary sentence and every export iterate the registry, so a new layer is one new
+module, listed in :func:`_registry` (or added with :func:`register`).
+
+Traces are plain dicts: the figure is built on every filter change and skipping plotly's
+validation keeps that fast. The registry's order is the drawing order, bottom to top.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from functools import cached_property
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from dashboard.derived import derived
 from dashboard.state import ViewState
 from dashboard.view import View, columns_of
-from geodata import Atlas
+from geodata import Atlas, Problem
+
+if TYPE_CHECKING:
+    from dashboard.exports.canvas import Canvas
 
 
 @dataclass(frozen=True)
-class LayerContext:
-    """What layers may read besides the view: the whole atlas and display settings."""
+class Facts:
+    """What every layer and renderer reads of one atlas besides its tables: country names (escaped
+    for plotly.js, and as in the data), the points the map draws countries at, sub-regions, short
+    citations, and the suppression threshold. Made once per atlas and threshold (:func:`facts_of`)."""
 
-    atlas: Atlas
-    suppression_threshold: int = 11
-
-    # Text that depends only on the data, made once per process rather than on every filter change.
-    @cached_property
-    def names(self) -> dict[str, str]:
-        """HTML-escaped country names by ISO3."""
-        from dashboard.formatting import esc
-
-        return {iso3: esc(name) for iso3, name in self.atlas.countries["name"].items()}
-
-    @cached_property
-    def raw_names(self) -> dict[str, str]:
-        """Country names by ISO3, as in the data (not escaped)."""
-        return {str(iso3): str(name) for iso3, name in self.atlas.countries["name"].items()}
-
-    @cached_property
-    def label_points(self) -> dict[str, tuple[float, float]]:
-        """(lon, lat) of each country the map can draw at."""
-        c = self.atlas.countries.dropna(subset=["label_lon", "label_lat"])
-        return {iso3: (float(x), float(y)) for iso3, x, y in zip(c.index, c["label_lon"], c["label_lat"], strict=True)}
-
-    @cached_property
-    def _citations(self) -> dict[str, str]:
-        return {}
+    threshold: int
+    names: Mapping[str, str]  # HTML-escaped, by ISO3
+    raw_names: Mapping[str, str]  # as in the data
+    label_points: Mapping[str, tuple[float, float]]  # (lon, lat) of each country the map can draw at
+    subregions: Mapping[str, str]  # HTML-escaped M49 sub-region, by ISO3
+    sources: pd.DataFrame = field(repr=False, compare=False)
+    _citations: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def cite(self, cell: str) -> str:
         """HTML-escaped short citation of a ``;``-separated source cell."""
         from dashboard.formatting import cite, esc
 
         if cell not in self._citations:
-            self._citations[cell] = esc(cite(self.atlas.sources, cell))
+            self._citations[cell] = esc(cite(self.sources, cell))
         return self._citations[cell]
 
-    @cached_property
-    def median_readings(self) -> dict[tuple[str, str, int], str]:
-        """``1,234 (15 countries)``, the median of the country's M49 sub-region, for each (country,
-        indicator, year); ordinal indicators give the median category of the ranked countries."""
-        from dashboard.formatting import esc, number
-        from geodata.vocabulary import TIP_TIERS
 
-        countries = self.atlas.countries
-        catalogue = self.atlas.catalogue
-        ind = self.atlas.indicators.merge(
-            countries[["un_subregion"]], left_on="iso3", right_index=True, how="inner"
-        ).dropna(subset=["un_subregion"])
-        out: dict[tuple[str, str, int], str] = {}
-        for (indicator, year, _), rows in ind.groupby(["indicator", "year", "un_subregion"]):
-            meta = catalogue.loc[indicator]
-            if meta["kind"] == "ordinal":
-                order = [c for c in meta["categories"] if c != "not-ranked"]
-                ranks = sorted(order.index(c) for c in rows["category"] if c in order)
-                if not ranks:
-                    continue
-                median = TIP_TIERS.get(order[ranks[len(ranks) // 2]], order[ranks[len(ranks) // 2]])
-                count = len(ranks)
-            else:
-                values = rows.loc[~rows["suppressed"], "value"].dropna()  # a suppressed value never shows
-                if values.empty:
-                    continue
-                median, count = number(values.median()), len(values)
-            text = esc(f"{median} ({count} {'country' if count == 1 else 'countries'})")
-            for iso3 in rows["iso3"]:
-                out[(iso3, str(indicator), int(year))] = text
-        return out
+def facts_of(atlas: Atlas, threshold: int = 11) -> Facts:
+    """The :class:`Facts` of ``atlas`` (made once per atlas and threshold)."""
+    from dashboard.formatting import esc
 
-    @cached_property
-    def subregions(self) -> dict[str, str]:
-        """HTML-escaped M49 sub-region of each country that has one, by ISO3."""
-        from dashboard.formatting import esc
+    def make() -> Facts:
+        countries = atlas.countries
+        drawn = countries.dropna(subset=["label_lon", "label_lat"])
+        return Facts(
+            threshold=threshold,
+            names={str(iso3): esc(name) for iso3, name in countries["name"].items()},
+            raw_names={str(iso3): str(name) for iso3, name in countries["name"].items()},
+            label_points={
+                str(iso3): (float(x), float(y))
+                for iso3, x, y in zip(drawn.index, drawn["label_lon"], drawn["label_lat"], strict=True)
+            },
+            subregions={str(iso3): esc(region) for iso3, region in countries["un_subregion"].dropna().items()},
+            sources=atlas.sources,
+        )
 
-        return {str(iso3): esc(region) for iso3, region in self.atlas.countries["un_subregion"].dropna().items()}
-
-    @cached_property
-    def region_medians(self) -> dict[tuple[str, str, int], str]:
-        """``Median of Western Africa: 1,234 (15 countries)`` for each (country, indicator, year)."""
-        return {key: f"Median of {self.subregions[key[0]]}: {reading}" for key, reading in self.median_readings.items()}
-
-    @cached_property
-    def route_hover(self) -> dict[int, str]:
-        from dashboard.layers.routes import hover_text
-
-        return {row: hover_text(route, self) for row, route in self.atlas.routes.iterrows()}
-
-    @cached_property
-    def route_arcs(self) -> dict[int, list[tuple[float, float]]]:
-        """The great-circle points of each route with two drawable ends, by row."""
-        from dashboard.layers.routes import great_circle, on_map
-
-        points = self.label_points
-        return {
-            r["row"]: great_circle(*points[r["origin_iso3"]], *points[r["destination_iso3"]])
-            for r in columns_of(self.atlas.routes).records()
-            if on_map(r, points) and r["origin_iso3"] != r["destination_iso3"]
-        }
-
-    @cached_property
-    def program_hover_fields(self) -> dict[int, list[str]]:
-        from dashboard.layers.programs import hover_fields
-
-        return {row: hover_fields(site, self) for row, site in self.atlas.programs.iterrows()}
-
-    @cached_property
-    def program_hover(self) -> dict[int, str]:
-        from dashboard.layers.programs import hover_layout
-
-        return {row: hover_layout(fields) for row, fields in self.program_hover_fields.items()}
+    return derived(atlas, ("facts", threshold), make)
 
 
 Trace = dict[str, object]
@@ -171,24 +111,75 @@ def factored_hover(
     return [[*row, point] for row, point in zip(cells, ids, strict=True)], layout(parts)
 
 
+def _no_sources(view: View) -> Iterable[str]:
+    return ()
+
+
+@dataclass(frozen=True)
+class Table:
+    """A layer's rows in the tables under the map (the map's text alternative).
+
+    ``rows`` gives every row of the atlas the layer can draw, each a dict of plain text with an
+    ``id`` (what the map's click and the URL's ``select=`` name); ``in_view`` the ids a view shows.
+    The grid holds every row and hides those not in view (``dashboard.table``).
+    """
+
+    title: str
+    columns: tuple[dict[str, Any], ...]  # AG Grid column definitions
+    rows: Callable[[Atlas, Facts], list[dict[str, Any]]]
+    in_view: Callable[[View], list[str]]
+
+
 @dataclass(frozen=True)
 class Layer:
-    """One layer of the map.
+    """One layer of the map, and everything about it.
 
     ``reads`` names the :class:`~dashboard.state.ViewState` fields its traces depend on (through
     the view's tables or directly): two states that agree on them get the same traces. The
     figure patch redraws a layer only when one of them changes, and the app caches a layer's
     traces under them (``tests/unit/test_layers.py`` checks that each declaration is complete).
+
+    Attributes
+    ----------
+    key, label : str
+        Its name in URLs (``layers=``) and in the layer switches.
+    needs : mapping
+        Table -> the columns it reads; checked when the atlas is loaded (:func:`check_needs`).
+    traces : callable
+        ``(view, facts) -> list of plotly trace dicts``; the key beside the map is read off them.
+    reads : tuple of str
+        The state fields the traces depend on.
+    toggleable : bool
+        Listed in the layer switches; otherwise drawn whenever it has something to draw.
+    key_reads : tuple of str
+        The fields its part of the key depends on (the key is drawn from every row, unfiltered).
+    prepare : callable, optional
+        ``(atlas, facts) -> None``: makes what the layer pre-computes from the data (its hover
+        texts, say), so that the first visitor does not wait for it. The layer keeps what it
+        makes with :func:`dashboard.derived.derived`.
+    cites : callable
+        ``view -> source cells`` (``;``-separated ids) of what the layer shows in that view.
+    describe : callable, optional
+        ``(view, facts) -> str``: its clause of the sentence that says what the map shows.
+    table : Table, optional
+        Its rows in the tables under the map.
+    folium : callable, optional
+        ``(view, facts, canvas)``: draws the layer into the HTML export
+        (:class:`dashboard.exports.canvas.Canvas`), key included.
     """
 
     key: str
     label: str
     needs: Mapping[str, tuple[str, ...]]
-    traces: Callable[[View, LayerContext], list[Trace]]
+    traces: Callable[[View, Facts], list[Trace]]
     reads: tuple[str, ...]
-    toggleable: bool = True  # listed in the layer switches; otherwise always drawn
-    # The fields its part of the key depends on (the key is drawn from every row, unfiltered).
+    toggleable: bool = True
     key_reads: tuple[str, ...] = ()
+    prepare: Callable[[Atlas, Facts], object] | None = None
+    cites: Callable[[View], Iterable[str]] = _no_sources
+    describe: Callable[[View, Facts], str] | None = None
+    table: Table | None = None
+    folium: Callable[[View, Facts, Canvas], None] | None = None
 
 
 def _registry() -> dict[str, Layer]:
@@ -196,6 +187,37 @@ def _registry() -> dict[str, Layer]:
 
     layers = (choropleth.LAYER, outside.LAYER, roles.LAYER, routes.LAYER, programs.LAYER, selection.LAYER)
     return {layer.key: layer for layer in layers}
+
+
+def register(layer: Layer, before: str | None = None) -> None:
+    """Add ``layer`` to the registry, drawn under the layer ``before`` (or on top of all).
+
+    The layers in ``_registry`` are registered when this package is imported; a layer from
+    elsewhere (a plug-in, a test) must be registered before the app loads its data.
+    """
+    entries = [(key, value) for key, value in REGISTRY.items() if key != layer.key]
+    at = next((i for i, (key, _) in enumerate(entries) if key == before), len(entries))
+    entries.insert(at, (layer.key, layer))
+    REGISTRY.clear()
+    REGISTRY.update(entries)
+
+
+def check_needs(atlas: Atlas) -> list[Problem]:
+    """A problem for each column a layer needs that ``atlas`` lacks (at the table's file, row 0)."""
+    problems = []
+    for layer in REGISTRY.values():
+        for table, columns in layer.needs.items():
+            frame = getattr(atlas, table, None)
+            if not isinstance(frame, pd.DataFrame):
+                problems.append(Problem(f"{table}.csv", 0, "-", f"the {layer.key!r} layer needs this table"))
+                continue
+            have = {*frame.columns, frame.index.name}
+            problems += [
+                Problem(f"{table}.csv", 0, column, f"the {layer.key!r} layer needs this column")
+                for column in columns
+                if column not in have
+            ]
+    return problems
 
 
 def is_on(layer: Layer, view: View | ViewState) -> bool:
@@ -221,10 +243,20 @@ def reading(layer: Layer, state: ViewState, fields: tuple[str, ...] | None = Non
 REGISTRY: dict[str, Layer] = _registry()
 
 
-def traces_by_layer(view: View, ctx: LayerContext, only: set[str] | None = None) -> dict[str, list[Trace]]:
+def traces_by_layer(view: View, facts: Facts, only: set[str] | None = None) -> dict[str, list[Trace]]:
     """The traces of each layer switched on in ``view.state`` (or of ``only`` those), in drawing order."""
     return {
-        key: layer.traces(view, ctx) if is_on(layer, view) else []
+        key: layer.traces(view, facts) if is_on(layer, view) else []
         for key, layer in REGISTRY.items()
         if only is None or key in only
     }
+
+
+def source_ids_in_view(view: View) -> list[str]:
+    """The ids of the sources cited by what the layers switched on show, in the order of ``sources.csv``."""
+    cells: set[str] = set()
+    for layer in REGISTRY.values():
+        if is_on(layer, view):
+            cells.update(str(cell) for cell in layer.cites(view))
+    cited = {source.strip() for cell in cells for source in cell.split(";")}
+    return [str(source) for source in view.atlas.sources.index if source in cited]

@@ -16,25 +16,86 @@ import math
 import textwrap
 from typing import Any
 
+import branca.colormap
+import pandas as pd
 import plotly.colors
 
 from dashboard import formatting as fmt
-from dashboard.layers import Layer, LayerContext, Trace, factored_hover
+from dashboard.derived import derived
+from dashboard.exports.canvas import Canvas, KeyEntry, KeyGroup, area_swatch
+from dashboard.layers import Facts, Layer, Trace, factored_hover
 from dashboard.layers.palette import BORDER_COLOUR, NO_DATA_COLOUR, TIER_COLOURS
 from dashboard.view import View, slice_records
+from geodata import Atlas
 from geodata.vocabulary import TIP_TIERS
 
 GROUP = "indicator"
+SUPPRESSED_COLOUR = "#cccccc"
+# Indicators spread over orders of magnitude, drawn on a log scale by every renderer.
+LOG_SCALE = frozenset({"population", "gdp-per-capita"})
 
 
-def drawable_countries(view: View, ctx: LayerContext) -> list[str]:
+def uses_log_scale(indicator: str) -> bool:
+    """Whether ``indicator`` is coloured on a log scale (the app's map and the HTML export alike)."""
+    return indicator in LOG_SCALE
+
+
+def median_readings(atlas: Atlas) -> dict[tuple[str, str, int], str]:
+    """``1,234 (15 countries)``, the median of the country's M49 sub-region, for each (country,
+    indicator, year); ordinal indicators give the median category of the ranked countries.
+    Made once per atlas."""
+
+    def make() -> dict[tuple[str, str, int], str]:
+        catalogue = atlas.catalogue
+        ind = atlas.indicators.merge(
+            atlas.countries[["un_subregion"]], left_on="iso3", right_index=True, how="inner"
+        ).dropna(subset=["un_subregion"])
+        out: dict[tuple[str, str, int], str] = {}
+        for (indicator, year, _), rows in ind.groupby(["indicator", "year", "un_subregion"]):
+            meta = catalogue.loc[indicator]
+            if meta["kind"] == "ordinal":
+                order = [c for c in meta["categories"] if c != "not-ranked"]
+                ranks = sorted(order.index(c) for c in rows["category"] if c in order)
+                if not ranks:
+                    continue
+                median = TIP_TIERS.get(order[ranks[len(ranks) // 2]], order[ranks[len(ranks) // 2]])
+                count = len(ranks)
+            else:
+                values = rows.loc[~rows["suppressed"], "value"].dropna()  # a suppressed value never shows
+                if values.empty:
+                    continue
+                median, count = fmt.number(values.median()), len(values)
+            text = fmt.esc(f"{median} ({count} {'country' if count == 1 else 'countries'})")
+            for iso3 in rows["iso3"]:
+                out[(iso3, str(indicator), int(year))] = text
+        return out
+
+    return derived(atlas, "choropleth.medians", make)
+
+
+def region_medians(atlas: Atlas, facts: Facts) -> dict[tuple[str, str, int], str]:
+    """``Median of Western Africa: 1,234 (15 countries)`` for each (country, indicator, year)."""
+    return derived(
+        atlas,
+        "choropleth.region-medians",
+        lambda: {
+            key: f"Median of {facts.subregions[key[0]]}: {reading}" for key, reading in median_readings(atlas).items()
+        },
+    )
+
+
+def prepare(atlas: Atlas, facts: Facts) -> None:
+    region_medians(atlas, facts)
+
+
+def drawable_countries(facts: Facts) -> list[str]:
     """Countries the map has a shape for (those with a label point), in ISO3 order.
 
     The whole world, whatever the regions: the indicator stays as context around a region, and
     the ``outside`` layer veils what lies beyond it. So a region change never re-sends the
     choropleth.
     """
-    return list(ctx.label_points)
+    return list(facts.label_points)
 
 
 @functools.cache  # plotly builds its whole table of named scales on every lookup
@@ -102,21 +163,22 @@ def _key_entry(name: str, colour: str) -> Trace:
 Row = dict[str, Any]
 
 
-def _plain_source_line(ctx: LayerContext, indicator: str) -> str:
+def _plain_source_line(atlas: Atlas, indicator: str) -> str:
     """The indicator's short citation, not yet escaped (it is wrapped into lines first)."""
-    return fmt.cite(ctx.atlas.sources, str(ctx.atlas.catalogue.loc[indicator, "source"]))
+    return fmt.cite(atlas.sources, str(atlas.catalogue.loc[indicator, "source"]))
 
 
-def traces(view: View, ctx: LayerContext) -> list[Trace]:
-    meta = ctx.atlas.catalogue.loc[view.state.indicator]
-    drawable = drawable_countries(view, ctx)
+def traces(view: View, facts: Facts) -> list[Trace]:
+    atlas = view.atlas
+    meta = atlas.catalogue.loc[view.state.indicator]
+    drawable = drawable_countries(facts)
     allowed = set(drawable)
     year = view.state.year
     label = fmt.esc(str(meta["label"]))  # plotly.js reads names, titles and templates as markup
     title = f"{label}, {year}"
     rows = {
         r["iso3"]: r
-        for r in slice_records(ctx.atlas.indicators, view.state.indicator, year)
+        for r in slice_records(atlas.indicators, view.state.indicator, year)
         if r["iso3"] in allowed and (not view.state.datasets or r["dataset"] in view.state.datasets)
     }
     readings: dict[str, str] = {}
@@ -137,7 +199,7 @@ def traces(view: View, ctx: LayerContext) -> list[Trace]:
         out += [_key_entry(fmt.esc(TIP_TIERS.get(c, c)), colour) for c, colour in zip(present, colours, strict=True)]
         unit = ""
     else:
-        log = meta.get("scale", "linear") == "log" or meta["indicator"] in ("population", "gdp-per-capita")
+        log = uses_log_scale(str(meta["indicator"]))
         for r in rows.values():
             if not fmt.is_missing(r["value"]) and not r["suppressed"]:
                 z[r["iso3"]] = round(math.log10(r["value"]) if log else float(r["value"]), 4)
@@ -145,7 +207,7 @@ def traces(view: View, ctx: LayerContext) -> list[Trace]:
         # Wrapped: a title wider than the bar runs off the map's left edge (a 1280 px screen
         # gives the bar about 300 px); the label is escaped line by line.
         bar_title = "<br>".join(fmt.esc(line) for line in textwrap.wrap(f"{meta['label']}, {year}", 34))
-        sub = textwrap.wrap(f"{meta['unit']} — {_plain_source_line(ctx, meta['indicator'])}", 42)
+        sub = textwrap.wrap(f"{meta['unit']} — {_plain_source_line(atlas, meta['indicator'])}", 42)
         colorbar: dict[str, Any] = {
             "title": {
                 "text": bar_title + "".join(f"<br><sub>{fmt.esc(line)}</sub>" for line in sub),
@@ -175,24 +237,24 @@ def traces(view: View, ctx: LayerContext) -> list[Trace]:
             # The publisher's bound where the row gives one (GLOTIP's "<5"), else the atlas's threshold:
             # in the template once when all agree, as it is rebuilt with every indicator or year.
             bounds = [
-                [ctx.names[r["iso3"]], fmt.suppressed(r.get("suppressed_below"), ctx.suppression_threshold)]
-                for r in suppressed
+                [facts.names[r["iso3"]], fmt.suppressed(r.get("suppressed_below"), facts.threshold)] for r in suppressed
             ]
             hover = factored_hover(
                 bounds,
                 None,
                 lambda parts: f"<b>{parts[0]}</b><br>{label}: suppressed ({parts[1]})<br>Year: {year}<extra></extra>",
             )
-            out.insert(0, _area("Suppressed small count", [r["iso3"] for r in suppressed], "#cccccc", hover))
+            out.insert(0, _area("Suppressed small count", [r["iso3"] for r in suppressed], SUPPRESSED_COLOUR, hover))
 
     drawn = [iso3 for iso3 in drawable if iso3 in z]
     indicator = str(meta["indicator"])
+    medians = median_readings(atlas)
     fields = [
         [
             readings[iso3],
             str(year) if rows[iso3]["year"] == year else f"{rows[iso3]['year']} (latest before {year})",
-            ctx.median_readings.get((iso3, indicator, year), "not available"),
-            ctx.cite(rows[iso3]["source"]),
+            medians.get((iso3, indicator, year), "not available"),
+            facts.cite(rows[iso3]["source"]),
         ]
         for iso3 in drawn
     ]
@@ -218,8 +280,8 @@ def traces(view: View, ctx: LayerContext) -> list[Trace]:
             "showlegend": False,
             "name": label,
             "marker": {"line": {"color": BORDER_COLOUR, "width": 0.5}},
-            "text": [ctx.names[iso3] for iso3 in drawable],
-            "hovertext": [_median_of(ctx, iso3) for iso3 in drawable],
+            "text": [facts.names[iso3] for iso3 in drawable],
+            "hovertext": [_median_of(facts, iso3) for iso3 in drawable],
             "customdata": [by_iso3.get(iso3) for iso3 in drawable],
             "hovertemplate": template,
         },
@@ -242,7 +304,7 @@ def traces(view: View, ctx: LayerContext) -> list[Trace]:
             "name": "No data",
             "legendgroup": GROUP,
             "marker": {"line": {"color": BORDER_COLOUR, "width": 0.5}},
-            "text": [ctx.names[iso3] for iso3 in drawable],
+            "text": [facts.names[iso3] for iso3 in drawable],
             "hovertemplate": f"<b>%{{text}}</b><br>{label}: no data for {year}<extra></extra>",
         }
     )
@@ -251,10 +313,121 @@ def traces(view: View, ctx: LayerContext) -> list[Trace]:
     return out
 
 
-def _median_of(ctx: LayerContext, iso3: str) -> str:
+def _median_of(facts: Facts, iso3: str) -> str:
     """The start of a country's median line (its sub-region), the same for every indicator and year."""
-    region = ctx.subregions.get(iso3)
+    region = facts.subregions.get(iso3)
     return f"Median of {region}: " if region else "Sub-region median: "
+
+
+def cites(view: View) -> list[str]:
+    # Drawn for the whole world (a veil marks the regions): all of it is cited.
+    world = slice_records(view.atlas.indicators, view.state.indicator, view.state.year)
+    return [*(str(row["source"]) for row in world), str(view.atlas.catalogue.loc[view.state.indicator, "source"])]
+
+
+def describe(view: View, facts: Facts) -> str:
+    label = view.atlas.catalogue.loc[view.state.indicator, "label"]
+    return (
+        f"coloured by {label} in {view.state.year} "
+        f"({fmt.counted(view.indicator_count, 'country', 'countries')} with data)"
+    )
+
+
+# --- The HTML export ---------------------------------------------------------------------------
+
+
+def draw_folium(view: View, facts: Facts, canvas: Canvas) -> None:
+    """Each country in view filled by its value (or "no data"), with its reading as tooltip, and the key."""
+    atlas = view.atlas
+    meta = atlas.catalogue.loc[view.state.indicator]
+    rows: dict[str, Row] = {r["iso3"]: r for r in view.indicator.to_dict("records")}
+    in_view = [iso3 for iso3 in canvas.countries if view.countries is None or iso3 in view.countries]
+    present = {iso3 for iso3 in in_view if iso3 in rows}
+    title = f"{meta['label']}, {view.state.year}"
+    no_data = KeyEntry("No data", area_swatch(NO_DATA_COLOUR))
+    if meta["kind"] == "ordinal":
+        shown = {rows[iso3]["category"] for iso3 in present}
+        colour = {iso3: TIER_COLOURS.get(rows[iso3]["category"], "#999999") for iso3 in present}
+        entries = [
+            KeyEntry(TIP_TIERS.get(c, c), area_swatch(TIER_COLOURS.get(c, "#999999")))
+            for c in meta["categories"]
+            if c in shown
+        ]
+        canvas.key.append(KeyGroup(title, (*entries, no_data)))
+    else:
+        colour, group = _continuous(meta, rows, present, title, no_data)
+        canvas.key.append(group)
+    medians = region_medians(atlas, facts)
+    for iso3 in in_view:
+        row = rows.get(iso3)
+        fill = colour.get(iso3, SUPPRESSED_COLOUR if row is not None and row["suppressed"] else NO_DATA_COLOUR)
+        canvas.shade(iso3, fill, _tip(canvas.tip(iso3), row, meta, view.state.year, facts, medians))
+
+
+def _continuous(
+    meta: pd.Series, rows: dict[str, Row], present: set[str], title: str, no_data: KeyEntry
+) -> tuple[dict[str, str], KeyGroup]:
+    """Fills on the catalogue's sequential scale (log where :func:`uses_log_scale`), and the key with its colour bar."""
+    log = uses_log_scale(str(meta["indicator"]))
+    values = {
+        iso3: float(rows[iso3]["value"])
+        for iso3 in present
+        if not fmt.is_missing(rows[iso3]["value"])
+        and not rows[iso3]["suppressed"]  # a suppressed value never colours a country
+        and (not log or float(rows[iso3]["value"]) > 0)
+    }
+
+    def z(value: float) -> float:
+        return math.log10(value) if log else value
+
+    low = min((z(v) for v in values.values()), default=0.0)
+    high = max((z(v) for v in values.values()), default=1.0)
+    if high <= low:
+        high = low + 1
+    # The app's own scale, light (low) to dark (high), spelled out as in the app's colour bar.
+    cmap = branca.colormap.LinearColormap([_hex(c) for _, c in _stops(str(meta["colorscale"]))], vmin=low, vmax=high)
+    colour = {iso3: str(cmap.rgb_hex_str(z(value))) for iso3, value in values.items()}
+    stops = ", ".join(str(cmap.rgb_hex_str(low + (high - low) * i / 10)) for i in range(11))
+    ticks = "".join(f"<span>{fmt.esc(fmt.number(10**t if log else t))}</span>" for t in (low, (low + high) / 2, high))
+    unit = str(meta["unit"]) if not fmt.is_missing(meta["unit"]) else ""
+    caption = f"Log scale ({unit})" if log and unit else "Log scale" if log else unit
+    bar = (
+        f'<div class="atlas-gradient" style="background: linear-gradient(to right, {stops})"></div>'
+        f'<div class="atlas-gradient-ticks">{ticks}</div>' + (f"<p>{fmt.esc(caption)}</p>" if caption else "")
+    )
+    entries = [no_data]
+    if any(rows[iso3]["suppressed"] and iso3 not in values for iso3 in present):
+        entries.insert(0, KeyEntry("Suppressed small count", area_swatch(SUPPRESSED_COLOUR)))
+    return colour, KeyGroup(title, tuple(entries), bar=bar)
+
+
+def _tip(
+    heading: str, row: Row | None, meta: pd.Series, year: int, facts: Facts, medians: dict[tuple[str, str, int], str]
+) -> str:
+    label = fmt.esc(str(meta["label"]))
+    if row is None:
+        return f"{heading}<br>{label}: no data for {year}"
+    if meta["kind"] == "ordinal":
+        reading = fmt.esc(TIP_TIERS.get(row["category"], row["category"]))
+    elif row["suppressed"]:  # never its value, even if the cell holds one
+        reading = f"suppressed ({fmt.suppressed(row.get('suppressed_below'), facts.threshold)})"
+    else:
+        reading = fmt.esc(fmt.number(row["value"])) + (f" {fmt.esc(meta['unit'])}" if meta["unit"] else "")
+    when = str(year) if int(row["year"]) == year else f"{int(row['year'])} (latest before {year})"
+    lines = [heading, f"{label}: {reading}", f"Year: {when}"]
+    median = medians.get((row["iso3"], str(meta["indicator"]), year), "")
+    if median:
+        lines.append(median)
+    lines.append(f"Source: {facts.cite(row['source'])}")
+    return "<br>".join(lines)
+
+
+def _hex(colour: str) -> str:
+    """``#rrggbb`` of a plotly colour (``rgb(r, g, b)`` or hex)."""
+    if colour.startswith("#"):
+        return colour
+    r, g, b = (int(float(v)) for v in plotly.colors.unlabel_rgb(colour))
+    return f"#{r:02x}{g:02x}{b:02x}"
 
 
 LAYER = Layer(
@@ -267,4 +440,8 @@ LAYER = Layer(
     traces=traces,
     reads=("indicator", "year", "datasets"),
     key_reads=("indicator", "year"),
+    prepare=prepare,
+    cites=cites,
+    describe=describe,
+    folium=draw_folium,
 )

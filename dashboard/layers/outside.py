@@ -3,16 +3,18 @@ while the world around it stays readable. Drawn only when regions are chosen."""
 
 from __future__ import annotations
 
-from dashboard.layers import Layer, LayerContext, Trace
+from dashboard.exports.canvas import Canvas, KeyEntry, KeyGroup, area_swatch
+from dashboard.layers import Facts, Layer, Trace
+from dashboard.layers.palette import OUTSIDE_COLOUR
 from dashboard.view import View
 
 VEIL = "rgba(255,255,255,0.72)"
 
 
-def traces(view: View, ctx: LayerContext) -> list[Trace]:
+def traces(view: View, facts: Facts) -> list[Trace]:
     if view.countries is None:
         return []
-    outside = [iso3 for iso3 in ctx.label_points if iso3 not in view.countries]
+    outside = [iso3 for iso3 in facts.label_points if iso3 not in view.countries]
     return [
         {
             "type": "choropleth",
@@ -29,6 +31,16 @@ def traces(view: View, ctx: LayerContext) -> list[Trace]:
     ]
 
 
+def draw_folium(view: View, facts: Facts, canvas: Canvas) -> None:
+    """In the HTML export, the countries outside the regions keep the plain land colour and say so."""
+    if view.countries is None:
+        return
+    for iso3 in canvas.countries:
+        if iso3 not in view.countries:
+            canvas.shade(iso3, OUTSIDE_COLOUR, f"{canvas.tip(iso3)}<br>Outside the chosen regions")
+    canvas.key.append(KeyGroup("", (KeyEntry(LAYER.label, area_swatch(OUTSIDE_COLOUR)),)))
+
+
 LAYER = Layer(
     key="outside",
     label="Outside the chosen regions",
@@ -36,4 +48,5 @@ LAYER = Layer(
     traces=traces,
     reads=("regions",),
     toggleable=False,
+    folium=draw_folium,
 )

@@ -41,3 +41,42 @@ ROLE_STYLES = {  # role -> (fill, symbol)
     "both": ("#808080", "diamond-wide"),
     "internal": ("#ffffff", "circle-dot"),
 }
+
+# Marker symbols as SVG shapes in a 20x20 box: the key beside the map and the HTML export draw
+# the symbols plotly.js draws on the map from this one table.
+SYMBOL_SHAPES = {
+    "circle": '<circle cx="10" cy="10" r="7"/>',
+    "square": '<rect x="3.5" y="3.5" width="13" height="13"/>',
+    "diamond": '<polygon points="10,2 18,10 10,18 2,10"/>',
+    "diamond-wide": '<polygon points="10,4 19,10 10,16 1,10"/>',
+    "triangle-up": '<polygon points="10,2.5 18,17 2,17"/>',
+    "triangle-down": '<polygon points="2,3 18,3 10,17.5"/>',
+    "star": '<polygon points="10,1.5 12.4,7.3 18.6,7.6 13.8,11.5 15.4,17.6 10,14.2 4.6,17.6 6.2,11.5 1.4,7.6 '
+    '7.6,7.3"/>',
+}
+
+# plotly's named line dashes as SVG dash patterns, in line widths (so a dash reads alike at any width).
+DASH_PATTERNS = {
+    "solid": "",
+    "dash": "3,2",
+    "dot": "0.8,2",
+    "dashdot": "3,2,0.8,2",
+    "longdash": "5,2",
+    "longdashdot": "5,2,0.8,2",
+}
+
+
+def symbol_shape(symbol: str) -> str:
+    """The SVG shape of a plotly marker symbol (its ``-open``/``-dot`` variants drawn from the base shape)."""
+    base = symbol.removesuffix("-open").removesuffix("-dot")
+    return SYMBOL_SHAPES.get(base, SYMBOL_SHAPES["circle"])
+
+
+def dash_array(dash: str, width: float) -> str:
+    """An SVG ``stroke-dasharray`` for a plotly dash at a line ``width`` ("" for a solid line).
+
+    A named dash scales with the width; a pattern in pixels (``"2px,3px,8px,3px"``) is kept as it is.
+    """
+    if dash in DASH_PATTERNS:
+        return ",".join(f"{float(part) * width:g}" for part in DASH_PATTERNS[dash].split(",") if part)
+    return dash.replace("px", "").replace(" ", "")

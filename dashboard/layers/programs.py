@@ -9,13 +9,17 @@ grows with the number of people assisted, where the source gives it.
 from __future__ import annotations
 
 import math
-
-import pandas as pd
+from collections.abc import Mapping
+from typing import Any
 
 from dashboard import formatting as fmt
-from dashboard.layers import Layer, LayerContext, Trace, factored_hover, rows_to_draw
+from dashboard.derived import derived
+from dashboard.exports.canvas import Canvas, KeyEntry, KeyGroup, popup_html, symbol_svg
+from dashboard.exports.elements import SvgMarker
+from dashboard.layers import Facts, Layer, Table, Trace, factored_hover, rows_to_draw
 from dashboard.layers.palette import PROGRAM_STYLES
-from dashboard.view import View
+from dashboard.view import View, columns_of
+from geodata import Atlas
 from geodata.vocabulary import PROGRAM_TYPES
 
 GROUP = "programs"
@@ -42,10 +46,10 @@ def ring_offset(position: int, count: int) -> tuple[float, float]:
     return RING_DEGREES * math.cos(angle), RING_DEGREES * math.sin(angle)
 
 
-def hover_fields(site: pd.Series, ctx: LayerContext) -> list[str]:
+def hover_fields(site: Mapping[str, Any], facts: Facts) -> list[str]:
     """The escaped values in a site's hover text: program, partner, types, site, years, figures
     (each on a line of its own, or ""), source. The labels are :func:`hover_layout`'s."""
-    figures = fmt.people_figures(site, ctx.suppression_threshold)
+    figures = fmt.people_figures(site, facts.threshold)
     precision = (
         "no site named in the source" if site["site_precision"] == "country" else f"{site['site_precision']} precision"
     )
@@ -56,7 +60,7 @@ def hover_fields(site: pd.Series, ctx: LayerContext) -> list[str]:
         f"{fmt.esc(site['site'])} ({fmt.esc(precision)})",
         fmt.esc(fmt.years(site["year_start"], site["year_end"], site["reported_year"])),
         "".join(f"<br>{fmt.esc(f)}" for f in figures),
-        ctx.cite(site["source"]),
+        facts.cite(site["source"]),
     ]
 
 
@@ -69,7 +73,20 @@ def hover_layout(fields: list[str]) -> str:
     )
 
 
-def traces(view: View, ctx: LayerContext) -> list[Trace]:
+def hover_field_lists(atlas: Atlas, facts: Facts) -> dict[int, list[str]]:
+    """Every site's :func:`hover_fields`, by row (made once per atlas)."""
+    return derived(
+        atlas,
+        ("programs.hover", facts.threshold),
+        lambda: {site["row"]: hover_fields(site, facts) for site in columns_of(atlas.programs).records()},
+    )
+
+
+def prepare(atlas: Atlas, facts: Facts) -> None:
+    hover_field_lists(atlas, facts)
+
+
+def traces(view: View, facts: Facts) -> list[Trace]:
     """One trace per program type and site precision, over every site of the atlas.
 
     A site out of view (another region, type or year) keeps its place in its traces with no
@@ -78,6 +95,7 @@ def traces(view: View, ctx: LayerContext) -> list[Trace]:
     Past :data:`~dashboard.layers.EVERY_ROW_LIMIT` sites, only those in view are drawn.
     """
     in_view = {site["row"] for site in view.program_records}
+    hover_of = hover_field_lists(view.atlas, facts)
     wanted = view.state.types or tuple(PROGRAM_TYPES)
     out: list[Trace] = []
     for ptype, (colour, symbol) in PROGRAM_STYLES.items():
@@ -85,7 +103,7 @@ def traces(view: View, ctx: LayerContext) -> list[Trace]:
             lon: list[float | None] = []
             lat: list[float | None] = []
             size, hover, ids = [], [], []
-            for site in rows_to_draw(ctx.atlas.programs, view.program_records):
+            for site in rows_to_draw(view.atlas.programs, view.program_records):
                 if ptype not in site["types"] or (site["site_precision"] != "country") != precise:
                     continue
                 if site["row"] in in_view and ptype in wanted:
@@ -96,8 +114,8 @@ def traces(view: View, ctx: LayerContext) -> list[Trace]:
                 else:
                     lon.append(None)
                     lat.append(None)
-                size.append(marker_size(site["people_assisted"], ctx.suppression_threshold))
-                hover.append(ctx.program_hover_fields[site["row"]])
+                size.append(marker_size(site["people_assisted"], facts.threshold))
+                hover.append(hover_of[site["row"]])
                 ids.append(f"program:{site['program_id']}")
             if not ids:
                 continue
@@ -142,6 +160,103 @@ def traces(view: View, ctx: LayerContext) -> list[Trace]:
     return out
 
 
+# --- The table and the sentence -----------------------------------------------------------------
+
+COLUMNS = (
+    {"field": "program", "headerName": "Program", "flex": 3, "minWidth": 220},
+    {"field": "types", "headerName": "Types", "flex": 2, "minWidth": 160},
+    {"field": "country", "headerName": "Country", "flex": 1, "minWidth": 110},
+    {"field": "site", "headerName": "Site", "flex": 2, "minWidth": 160},
+    {"field": "precision", "headerName": "Site precision", "flex": 1, "minWidth": 100},
+    {"field": "years", "headerName": "Years", "flex": 1, "minWidth": 110},
+    {"field": "figures", "headerName": "Figures", "flex": 2, "minWidth": 160},
+    {"field": "partner", "headerName": "Partner", "flex": 2, "minWidth": 160},
+    {"field": "source", "headerName": "Source", "flex": 2, "minWidth": 160},
+)
+
+
+def table_rows(atlas: Atlas, facts: Facts) -> list[dict[str, Any]]:
+    """Every program site as a row of plain text (Dash escapes it), in the atlas's order."""
+
+    def make() -> list[dict[str, Any]]:
+        names = atlas.countries["name"]
+        return [
+            {
+                "id": f"program:{site['program_id']}",
+                "program": site["program"],
+                "types": ", ".join(PROGRAM_TYPES[t] for t in site["types"]),
+                "country": names[site["iso3"]],
+                "site": site["site"],
+                "precision": site["site_precision"],
+                "years": fmt.years(site["year_start"], site["year_end"], site["reported_year"]),
+                "figures": "; ".join(fmt.people_figures(site, facts.threshold)) or fmt.UNKNOWN,
+                "partner": site["partner"] if isinstance(site["partner"], str) else fmt.UNKNOWN,
+                "source": fmt.cite(atlas.sources, site["source"]),
+            }
+            for site in columns_of(atlas.programs).records()
+        ]
+
+    return derived(atlas, ("programs.table", facts.threshold), make)
+
+
+def ids_in_view(view: View) -> list[str]:
+    return [f"program:{site['program_id']}" for site in view.program_records]
+
+
+def cites(view: View) -> list[str]:
+    return [str(site["source"]) for site in view.program_records]
+
+
+def describe(view: View, facts: Facts) -> str:
+    sites = view.program_records
+    return (
+        f"{fmt.counted(len({s['program'] for s in sites}), 'program')} at {fmt.counted(len(sites), 'site')} "
+        f"in {fmt.counted(len({s['iso3'] for s in sites}), 'country', 'countries')}"
+    )
+
+
+# --- The HTML export ---------------------------------------------------------------------------
+
+
+def draw_folium(view: View, facts: Facts, canvas: Canvas) -> None:
+    """One marker per site and program type shown, set in a ring around sites with several types."""
+    group = canvas.group(LAYER.label)
+    hovers = hover_field_lists(view.atlas, facts)
+    wanted = view.state.types or tuple(PROGRAM_TYPES)
+    types_drawn: set[str] = set()
+    open_sites = False
+    for site in view.program_records:
+        shown = [t for t in PROGRAM_STYLES if t in site["types"] and t in wanted]
+        precise = site["site_precision"] != "country"
+        open_sites |= not precise
+        popup = popup_html(hover_layout(hovers[site["row"]]))
+        data_id = fmt.esc(f"program:{site['program_id']}")
+        size = int(round(marker_size(site["people_assisted"], facts.threshold)))
+        for position, ptype in enumerate(shown):
+            types_drawn.add(ptype)
+            colour, symbol = PROGRAM_STYLES[ptype]
+            dlon, dlat = ring_offset(position, len(shown))
+            marker = SvgMarker(
+                location=(float(site["map_lat"]) + dlat, float(site["map_lon"]) + dlon),
+                svg=symbol_svg(symbol, colour, size, precise, data_id),
+                size=(size, size),
+                class_name=f"atlas-site atlas-site-{ptype}" + ("" if precise else " atlas-site-open"),
+                data=canvas.data,
+                z_index_offset=1000,
+            )
+            tip = f"<b>{fmt.esc(site['program'])}</b><br>{fmt.esc(PROGRAM_TYPES[ptype])}"
+            canvas.bind(marker, popup, tip).add_to(group)
+    entries = [
+        KeyEntry(PROGRAM_TYPES[ptype], symbol_svg(symbol, colour, 16, True))
+        for ptype, (colour, symbol) in PROGRAM_STYLES.items()
+        if ptype in types_drawn
+    ]
+    if open_sites:
+        entries.append(KeyEntry("Open: country only, no site named", symbol_svg("circle", "#333333", 16, False)))
+    if entries:
+        canvas.key.append(KeyGroup("Program sites, by type", tuple(entries)))
+
+
 LAYER = Layer(
     key="programs",
     label="Program sites",
@@ -165,4 +280,9 @@ LAYER = Layer(
     },
     traces=traces,
     reads=("regions", "types", "year", "datasets"),
+    prepare=prepare,
+    cites=cites,
+    describe=describe,
+    table=Table("Program sites", COLUMNS, table_rows, ids_in_view),
+    folium=draw_folium,
 )

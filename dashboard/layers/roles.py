@@ -7,16 +7,22 @@ colour alone): origin, destination, both, or internal trafficking only.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from dashboard import formatting as fmt
-from dashboard.layers import Layer, LayerContext, Trace
+from dashboard.exports.canvas import Canvas, KeyEntry, KeyGroup, symbol_svg
+from dashboard.exports.elements import SvgMarker
+from dashboard.layers import Facts, Layer, Trace
 from dashboard.layers.palette import ROLE_STYLES
 from dashboard.view import ROLE_LABELS, View
 from geodata.vocabulary import EXPLOITATION_FORMS
 
 GROUP = "roles"
+TITLE = "Countries on routes"
+OUTLINE_COLOUR, OUTLINE_WIDTH = "#111111", 2.5
 
 
-def _partners(routes: list[dict[str, object]], iso3: str, names: dict[str, str]) -> str:
+def _partners(routes: list[dict[str, object]], iso3: str, names: Mapping[str, str]) -> str:
     """``to Thailand (forced begging)``-style lines for one country's routes in view."""
     lines = []
     for route in routes:
@@ -31,12 +37,12 @@ def _partners(routes: list[dict[str, object]], iso3: str, names: dict[str, str])
     return "<br>".join(fmt.esc(line) for line in dict.fromkeys(lines))
 
 
-def traces(view: View, ctx: LayerContext) -> list[Trace]:
+def traces(view: View, facts: Facts) -> list[Trace]:
     records = view.role_records
     if not records:
         return []
     routes = view.route_records
-    raw_names = ctx.raw_names  # escaped once, with the whole line
+    raw_names = facts.raw_names  # escaped once, with the whole line
     out: list[Trace] = [
         {
             "type": "choropleth",
@@ -48,7 +54,7 @@ def traces(view: View, ctx: LayerContext) -> list[Trace]:
             "showlegend": False,
             "hoverinfo": "skip",
             "name": "Countries on routes in view",
-            "marker": {"line": {"color": "#111111", "width": 2.5}},
+            "marker": {"line": {"color": OUTLINE_COLOUR, "width": OUTLINE_WIDTH}},
         }
     ]
     for role, (fill, symbol) in ROLE_STYLES.items():
@@ -63,10 +69,10 @@ def traces(view: View, ctx: LayerContext) -> list[Trace]:
                 "lat": [round(float(r["lat"]), 3) for r in rows],
                 "name": ROLE_LABELS[role],
                 "legendgroup": GROUP,
-                "legendgrouptitle": {"text": "Countries on routes"} if len(out) == 1 else None,
+                "legendgrouptitle": {"text": TITLE} if len(out) == 1 else None,
                 "marker": {"symbol": symbol, "size": 15, "color": fill, "line": {"color": "#000000", "width": 2}},
                 "customdata": [
-                    [ctx.names[r["iso3"]], _partners(routes, str(r["iso3"]), raw_names), f"country:{r['iso3']}"]
+                    [facts.names[r["iso3"]], _partners(routes, str(r["iso3"]), raw_names), f"country:{r['iso3']}"]
                     for r in rows
                 ],
                 "hovertemplate": f"<b>%{{customdata[0]}}</b> — {fmt.esc(ROLE_LABELS[role].lower())}"
@@ -79,6 +85,46 @@ def traces(view: View, ctx: LayerContext) -> list[Trace]:
     return out
 
 
+def cites(view: View) -> list[str]:
+    return [str(route["source"]) for route in view.route_records]
+
+
+MARKER_SIZE = 18  # pixels, in the HTML export
+
+
+def draw_folium(view: View, facts: Facts, canvas: Canvas) -> None:
+    """Each country on a route in view outlined, with a marker of its role at its label point."""
+    records = view.role_records
+    if not records:
+        return
+    group = canvas.group(LAYER.label)
+    drawn: list[str] = []
+    for r in records:
+        iso3 = str(r["iso3"])
+        canvas.edges[iso3] = {"color": OUTLINE_COLOUR, "weight": OUTLINE_WIDTH}
+        fill, symbol = ROLE_STYLES[r["role"]]
+        label = ROLE_LABELS[r["role"]]
+        if r["role"] not in drawn:
+            drawn.append(r["role"])
+        name = facts.names.get(iso3, fmt.esc(iso3))
+        partners = _partners(view.route_records, iso3, facts.raw_names)
+        marker = SvgMarker(
+            location=(float(r["lat"]), float(r["lon"])),
+            svg=symbol_svg(symbol, fill, MARKER_SIZE, True, fmt.esc(f"country:{iso3}")),
+            size=(MARKER_SIZE, MARKER_SIZE),
+            class_name=f"atlas-role atlas-role-{r['role']}",
+            data=canvas.data,
+            z_index_offset=500,
+        )
+        canvas.bind(marker, f"<b>{name}</b> — {fmt.esc(label.lower())}<br>{partners}", f"<b>{name}</b>").add_to(group)
+    entries = [
+        KeyEntry(ROLE_LABELS[role], symbol_svg(ROLE_STYLES[role][1], ROLE_STYLES[role][0], 16, True))
+        for role in ROLE_STYLES
+        if role in drawn
+    ]
+    canvas.key.append(KeyGroup(TITLE, tuple(entries), note="<p>Outlined: a country on a route in view.</p>"))
+
+
 LAYER = Layer(
     key="roles",
     label="Source and destination countries",
@@ -88,4 +134,6 @@ LAYER = Layer(
     },
     traces=traces,
     reads=("regions", "forms", "year", "datasets"),
+    cites=cites,
+    folium=draw_folium,
 )

@@ -5,14 +5,14 @@ Not a layer one switches: it follows the selection in the table or a click on th
 
 from __future__ import annotations
 
-from dashboard.layers import Layer, LayerContext, Trace
+from dashboard.layers import Facts, Layer, Trace
 from dashboard.layers.routes import great_circle
 from dashboard.view import View
 
 HIGHLIGHT = "#111111"
 
 
-def traces(view: View, ctx: LayerContext) -> list[Trace]:
+def traces(view: View, facts: Facts) -> list[Trace]:
     kind, _, key = view.state.select.partition(":")
     if kind == "program":
         site = next((s for s in view.program_records if s["program_id"] == key), None)
@@ -34,7 +34,7 @@ def traces(view: View, ctx: LayerContext) -> list[Trace]:
         route = next((r for r in view.route_records if r["route_id"] == key), None)
         if route is None:
             return []
-        ends = [ctx.label_points.get(route["origin_iso3"]), ctx.label_points.get(route["destination_iso3"])]
+        ends = [facts.label_points.get(route["origin_iso3"]), facts.label_points.get(route["destination_iso3"])]
         if None in ends:
             return []
         (x1, y1), (x2, y2) = ends  # type: ignore[misc]

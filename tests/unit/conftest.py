@@ -210,7 +210,7 @@ def more_atlas(tmp_path_factory: pytest.TempPathFactory):
 def more_data(more_atlas):
     """What the app reads at start-up (:class:`dashboard.data.AtlasData`), for :func:`more_atlas`."""
     from dashboard.data import AtlasData
-    from dashboard.layers import LayerContext
+    from dashboard.layers import facts_of
     from dashboard.view import make_choices, region_groups
 
     groups = region_groups(more_atlas.countries)
@@ -218,7 +218,7 @@ def more_data(more_atlas):
         atlas=more_atlas,
         groups=groups,
         choices=make_choices(more_atlas, groups, ["choropleth", "roles", "routes", "programs"]),
-        ctx=LayerContext(more_atlas, 11),
+        facts=facts_of(more_atlas, 11),
     )
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from dashboard.data import AtlasData
 from dashboard.downloads import _defuse, suppress_small_counts, table_in_view, with_sources
-from dashboard.layers import LayerContext
+from dashboard.layers import facts_of
 from dashboard.state import ViewState
 from dashboard.view import build_view, make_choices, region_groups
 from geodata import load_atlas
@@ -70,7 +70,7 @@ def test_a_suppressed_value_is_left_out_of_the_table(more):
     more.set_cell("indicators.csv", 7, "value", "8")  # IDN population 2007, suppressed=true
     atlas = load_atlas(more.path)
     groups = region_groups(atlas.countries)
-    data = AtlasData(atlas, groups, make_choices(atlas, groups, ["choropleth"]), LayerContext(atlas, 11))
+    data = AtlasData(atlas, groups, make_choices(atlas, groups, ["choropleth"]), facts_of(atlas, 11))
     rows = table(data, "indicators", indicator="population").set_index("iso3")
     assert pd.isna(rows.loc["IDN", "value"]) and rows.loc["IDN", "note"] == "fewer than 11"
     assert rows.loc["GHA", "value"] == 22873338

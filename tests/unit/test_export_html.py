@@ -14,12 +14,12 @@ import pytest
 from folium.plugins import Fullscreen
 from shapely.geometry import Polygon, box
 
-from dashboard.exports import export_boundaries, export_view_html
-from dashboard.exports.boundaries import cut_at_antimeridian, simplify_boundaries
+from dashboard.exports.boundaries import cut_at_antimeridian, export_boundaries, simplify_boundaries
+from dashboard.exports.folium_map import export_view_html
 from dashboard.exports.offline import LEAFLET_VERSION, OfflineError, outside_references, render_offline
-from dashboard.layers import REGISTRY, LayerContext
+from dashboard.layers import REGISTRY, facts_of, source_ids_in_view
 from dashboard.state import from_query
-from dashboard.view import View, build_view, make_choices, region_groups, sources_in_view
+from dashboard.view import View, build_view, make_choices, region_groups
 from geodata import BUNDLED_DIR, Atlas, load_atlas
 
 SCRIPT_NAME = "<script>alert(1)</script>"
@@ -33,7 +33,7 @@ class Exporter:
         self.atlas = atlas
         self.groups = region_groups(atlas.countries)
         self.choices = make_choices(atlas, self.groups, [k for k, layer in REGISTRY.items() if layer.toggleable])
-        self.ctx = LayerContext(atlas)
+        self.facts = facts_of(atlas)
         self.boundaries = export_boundaries(atlas)
 
     def view(self, query: str) -> View:
@@ -42,7 +42,7 @@ class Exporter:
         return build_view(self.atlas, state, self.groups)
 
     def page(self, query: str, title: str = "Counter-Trafficking Atlas") -> str:
-        return export_view_html(self.view(query), self.ctx, self.boundaries, title)
+        return export_view_html(self.view(query), self.facts, self.boundaries, title)
 
 
 @pytest.fixture(scope="module")
@@ -154,7 +154,7 @@ def test_export_has_the_legend_and_the_sources_of_the_view(bundled: Exporter, qu
     assert "Open: country only, no site named" in key
     line = sources_line(page)
     view = bundled.view(query)
-    cited = sources_in_view(bundled.atlas, view, ("choropleth", "programs", "routes"))
+    cited = bundled.atlas.sources.loc[source_ids_in_view(view)]
     assert len(cited) >= 2
     for _, source in cited.iterrows():
         assert f"({source['date']})" in line

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from plotly.utils import PlotlyJSONEncoder
 
 from dashboard.figure import figure_patch, geo_window, layers_touched, make_figure, window_around
-from dashboard.layers import REGISTRY, LayerContext, is_on, traces_by_layer
+from dashboard.layers import REGISTRY, facts_of, is_on, traces_by_layer
 from dashboard.state import ViewState, default_state
 from dashboard.view import build_view, make_choices, region_groups
 from geodata import load_atlas
@@ -65,14 +65,14 @@ class Map:
         self.atlas = atlas
         self.groups = region_groups(atlas.countries)
         self.choices = make_choices(atlas, self.groups, TOGGLEABLE)
-        self.ctx = LayerContext(atlas, 11)
+        self.facts = facts_of(atlas, 11)
         self.default = default_state(self.choices)
 
     def view(self, state: ViewState):
         return build_view(self.atlas, state, self.groups)
 
     def figure(self, state: ViewState):
-        return make_figure(self.view(state), self.ctx)
+        return make_figure(self.view(state), self.facts)
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +95,7 @@ def bundled_map() -> Map:
 def test_slots_match_the_traces(tiny_map, changes):
     state = replace(tiny_map.default, **changes)
     figure, slots = tiny_map.figure(state)
-    by_layer = traces_by_layer(tiny_map.view(state), tiny_map.ctx)
+    by_layer = traces_by_layer(tiny_map.view(state), tiny_map.facts)
     assert list(slots) == list(REGISTRY)
     assert slots == {key: len(traces) for key, traces in by_layer.items()}
     assert sum(slots.values()) == len(figure["data"])
@@ -118,14 +118,14 @@ def test_make_figure_from_cached_traces(tiny_map):
     view = tiny_map.view(replace(tiny_map.default, regions=("bali-process",)))
 
     def traces_of(key):
-        return REGISTRY[key].traces(view, tiny_map.ctx) if is_on(REGISTRY[key], view) else []
+        return REGISTRY[key].traces(view, tiny_map.facts) if is_on(REGISTRY[key], view) else []
 
-    assert make_figure(view, tiny_map.ctx, traces_of) == make_figure(view, tiny_map.ctx)
+    assert make_figure(view, tiny_map.facts, traces_of) == make_figure(view, tiny_map.facts)
 
 
 def test_a_region_window_holds_its_countries(tiny_map):
     view = tiny_map.view(replace(tiny_map.default, regions=("rcm",)))
-    geo = geo_window(view, tiny_map.ctx)
+    geo = geo_window(view, tiny_map.facts)
     (west, east), (south, north) = geo["lonaxis"]["range"], geo["lataxis"]["range"]
     for lon, lat in ((-99.14, 39.53), (-102.51, 23.94)):  # USA and MEX label points
         assert west < lon < east and south < lat < north
@@ -183,10 +183,10 @@ def patched(m: Map, old: ViewState, new: ViewState, cached: bool = False, diff: 
     if cached:
 
         def traces_of(key):
-            return REGISTRY[key].traces(view, m.ctx) if is_on(REGISTRY[key], view) else []
+            return REGISTRY[key].traces(view, m.facts) if is_on(REGISTRY[key], view) else []
 
-    patch, new_slots = figure_patch(old, view, m.ctx, slots, traces_of, old_view=m.view(old) if diff else None)
-    new_figure, expected_slots = make_figure(view, m.ctx)
+    patch, new_slots = figure_patch(old, view, m.facts, slots, traces_of, old_view=m.view(old) if diff else None)
+    new_figure, expected_slots = make_figure(view, m.facts)
     assert new_slots == expected_slots
     return apply_patch(wire(old_figure), wire(patch)), wire(new_figure), wire(patch)
 
@@ -295,7 +295,8 @@ def test_a_region_change_keeps_the_choropleth(bundled_map):
         "Countries on routes in view",
     }
     assert [op["location"] for op in patch["operations"] if op["location"][0] == "layout"] == [
-        ["layout", "geo", key] for key in geo_window(bundled_map.view(replace(old, regions=("rcm",))), bundled_map.ctx)
+        ["layout", "geo", key]
+        for key in geo_window(bundled_map.view(replace(old, regions=("rcm",))), bundled_map.facts)
     ] + [["layout", "uirevision"]]
 
 

@@ -34,10 +34,11 @@ from dashboard.config import load_config
 from dashboard.data import AtlasData, init_data
 from dashboard.downloads import register_downloads
 from dashboard.figure import make_figure
+from dashboard.layers import source_ids_in_view
 from dashboard.layout import source_line, view_title
 from dashboard.legend import create_legend_section, legend_groups
 from dashboard.state import from_query
-from dashboard.view import build_view, source_ids_in_view
+from dashboard.view import build_view
 from geodata.spreadsheet import FORMULA_START
 from tests.unit.conftest import write_tiny
 
@@ -199,11 +200,11 @@ def _figure_text(data: AtlasData) -> tuple[str, dict[str, object]]:
     state, notices = from_query("", data.choices)
     assert notices == []
     view = build_view(data.atlas, state, data.groups)
-    figure, _ = make_figure(view, data.ctx)
+    figure, _ = make_figure(view, data.facts)
     traces = figure["data"]
     assert isinstance(traces, list)
     key = create_legend_section(legend_groups(traces)).to_plotly_json()
-    sources = source_ids_in_view(data.atlas, view, view.state.layers)
+    sources = source_ids_in_view(view)
     parts = {
         "figure": figure,
         "key": key,

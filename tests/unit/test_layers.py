@@ -14,9 +14,10 @@ from pyproj import Geod
 
 from dashboard.layers import (
     REGISTRY,
-    LayerContext,
+    Facts,
     Trace,
     choropleth,
+    facts_of,
     outside,
     programs,
     roles,
@@ -44,8 +45,8 @@ def view_of(atlas: Atlas, **changes) -> View:
 
 
 @pytest.fixture(scope="module")
-def ctx(more_atlas) -> LayerContext:
-    return LayerContext(more_atlas, 11)
+def facts(more_atlas) -> Facts:
+    return facts_of(more_atlas, 11)
 
 
 def rendered(trace: Trace) -> list[str]:
@@ -105,13 +106,13 @@ def label_point(atlas: Atlas, iso3: str) -> tuple[float, float]:
 # --- choropleth -------------------------------------------------------------------------------
 
 
-def test_tiers_one_trace_of_values_a_key_entry_per_category_and_no_data(more_atlas, ctx):
-    traces = choropleth.traces(view_of(more_atlas), ctx)
+def test_tiers_one_trace_of_values_a_key_entry_per_category_and_no_data(more_atlas, facts):
+    traces = choropleth.traces(view_of(more_atlas), facts)
     values, *entries, no_data = traces
-    drawable = list(ctx.label_points)
+    drawable = list(facts.label_points)
     # Values and "no data" cover every country the map draws, in one fixed order.
     assert values["locations"] == no_data["locations"] == drawable
-    assert values["text"] == no_data["text"] == [ctx.names[iso3] for iso3 in drawable]
+    assert values["text"] == no_data["text"] == [facts.names[iso3] for iso3 in drawable]
     tiers = dict(zip(drawable, values["z"], strict=True))
     assert {iso3: tiers[iso3] for iso3 in ("GHA", "IDN", "THA", "KHM", "MYS", "USA", "MEX")} == {
         "GHA": 0, "IDN": 0, "THA": 0, "KHM": 1, "MYS": 2, "USA": None, "MEX": None,
@@ -133,9 +134,9 @@ def test_tiers_one_trace_of_values_a_key_entry_per_category_and_no_data(more_atl
     assert [e.label for e in legend_groups(traces)[0].entries] == ["Tier 2", "Tier 2 Watch List", "Tier 3", "No data"]
 
 
-def test_tier_hover(more_atlas, ctx):
-    hovers = hovers_by_country(choropleth.traces(view_of(more_atlas), ctx))
-    assert set(hovers) == set(ctx.label_points)  # every country drawn says what it is
+def test_tier_hover(more_atlas, facts):
+    hovers = hovers_by_country(choropleth.traces(view_of(more_atlas), facts))
+    assert set(hovers) == set(facts.label_points)  # every country drawn says what it is
     cambodia = hovers["KHM"]
     assert cambodia.startswith("<b>Cambodia</b><br>TIP Report tier placement: Tier 2 Watch List<br>Year: 2007")
     assert "<br>Median of South-eastern Asia: " in cambodia
@@ -144,23 +145,23 @@ def test_tier_hover(more_atlas, ctx):
     assert hovers["MEX"] == "<b>Mexico</b><br>TIP Report tier placement: no data for 2007<extra></extra>"
 
 
-def test_choropleth_is_the_world_whatever_the_regions(more_atlas, ctx):
-    world = choropleth.traces(view_of(more_atlas), ctx)
-    assert choropleth.traces(view_of(more_atlas, regions=("rcm",)), ctx) == world
+def test_choropleth_is_the_world_whatever_the_regions(more_atlas, facts):
+    world = choropleth.traces(view_of(more_atlas), facts)
+    assert choropleth.traces(view_of(more_atlas, regions=("rcm",)), facts) == world
 
 
-def test_an_indicator_change_keeps_names_and_places(more_atlas, ctx):
+def test_an_indicator_change_keeps_names_and_places(more_atlas, facts):
     # What the figure patch can leave where it is: the values trace's places, names and regions.
-    tiers = choropleth.traces(view_of(more_atlas), ctx)
-    population = choropleth.traces(view_of(more_atlas, indicator="population"), ctx)
+    tiers = choropleth.traces(view_of(more_atlas), facts)
+    population = choropleth.traces(view_of(more_atlas, indicator="population"), facts)
     for name in ("uid", "locations", "text", "hovertext"):
         assert tiers[0][name] == population[0][name]
     for name in ("uid", "locations", "text"):
         assert tiers[-1][name] == population[-1][name]
 
 
-def test_continuous_indicator_with_a_colour_bar(more_atlas, ctx):
-    traces = choropleth.traces(view_of(more_atlas, indicator="population"), ctx)
+def test_continuous_indicator_with_a_colour_bar(more_atlas, facts):
+    traces = choropleth.traces(view_of(more_atlas, indicator="population"), facts)
     assert [t["name"] for t in traces] == ["Population", "Suppressed small count", "No data", "No data"]
     values, suppressed, _, no_data = traces
     expected = {"GHA": 22873338, "THA": 60216677, "USA": 301139947}
@@ -176,15 +177,15 @@ def test_continuous_indicator_with_a_colour_bar(more_atlas, ctx):
     assert drawn_in(no_data) == ["KHM", "MYS", "MEX"]
 
 
-def test_continuous_hover_names_a_fallback_year(more_atlas, ctx):
-    hovers = hovers_by_country(choropleth.traces(view_of(more_atlas, indicator="population"), ctx))
+def test_continuous_hover_names_a_fallback_year(more_atlas, facts):
+    hovers = hovers_by_country(choropleth.traces(view_of(more_atlas, indicator="population"), facts))
     assert "Population: 60.2 million people<br>Year: 1997 (latest before 2007)" in hovers["THA"]
     assert "Population: 22.9 million people<br>Year: 2007" in hovers["GHA"]
     assert "Population: suppressed (fewer than 11)" in hovers["IDN"]
 
 
-def test_continuous_indicator_in_an_earlier_year(more_atlas, ctx):
-    traces = choropleth.traces(view_of(more_atlas, indicator="population", year=2002), ctx)
+def test_continuous_indicator_in_an_earlier_year(more_atlas, facts):
+    traces = choropleth.traces(view_of(more_atlas, indicator="population", year=2002), facts)
     values = traces[0]
     assert set(drawn_in(values)) == {"GHA", "THA"}
     assert values["colorbar"]["title"]["text"].startswith("Population, 2002<br>")
@@ -194,8 +195,8 @@ def test_continuous_indicator_in_an_earlier_year(more_atlas, ctx):
 # --- roles ------------------------------------------------------------------------------------
 
 
-def test_roles_marks_each_role_with_its_symbol(more_atlas, ctx):
-    traces = roles.traces(view_of(more_atlas), ctx)
+def test_roles_marks_each_role_with_its_symbol(more_atlas, facts):
+    traces = roles.traces(view_of(more_atlas), facts)
     outline, *markers = traces
     assert outline["type"] == "choropleth" and outline["hoverinfo"] == "skip"
     assert sorted(outline["locations"]) == ["GHA", "IDN", "KHM", "MYS", "THA"]
@@ -211,8 +212,8 @@ def test_roles_marks_each_role_with_its_symbol(more_atlas, ctx):
     assert (destination["lon"], destination["lat"]) == ([114.72], [3.62])
 
 
-def test_roles_hover_lists_the_partners(more_atlas, ctx):
-    markers = by_name(roles.traces(view_of(more_atlas), ctx))
+def test_roles_hover_lists_the_partners(more_atlas, facts):
+    markers = by_name(roles.traces(view_of(more_atlas), facts))
     (malaysia,) = rendered(markers["Destination country"])
     assert malaysia == (
         "<b>Malaysia</b> — destination country<br>from Indonesia (sexual exploitation)"
@@ -222,13 +223,13 @@ def test_roles_hover_lists_the_partners(more_atlas, ctx):
     assert "within the country (forced labour)" in ghana
 
 
-def test_roles_follow_the_routes_in_view(more_atlas, ctx):
-    traces = roles.traces(view_of(more_atlas, forms=("forced-begging",)), ctx)
+def test_roles_follow_the_routes_in_view(more_atlas, facts):
+    traces = roles.traces(view_of(more_atlas, forms=("forced-begging",)), facts)
     assert {t["name"]: [r[2] for r in t["customdata"]] for t in traces[1:]} == {
         "Origin country": ["country:KHM"],
         "Destination country": ["country:THA"],
     }
-    assert roles.traces(view_of(more_atlas, regions=("rcm",)), ctx) == []
+    assert roles.traces(view_of(more_atlas, regions=("rcm",)), facts) == []
 
 
 # --- routes -----------------------------------------------------------------------------------
@@ -245,8 +246,8 @@ def arcs(trace: Trace) -> list[list[int]]:
     return [arc for arc in out if arc]
 
 
-def test_routes_are_arcs_with_an_arrow_three_quarters_along(more_atlas, ctx):
-    traces = [t for t in routes.traces(view_of(more_atlas), ctx) if t["mode"] == "lines+markers"]
+def test_routes_are_arcs_with_an_arrow_three_quarters_along(more_atlas, facts):
+    traces = [t for t in routes.traces(view_of(more_atlas), facts) if t["mode"] == "lines+markers"]
     drawn = {}
     for trace in traces:
         for arc in arcs(trace):
@@ -287,8 +288,8 @@ def test_great_circle_bows_towards_the_pole():
     assert max(steps) == pytest.approx(min(steps), rel=1e-3)
 
 
-def test_route_styles_and_widths(more_atlas, ctx):
-    traces = routes.traces(view_of(more_atlas), ctx)
+def test_route_styles_and_widths(more_atlas, facts):
+    traces = routes.traces(view_of(more_atlas), facts)
     lines = {t["name"]: t for t in traces if t["mode"] == "lines+markers"}
     assert lines["Sexual exploitation"]["line"] == {"color": "#D55E00", "width": 3.0, "dash": "solid"}
     assert lines["Forced begging"]["line"]["width"] == 2.5  # count unknown
@@ -298,8 +299,8 @@ def test_route_styles_and_widths(more_atlas, ctx):
     ]  # fmt: skip
 
 
-def test_internal_trafficking_is_a_ring(more_atlas, ctx):
-    rings = [t for t in routes.traces(view_of(more_atlas), ctx) if t["mode"] == "markers"]
+def test_internal_trafficking_is_a_ring(more_atlas, facts):
+    rings = [t for t in routes.traces(view_of(more_atlas), facts) if t["mode"] == "markers"]
     assert len(rings) == 1
     (ring,) = rings
     assert ring["name"] == "Forced labour, internal"
@@ -308,8 +309,8 @@ def test_internal_trafficking_is_a_ring(more_atlas, ctx):
     assert ring["customdata"] == ["route:gha-internal-fishing"]
 
 
-def test_routes_without_two_countries_are_left_out(more_atlas, ctx):
-    ids = {i for t in routes.traces(view_of(more_atlas), ctx) for i in t["customdata"] if i}
+def test_routes_without_two_countries_are_left_out(more_atlas, facts):
+    ids = {i for t in routes.traces(view_of(more_atlas), facts) for i in t["customdata"] if i}
     assert ids == {
         "route:idn-mys-sexual",
         "route:tha-idn-labour",
@@ -317,9 +318,9 @@ def test_routes_without_two_countries_are_left_out(more_atlas, ctx):
         "route:gha-internal-fishing",
     }
     # Out of view, a route keeps its place in its trace, with nothing to draw.
-    hidden = routes.traces(view_of(more_atlas, forms=("forced-labour",), regions=("rcm",)), ctx)
+    hidden = routes.traces(view_of(more_atlas, forms=("forced-labour",), regions=("rcm",)), facts)
     assert drawn_ids(hidden) == set()
-    assert [len(t["lon"]) for t in hidden] == [len(t["lon"]) for t in routes.traces(view_of(more_atlas), ctx)]
+    assert [len(t["lon"]) for t in hidden] == [len(t["lon"]) for t in routes.traces(view_of(more_atlas), facts)]
 
 
 def drawn_ids(traces: list[Trace]) -> set[str]:
@@ -347,9 +348,9 @@ def markers(traces: list[Trace]) -> list[tuple[str, str, float, float, float, st
     ]
 
 
-def test_one_marker_per_site_and_type(more_atlas, ctx):
+def test_one_marker_per_site_and_type(more_atlas, facts):
     view = view_of(more_atlas)
-    got = sorted((i, name) for i, name, *_ in markers(programs.traces(view, ctx)))
+    got = sorted((i, name) for i, name, *_ in markers(programs.traces(view, facts)))
     expected = sorted(
         (
             f"program:{site.program_id}",
@@ -362,8 +363,8 @@ def test_one_marker_per_site_and_type(more_atlas, ctx):
     assert len(got) == 10
 
 
-def test_country_only_sites_are_open_and_named_sites_filled(more_atlas, ctx):
-    traces = programs.traces(view_of(more_atlas), ctx)
+def test_country_only_sites_are_open_and_named_sites_filled(more_atlas, facts):
+    traces = programs.traces(view_of(more_atlas), facts)
     for i, name, _, _, _, symbol in markers(traces):
         if i in ("program:initiative-50m-khm", "program:usa-return"):
             assert symbol.endswith("-open") and name.endswith(" (country only)")
@@ -384,8 +385,8 @@ def site_points(traces, program_id):
     return sorted((x, y) for i, _, x, y, *_ in markers(traces) if i == f"program:{program_id}")
 
 
-def test_several_types_at_one_site_sit_in_a_ring(more_atlas, ctx):
-    traces = programs.traces(view_of(more_atlas), ctx)
+def test_several_types_at_one_site_sit_in_a_ring(more_atlas, facts):
+    traces = programs.traces(view_of(more_atlas), facts)
     site = (-0.65, 8.217)
     volta = site_points(traces, "gha-lake-volta")
     assert len(volta) == 3 and len(set(volta)) == 3
@@ -396,24 +397,24 @@ def test_several_types_at_one_site_sit_in_a_ring(more_atlas, ctx):
     assert site_points(traces, "tha-bali-process") == [(100.502, 13.756)]
 
 
-def test_the_ring_counts_only_the_types_shown(more_atlas, ctx):
+def test_the_ring_counts_only_the_types_shown(more_atlas, facts):
     site = (-0.65, 8.217)
-    two = site_points(programs.traces(view_of(more_atlas, types=("prevention", "protection")), ctx), "gha-lake-volta")
+    two = site_points(programs.traces(view_of(more_atlas, types=("prevention", "protection")), facts), "gha-lake-volta")
     assert len(two) == 2
     assert math.dist(*two) == pytest.approx(2 * programs.RING_DEGREES, abs=0.005)
-    one = site_points(programs.traces(view_of(more_atlas, types=("protection",)), ctx), "gha-lake-volta")
+    one = site_points(programs.traces(view_of(more_atlas, types=("protection",)), facts), "gha-lake-volta")
     assert one == [site]
     # The other types' traces stay, with nothing drawn: a filter change moves points, not traces.
-    drawn = {t["name"] for t in programs.traces(view_of(more_atlas, types=("protection",)), ctx) if any(t["lon"])}
+    drawn = {t["name"] for t in programs.traces(view_of(more_atlas, types=("protection",)), facts) if any(t["lon"])}
     assert drawn == {"Protection & assistance", "Protection & assistance (country only)"}
-    every = programs.traces(view_of(more_atlas), ctx)
-    assert [t["name"] for t in programs.traces(view_of(more_atlas, types=("protection",)), ctx)] == [
+    every = programs.traces(view_of(more_atlas), facts)
+    assert [t["name"] for t in programs.traces(view_of(more_atlas, types=("protection",)), facts)] == [
         t["name"] for t in every
     ]
 
 
-def test_marker_size_grows_with_people_assisted(more_atlas, ctx):
-    sizes = {i: s for i, _, _, _, s, _ in markers(programs.traces(view_of(more_atlas), ctx))}
+def test_marker_size_grows_with_people_assisted(more_atlas, facts):
+    sizes = {i: s for i, _, _, _, s, _ in markers(programs.traces(view_of(more_atlas), facts))}
     assert sizes["program:gha-lake-volta"] > sizes["program:idn-police-hospitals"] > sizes["program:tha-bali-process"]
     assert sizes["program:tha-bali-process"] == programs.BASE_SIZE
     assert programs.marker_size(1500) == pytest.approx(2 * programs.BASE_SIZE, rel=0.02)
@@ -425,29 +426,29 @@ def test_marker_size_grows_with_people_assisted(more_atlas, ctx):
 def test_marker_size_does_not_reveal_a_suppressed_count(more):
     more.set_cell("programs.csv", 3, "people_assisted", "9")  # idn-police-hospitals; mex-shelter has 5
     atlas = load_atlas(more.path)
-    sizes = {i: s for i, _, _, _, s, _ in markers(programs.traces(view_of(atlas), LayerContext(atlas, 11)))}
+    sizes = {i: s for i, _, _, _, s, _ in markers(programs.traces(view_of(atlas), facts_of(atlas, 11)))}
     assert sizes["program:mex-shelter"] == sizes["program:idn-police-hospitals"]
 
 
 # --- selection and outside --------------------------------------------------------------------
 
 
-def test_selection_rings_a_site_or_draws_a_route(more_atlas, ctx):
-    (ring,) = selection.traces(view_of(more_atlas, select="program:mex-shelter"), ctx)
+def test_selection_rings_a_site_or_draws_a_route(more_atlas, facts):
+    (ring,) = selection.traces(view_of(more_atlas, select="program:mex-shelter"), facts)
     assert (ring["lon"], ring["lat"], ring["marker"]["symbol"]) == ([-92.26], [14.9], "circle-open")
-    (arc,) = selection.traces(view_of(more_atlas, select="route:khm-tha-begging"), ctx)
+    (arc,) = selection.traces(view_of(more_atlas, select="route:khm-tha-begging"), facts)
     assert len(arc["lon"]) == routes.ARC_POINTS and (arc["lon"][0], arc["lat"][0]) == (104.91, 12.72)
-    (internal,) = selection.traces(view_of(more_atlas, select="route:gha-internal-fishing"), ctx)
+    (internal,) = selection.traces(view_of(more_atlas, select="route:gha-internal-fishing"), facts)
     assert (internal["lon"], internal["lat"], internal["mode"]) == ([-1.22], [7.95], "markers")
     # Nothing to highlight where the selection is filtered out, cannot be drawn, or is empty.
-    assert selection.traces(view_of(more_atlas, select="program:mex-shelter", types=("prevention",)), ctx) == []
-    assert selection.traces(view_of(more_atlas, select="route:asia-sea-fishing"), ctx) == []
-    assert selection.traces(view_of(more_atlas), ctx) == []
+    assert selection.traces(view_of(more_atlas, select="program:mex-shelter", types=("prevention",)), facts) == []
+    assert selection.traces(view_of(more_atlas, select="route:asia-sea-fishing"), facts) == []
+    assert selection.traces(view_of(more_atlas), facts) == []
 
 
-def test_outside_veils_the_countries_beyond_the_regions(more_atlas, ctx):
-    assert outside.traces(view_of(more_atlas), ctx) == []
-    (veil,) = outside.traces(view_of(more_atlas, regions=("rcm",)), ctx)
+def test_outside_veils_the_countries_beyond_the_regions(more_atlas, facts):
+    assert outside.traces(view_of(more_atlas), facts) == []
+    (veil,) = outside.traces(view_of(more_atlas, regions=("rcm",)), facts)
     assert sorted(veil["locations"]) == ["GHA", "IDN", "KHM", "MYS", "THA"]
     assert veil["hoverinfo"] == "skip"
 
@@ -460,7 +461,7 @@ def test_program_text_is_html_escaped_in_the_hover(more):
     more.set_cell("programs.csv", 2, "partner", f"IOM {PAYLOAD}")
     more.set_cell("programs.csv", 2, "site", '"><img src=x onerror=alert(2)>')
     atlas = load_atlas(more.path)
-    by_layer = traces_by_layer(view_of(atlas), LayerContext(atlas, 11))
+    by_layer = traces_by_layer(view_of(atlas), facts_of(atlas, 11))
     volta = [h for h in rendered(by_layer["programs"][0]) if ESCAPED in h]
     assert volta and volta[0].startswith(f"<b>{ESCAPED}</b><br>Partner: IOM {ESCAPED}<br>")
     assert "Site: &#34;&gt;&lt;img src=x onerror=alert(2)&gt;" in volta[0]
@@ -472,7 +473,7 @@ def test_route_text_is_html_escaped_in_the_hover(more):
     more.set_cell("routes.csv", 2, "victims", PAYLOAD)
     more.set_cell("routes.csv", 2, "destination_label", PAYLOAD)
     atlas = load_atlas(more.path)
-    by_layer = traces_by_layer(view_of(atlas, layers=("routes",)), LayerContext(atlas, 11))
+    by_layer = traces_by_layer(view_of(atlas, layers=("routes",)), facts_of(atlas, 11))
     (begging,) = [h for h in all_hovers(by_layer) if "Forced begging" in h]
     assert f"Who: {ESCAPED}" in begging and f"Thailand, {ESCAPED}</b>" in begging
     assert PAYLOAD not in json.dumps(by_layer)
@@ -481,7 +482,7 @@ def test_route_text_is_html_escaped_in_the_hover(more):
 def test_route_labels_are_html_escaped_in_the_roles_hover(more):
     add_rows(more, "routes.csv", f"khm-sea,KHM,,,{PAYLOAD},forced-labour,,men,,,2007,,,prm-2007")
     atlas = load_atlas(more.path)
-    by_layer = traces_by_layer(view_of(atlas, layers=("roles",)), LayerContext(atlas, 11))
+    by_layer = traces_by_layer(view_of(atlas, layers=("roles",)), facts_of(atlas, 11))
     (cambodia,) = [h for h in all_hovers(by_layer) if "<b>Cambodia</b>" in h]
     assert f"to {ESCAPED} (forced labour)" in cambodia
     assert PAYLOAD not in json.dumps(by_layer)
@@ -490,7 +491,7 @@ def test_route_labels_are_html_escaped_in_the_roles_hover(more):
 def test_a_suppressed_indicator_value_never_shows(more):
     more.set_cell("indicators.csv", 7, "value", "8")  # IDN population 2007, suppressed=true
     atlas = load_atlas(more.path)
-    traces = choropleth.traces(view_of(atlas, indicator="population"), LayerContext(atlas, 11))
+    traces = choropleth.traces(view_of(atlas, indicator="population"), facts_of(atlas, 11))
     assert "IDN" not in drawn_in(traces[0])
     indonesia = [h for t in traces for h in rendered(t) if h.startswith("<b>Indonesia</b>")]
     assert indonesia and all("8.0" not in h for h in indonesia)
@@ -529,7 +530,7 @@ def test_a_placeholder_in_route_text_is_shown_as_it_is(more):
     more.set_cell("routes.csv", 2, "victims", TEMPLATE_PAYLOAD)
     more.set_cell("routes.csv", 2, "destination_label", f"50%{{lat}} {TEMPLATE_PAYLOAD}")
     atlas = load_atlas(more.path)
-    by_layer = traces_by_layer(view_of(atlas, layers=("routes", "roles")), LayerContext(atlas, 11))
+    by_layer = traces_by_layer(view_of(atlas, layers=("routes", "roles")), facts_of(atlas, 11))
     (begging,) = [shown(h) for h in all_hovers(by_layer) if "Forced begging" in h]
     assert f"Who: {TEMPLATE_PAYLOAD}<br>" in begging
     assert f"Thailand, 50%{{lat}} {TEMPLATE_PAYLOAD}</b>" in begging
@@ -544,7 +545,7 @@ def test_a_placeholder_in_an_indicator_label_and_unit_is_shown_as_it_is(more):
     more.set_cell("indicator_catalogue.csv", 2, "label", f"Tier {TEMPLATE_PAYLOAD}")
     atlas = load_atlas(more.path)
     label = f"Pop <b>{TEMPLATE_PAYLOAD}</b>"
-    traces = choropleth.traces(view_of(atlas, indicator="population"), LayerContext(atlas, 11))
+    traces = choropleth.traces(view_of(atlas, indicator="population"), facts_of(atlas, 11))
     hovers = {iso3: shown(h) for iso3, h in hovers_by_country(traces).items()}
     assert hovers["GHA"].startswith(f"<b>Ghana</b><br>{label}: 22.9 million {TEMPLATE_PAYLOAD}<br>")
     assert hovers["IDN"].startswith(f"<b>Indonesia</b><br>{label}: suppressed (fewer than 11)<br>")
@@ -558,7 +559,7 @@ def test_a_placeholder_in_an_indicator_label_and_unit_is_shown_as_it_is(more):
     assert bar.startswith(f"{label}, 2007 {TEMPLATE_PAYLOAD} — ")
     (titled,) = [t for t in traces if "legendgrouptitle" in t]
     assert shown(titled["legendgrouptitle"]["text"]) == f"{label}, 2007"
-    tiers = choropleth.traces(view_of(atlas), LayerContext(atlas, 11))
+    tiers = choropleth.traces(view_of(atlas), facts_of(atlas, 11))
     (titled,) = [t for t in tiers if "legendgrouptitle" in t]
     assert shown(titled["legendgrouptitle"]["text"]) == f"Tier {TEMPLATE_PAYLOAD}, 2007"
     # The HTML key shows the same text, as plain text (Dash escapes it): not escaped twice.
@@ -584,8 +585,8 @@ def with_publisher_bounds(data) -> None:
 def test_a_count_the_publisher_withheld_reads_as_its_bound(more):
     with_publisher_bounds(more)
     atlas = load_atlas(more.path)
-    ctx = LayerContext(atlas, 11)
-    hovers = all_hovers(traces_by_layer(view_of(atlas, indicator="population"), ctx))
+    facts = facts_of(atlas, 11)
+    hovers = all_hovers(traces_by_layer(view_of(atlas, indicator="population"), facts))
     (withheld,) = [h for h in hovers if "brick kilns" in h]
     assert "Count: fewer than 5<br>" in withheld
     (indonesia,) = [h for h in hovers if h.startswith("<b>Indonesia</b><br>Population")]
@@ -593,7 +594,7 @@ def test_a_count_the_publisher_withheld_reads_as_its_bound(more):
     # Where the rows disagree, each says its own bound (the trace of suppressed values is small).
     more.set_line("indicators.csv", 6, "GHA,population,2007,,,true,gapminder,")
     atlas = load_atlas(more.path)
-    traces = choropleth.traces(view_of(atlas, indicator="population"), LayerContext(atlas, 11))
+    traces = choropleth.traces(view_of(atlas, indicator="population"), facts_of(atlas, 11))
     hovers = hovers_by_country(traces)
     assert "Population: suppressed (fewer than 5)<br>" in hovers["IDN"]
     assert "Population: suppressed (fewer than 11)<br>" in hovers["GHA"]
@@ -605,8 +606,8 @@ def lone_five(text: str) -> bool:
     return re.search(r"(?<![\w.,:-])5(?![\w.,:])", text) is not None
 
 
-def test_small_counts_are_suppressed_in_every_hover(more_atlas, ctx):
-    hovers = all_hovers(traces_by_layer(view_of(more_atlas, indicator="population"), ctx))
+def test_small_counts_are_suppressed_in_every_hover(more_atlas, facts):
+    hovers = all_hovers(traces_by_layer(view_of(more_atlas, indicator="population"), facts))
     shelter = [h for h in hovers if "Tapachula shelter" in h]
     assert shelter and all("People assisted: fewer than 11" in h for h in shelter)
     (internal,) = [h for h in hovers if "Ghana, Lake Volta →" in h]
@@ -620,7 +621,7 @@ def test_small_counts_are_suppressed_in_every_hover(more_atlas, ctx):
 
 def test_a_lower_threshold_shows_the_count(more_atlas):
     # The same data with threshold 3: the test above would see the 5s if suppression were off.
-    hovers = all_hovers(traces_by_layer(view_of(more_atlas), LayerContext(more_atlas, 3)))
+    hovers = all_hovers(traces_by_layer(view_of(more_atlas), facts_of(more_atlas, 3)))
     assert any("People assisted: 5<br>" in h for h in hovers)
     assert any("Count: 5<br>" in h for h in hovers)
     assert any(lone_five(h) for h in hovers)
@@ -651,29 +652,29 @@ def test_needs_cover_the_columns_a_layer_reads():
     assert set(REGISTRY["programs"].needs["programs"]) >= {"map_lon", "map_lat", "types", "site_precision"}
 
 
-def test_layers_switched_off_draw_nothing(more_atlas, ctx):
-    off = traces_by_layer(view_of(more_atlas, layers=()), ctx)
+def test_layers_switched_off_draw_nothing(more_atlas, facts):
+    off = traces_by_layer(view_of(more_atlas, layers=()), facts)
     assert off == {key: [] for key in REGISTRY}
-    on = traces_by_layer(view_of(more_atlas), ctx)
+    on = traces_by_layer(view_of(more_atlas), facts)
     assert all(on[key] for key in TOGGLEABLE)
 
 
 @pytest.mark.parametrize("key", TOGGLEABLE)
-def test_one_layer_on(more_atlas, ctx, key):
-    drawn = traces_by_layer(view_of(more_atlas, layers=(key,)), ctx)
+def test_one_layer_on(more_atlas, facts, key):
+    drawn = traces_by_layer(view_of(more_atlas, layers=(key,)), facts)
     assert [k for k, traces in drawn.items() if traces] == [key]
 
 
-def test_layers_that_cannot_be_switched_off(more_atlas, ctx):
-    drawn = traces_by_layer(view_of(more_atlas, layers=(), regions=("rcm",), select="program:mex-shelter"), ctx)
+def test_layers_that_cannot_be_switched_off(more_atlas, facts):
+    drawn = traces_by_layer(view_of(more_atlas, layers=(), regions=("rcm",), select="program:mex-shelter"), facts)
     assert [k for k, traces in drawn.items() if traces] == ["outside", "selection"]
 
 
-def test_only_some_layers(more_atlas, ctx):
+def test_only_some_layers(more_atlas, facts):
     view = view_of(more_atlas)
-    only = traces_by_layer(view, ctx, only={"programs", "roles"})
+    only = traces_by_layer(view, facts, only={"programs", "roles"})
     assert list(only) == ["roles", "programs"]
-    assert only["programs"] == programs.traces(view, ctx)
+    assert only["programs"] == programs.traces(view, facts)
 
 
 # --- what each layer reads ----------------------------------------------------------------------
@@ -709,13 +710,15 @@ def states_differing_in(field: str):
 def test_a_layer_reads_no_more_than_it_declares(mixed_atlas, key):
     # The app caches a layer's traces under the fields it declares: any other field must not matter.
     # (On an atlas with an imported dataset, whose flows are counted per year.)
-    more_atlas, ctx = mixed_atlas, LayerContext(mixed_atlas, 11)
+    more_atlas, facts = mixed_atlas, facts_of(mixed_atlas, 11)
     layer = REGISTRY[key]
     for field in ALTERNATIVES:
         if field in layer.reads:
             continue
         for one, other in states_differing_in(field):
-            assert layer.traces(view_of(more_atlas, **one), ctx) == layer.traces(view_of(more_atlas, **other), ctx), (
+            assert layer.traces(view_of(more_atlas, **one), facts) == layer.traces(
+                view_of(more_atlas, **other), facts
+            ), (
                 key,
                 field,
                 one,
@@ -726,24 +729,24 @@ def test_a_layer_reads_no_more_than_it_declares(mixed_atlas, key):
 @pytest.mark.parametrize("key", list(REGISTRY))
 def test_every_field_a_layer_declares_matters_to_it(mixed_atlas, key):
     # A declaration wider than what the layer reads would redraw it for nothing.
-    more_atlas, ctx = mixed_atlas, LayerContext(mixed_atlas, 11)
+    more_atlas, facts = mixed_atlas, facts_of(mixed_atlas, 11)
     layer = REGISTRY[key]
     for field in layer.reads:
         assert any(
-            layer.traces(view_of(more_atlas, **one), ctx) != layer.traces(view_of(more_atlas, **other), ctx)
+            layer.traces(view_of(more_atlas, **one), facts) != layer.traces(view_of(more_atlas, **other), facts)
             for one, other in states_differing_in(field)
         ), (key, field)
 
 
 @pytest.mark.parametrize("key", list(REGISTRY))
-def test_a_layer_key_part_reads_no_more_than_it_declares(more_atlas, ctx, key):
+def test_a_layer_key_part_reads_no_more_than_it_declares(more_atlas, facts, key):
     # The key is drawn from every row; its parts are cached under each layer's key_reads.
     layer = REGISTRY[key]
     groups = region_groups(more_atlas.countries)
 
     def key_part(**changes):
         state = ViewState(**{"indicator": "tip-tier", "year": 2007, "layers": TOGGLEABLE, **changes})
-        return legend_groups(layer.traces(build_view(more_atlas, state, groups, every_row(more_atlas)), ctx))
+        return legend_groups(layer.traces(build_view(more_atlas, state, groups, every_row(more_atlas)), facts))
 
     cases = {"indicator": ({}, {"indicator": "population"}), "year": ({"indicator": "population"}, {"year": 2002})}
     for field, (one, other) in cases.items():
@@ -754,13 +757,13 @@ def test_a_layer_key_part_reads_no_more_than_it_declares(more_atlas, ctx, key):
             assert key_part(**one) == key_part(**changed), (key, field)
 
 
-def test_past_the_limit_only_rows_in_view_are_drawn(more_atlas, ctx, monkeypatch):
+def test_past_the_limit_only_rows_in_view_are_drawn(more_atlas, facts, monkeypatch):
     # A big table: sending every row's coordinates on each change would cost more than the rows in view.
     view = view_of(more_atlas, regions=("rcm",))
-    every = programs.traces(view, ctx) + routes.traces(view, ctx)
+    every = programs.traces(view, facts) + routes.traces(view, facts)
     monkeypatch.setattr("dashboard.layers.EVERY_ROW_LIMIT", 0)
-    few = programs.traces(view, ctx) + routes.traces(view, ctx)
+    few = programs.traces(view, facts) + routes.traces(view, facts)
     assert drawn_ids(few) == drawn_ids(every) == {f"program:{p}" for p in view.programs["program_id"]}
-    sites = [t for t in programs.traces(view, ctx) if t.get("customdata")]
+    sites = [t for t in programs.traces(view, facts) if t.get("customdata")]
     assert sites and all(x is not None for t in sites for x in t["lon"])  # nothing out of view is sent
     assert sum(len(t["lon"]) for t in few) < sum(len(t["lon"]) for t in every)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from dashboard.layers import LayerContext
+from dashboard.layers import facts_of
+from dashboard.layers.choropleth import region_medians
 from dashboard.profile import country_profile
 from dashboard.state import from_query, to_query
 from dashboard.view import build_view, indicator_values, make_choices, ran_in, region_groups
@@ -114,7 +115,7 @@ def test_url_state_junk_in_defaults_out(choices, query, notice):
 
 
 def test_region_median_in_the_hover(atlas):
-    ctx = LayerContext(atlas, 11)
-    assert ctx.region_medians[("GHA", "tip-tier", 2007)].startswith("Median of Western Africa: Tier 2 (")
-    text = ctx.region_medians[("GHA", "life-expectancy", 2007)]
+    medians = region_medians(atlas, facts_of(atlas, 11))
+    assert medians[("GHA", "tip-tier", 2007)].startswith("Median of Western Africa: Tier 2 (")
+    text = medians[("GHA", "life-expectancy", 2007)]
     assert text.startswith("Median of Western Africa: ") and text.endswith(" countries)")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from dashboard.layers import source_ids_in_view
 from dashboard.state import ViewState
 from dashboard.view import (
     RegionGroup,
@@ -18,7 +19,6 @@ from dashboard.view import (
     make_choices,
     region_groups,
     slugify,
-    sources_in_view,
 )
 
 
@@ -298,10 +298,9 @@ def test_indicator_slice_is_not_fooled_by_a_reused_address(monkeypatch):
     # CPython hands a freed object's address to the next object of its size: in a plain
     # interpreter, a table made right after another one is freed gets the same id() almost every
     # time. Make that certain here by giving both tables one address.
-    from dashboard import view as view_module
+    from dashboard import derived
 
-    monkeypatch.setattr(view_module, "id", lambda _: 1, raising=False)
-    view_module._SLICES.clear()
+    monkeypatch.setattr(derived, "id", lambda _: 1, raising=False)
 
     def table(iso3: str) -> pd.DataFrame:
         return pd.DataFrame({"iso3": [iso3], "indicator": ["x"], "year": [2000], "value": [1.0]})
@@ -352,8 +351,8 @@ def test_build_view_of_the_world(more_atlas, groups):
     ],
 )
 def test_sources_in_view(more_atlas, groups, changes, layers, expected):
-    view = build_view(more_atlas, state(**changes), groups)
-    sources = sources_in_view(more_atlas, view, layers)
+    view = build_view(more_atlas, state(**changes, layers=layers), groups)
+    sources = more_atlas.sources.loc[source_ids_in_view(view)]
     assert list(sources.index) == expected  # in the order of sources.csv
     pd.testing.assert_frame_equal(sources, more_atlas.sources.loc[expected])
 
