@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dash import Patch
 
 from dashboard.layers import REGISTRY, Facts, Trace, reading, traces_by_layer
-from dashboard.layers.palette import OUTSIDE_COLOUR
+from dashboard.palette import OUTSIDE_COLOUR
 from dashboard.state import ViewState
 from dashboard.view import View
 

@@ -16,7 +16,7 @@ from dash import html
 from dash.development.base_component import Component
 
 from dashboard.layers import Trace
-from dashboard.layers.palette import dash_array, symbol_shape
+from dashboard.palette import dash_array, symbol_shape
 
 KEY_LINE_WIDTH = 3
 

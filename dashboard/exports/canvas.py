@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import folium
 
 from dashboard.exports.elements import BoundText, PageData
-from dashboard.layers.palette import BORDER_COLOUR, OUTSIDE_COLOUR, dash_array, symbol_shape
+from dashboard.palette import BORDER_COLOUR, OUTSIDE_COLOUR, dash_array, symbol_shape
 
 
 @dataclass(frozen=True)

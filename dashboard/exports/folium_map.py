@@ -28,7 +28,7 @@ from dashboard.exports.elements import CountryShapes, HtmlBlock, PageData
 from dashboard.exports.offline import render_offline
 from dashboard.figure import geo_window
 from dashboard.layers import REGISTRY, Facts, is_on, source_ids_in_view
-from dashboard.layers.palette import BORDER_COLOUR
+from dashboard.palette import BORDER_COLOUR
 from dashboard.view import View
 
 OCEAN_COLOUR = "#f3f7fa"

@@ -24,7 +24,7 @@ from dashboard import formatting as fmt
 from dashboard.derived import derived
 from dashboard.exports.canvas import Canvas, KeyEntry, KeyGroup, area_swatch
 from dashboard.layers import Facts, Layer, Trace, factored_hover
-from dashboard.layers.palette import BORDER_COLOUR, NO_DATA_COLOUR, TIER_COLOURS
+from dashboard.palette import BORDER_COLOUR, NO_DATA_COLOUR, TIER_COLOURS
 from dashboard.view import View, slice_records
 from geodata import Atlas
 from geodata.vocabulary import TIP_TIERS

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dashboard.exports.canvas import Canvas, KeyEntry, KeyGroup, area_swatch
 from dashboard.layers import Facts, Layer, Trace
-from dashboard.layers.palette import OUTSIDE_COLOUR
+from dashboard.palette import OUTSIDE_COLOUR
 from dashboard.view import View
 
 VEIL = "rgba(255,255,255,0.72)"

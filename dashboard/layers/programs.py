@@ -17,7 +17,7 @@ from dashboard.derived import derived
 from dashboard.exports.canvas import Canvas, KeyEntry, KeyGroup, popup_html, symbol_svg
 from dashboard.exports.elements import SvgMarker
 from dashboard.layers import Facts, Layer, Table, Trace, factored_hover, rows_to_draw
-from dashboard.layers.palette import PROGRAM_STYLES
+from dashboard.palette import PROGRAM_STYLES
 from dashboard.view import View, columns_of
 from geodata import Atlas
 from geodata.vocabulary import PROGRAM_TYPES

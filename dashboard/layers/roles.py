@@ -13,7 +13,7 @@ from dashboard import formatting as fmt
 from dashboard.exports.canvas import Canvas, KeyEntry, KeyGroup, symbol_svg
 from dashboard.exports.elements import SvgMarker
 from dashboard.layers import Facts, Layer, Trace
-from dashboard.layers.palette import ROLE_STYLES
+from dashboard.palette import ROLE_STYLES
 from dashboard.view import ROLE_LABELS, View
 from geodata.vocabulary import EXPLOITATION_FORMS
 

@@ -23,7 +23,7 @@ from dashboard.derived import derived
 from dashboard.exports.canvas import Canvas, KeyEntry, KeyGroup, line_swatch, popup_html, ring_swatch
 from dashboard.exports.elements import SvgMarker
 from dashboard.layers import Facts, Layer, Table, Trace, rows_to_draw
-from dashboard.layers.palette import FORM_STYLES, dash_array
+from dashboard.palette import FORM_STYLES, dash_array
 from dashboard.view import View, columns_of
 from geodata import Atlas
 from geodata.vocabulary import EXPLOITATION_FORMS

@@ -231,3 +231,23 @@ def test_simplified_boundaries_keep_every_ring_on_one_side() -> None:
             lons = np.asarray(part.exterior.coords)[:, 0]
             assert np.all(np.abs(np.diff(lons)) <= 180)
     assert out.geometry["RUS"].bounds == (-180.0, 60.0, 180.0, 70.0)
+
+
+def test_roles_layer_is_drawn_in_the_export(bundled: Exporter) -> None:
+    # The roles layer had no code in the export: ?layers=roles drew no source/destination markers.
+    page = bundled.page("?layers=roles")
+    view = bundled.view("?layers=roles")
+    roles = dict(zip(view.roles["iso3"], view.roles["role"], strict=True))
+    assert roles  # the bundled routes give countries every role
+    for iso3, role in roles.items():
+        assert f'data-id=\\"country:{iso3}\\"' in page
+        assert f"atlas-role-{role}" in page
+    key = re.search(r'<div class="atlas-legend".*?</div>', page, re.S)
+    assert key and "Countries on routes" in key.group(0)
+    assert "Destination country" in key.group(0) or "destination" in key.group(0).lower()
+    # Each of those countries is outlined; no other is.
+    outlined = re.findall(r'"id": "([A-Z]{3})", "properties": \{[^{}]*"edge"', page)
+    assert sorted(outlined) == sorted(roles)
+    # Switched off, none of it.
+    off = bundled.page("?layers=choropleth~routes~programs")
+    assert "atlas-role" not in off and '"edge"' not in off

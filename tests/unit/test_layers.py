@@ -25,8 +25,8 @@ from dashboard.layers import (
     selection,
     traces_by_layer,
 )
-from dashboard.layers.palette import NO_DATA_COLOUR, PROGRAM_STYLES, ROLE_STYLES, TIER_COLOURS
 from dashboard.legend import legend_groups
+from dashboard.palette import NO_DATA_COLOUR, PROGRAM_STYLES, ROLE_STYLES, TIER_COLOURS
 from dashboard.state import ViewState
 from dashboard.view import View, build_view, every_row, region_groups
 from geodata import Atlas, load_atlas

@@ -9,7 +9,7 @@ import colorspacious
 import numpy as np
 import pytest
 
-from dashboard.layers.palette import FORM_STYLES, NO_DATA_COLOUR, PROGRAM_STYLES, ROLE_STYLES, TIER_COLOURS
+from dashboard.palette import FORM_STYLES, NO_DATA_COLOUR, PROGRAM_STYLES, ROLE_STYLES, TIER_COLOURS
 
 # CAM02-UCS colour difference below which two map colours are hard to tell apart at a glance.
 MIN_DELTA_E = 12.0
