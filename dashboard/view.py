@@ -221,16 +221,6 @@ def program_positions(programs: pd.DataFrame, state: ViewState, countries: froze
     return np.flatnonzero(keep)
 
 
-def filter_programs(programs: pd.DataFrame, state: ViewState, countries: frozenset[str] | None) -> pd.DataFrame:
-    """Program sites in the chosen countries with at least one of the chosen program types."""
-    return columns_of(programs).take(program_positions(programs, state, countries))
-
-
-def ran_in(table: pd.DataFrame, year: int) -> pd.Series:
-    """Rows active in ``year``: started by then and not ended before. Unknown years do not hide a row."""
-    return pd.Series(_ran_in(columns_of(table), year), index=table.index)
-
-
 def _ran_in(columns: _Columns, year: int) -> np.ndarray:
     start = columns.numbers("year_start")
     end = columns.numbers("year_end")
@@ -257,23 +247,6 @@ def route_positions(routes: pd.DataFrame, state: ViewState, countries: frozenset
     if state.datasets:
         keep &= columns.having("dataset", state.datasets)
     return np.flatnonzero(keep)
-
-
-def filter_routes(routes: pd.DataFrame, state: ViewState, countries: frozenset[str] | None) -> pd.DataFrame:
-    """Routes of the chosen forms that start or end in the chosen countries."""
-    return columns_of(routes).take(route_positions(routes, state, countries))
-
-
-def indicator_values(atlas: Atlas, state: ViewState, countries: frozenset[str] | None) -> pd.DataFrame:
-    """One row per country in view with a value of the chosen indicator in the chosen year.
-
-    Where a country lacks that year, its latest earlier value stands in: ``year`` then says
-    which year it is and ``fallback`` is true.
-    """
-    rows = named_slice(atlas, state.indicator, state.year)
-    if countries is None:
-        return rows
-    return columns_of(rows).take(np.flatnonzero(columns_of(rows).having("iso3", countries)))
 
 
 def named_slice(atlas: Atlas, indicator: str, year: int) -> pd.DataFrame:

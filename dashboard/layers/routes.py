@@ -62,13 +62,6 @@ def on_map(route: Mapping[str, object], points: Container[object]) -> bool:
     return route["origin_iso3"] in points and route["destination_iso3"] in points
 
 
-def drawable(routes: pd.DataFrame, countries: pd.DataFrame) -> pd.Series:
-    """Which routes have two countries with label points."""
-    points = set(countries.index[countries["label_lon"].notna()])
-    pairs = routes[["origin_iso3", "destination_iso3"]].to_dict("records")
-    return pd.Series([on_map(pair, points) for pair in pairs], index=routes.index, dtype=bool)
-
-
 def hover_text(route: pd.Series | Mapping[str, Any], atlas: Atlas, facts: Facts) -> str:
     """A route's hover label, used as its point's ``hovertemplate`` and as its popup in the HTML
     export: every piece of data text in it goes through :func:`~dashboard.formatting.esc`, which

@@ -8,8 +8,8 @@ import pytest
 from dashboard.layers import facts_of
 from dashboard.layers.choropleth import region_medians
 from dashboard.profile import country_profile
-from dashboard.state import from_query, to_query
-from dashboard.view import build_view, indicator_values, make_choices, ran_in, region_groups
+from dashboard.state import ViewState, from_query, to_query
+from dashboard.view import build_view, make_choices, program_positions, region_groups
 from geodata import load_atlas
 
 
@@ -67,15 +67,16 @@ def test_year_fallback_uses_the_latest_earlier_year(atlas, choices):
     indicators = atlas.indicators[~((atlas.indicators["iso3"] == "PRK") & (atlas.indicators["year"] == 2007))]
     thinner = type(atlas)(**{**atlas.__dict__, "indicators": indicators})
     state, _ = from_query("?indicator=life-expectancy&year=2007", choices)
-    values = indicator_values(thinner, state, None).set_index("iso3")
+    values = build_view(thinner, state, {}).indicator.set_index("iso3")
     assert values.loc["PRK", "year"] == 2002 and bool(values.loc["PRK", "fallback"])
     assert values.loc["IDN", "year"] == 2007 and not bool(values.loc["IDN", "fallback"])
 
 
 def test_programs_show_in_the_years_they_ran():
     table = pd.DataFrame({"year_start": [2005, None, 1999], "year_end": [None, None, 2003]}, dtype="Int64")
-    assert ran_in(table, 2007).tolist() == [True, True, False]
-    assert ran_in(table, 2001).tolist() == [False, True, True]
+    # Rows that ran in a year: started by then and not ended before; unknown years hide nothing.
+    assert program_positions(table, ViewState("tip-tier", 2007), None).tolist() == [0, 1]
+    assert program_positions(table, ViewState("tip-tier", 2001), None).tolist() == [1, 2]
 
 
 def test_programs_before_2005_leave_out_the_us_program(atlas, choices):

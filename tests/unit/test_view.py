@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 import pytest
 
@@ -9,13 +11,11 @@ from dashboard.layers import source_ids_in_view
 from dashboard.state import ViewState
 from dashboard.view import (
     RegionGroup,
+    View,
     build_view,
     countries_in,
     derive_roles,
-    filter_programs,
-    filter_routes,
     indicator_slice,
-    indicator_values,
     make_choices,
     region_groups,
     slugify,
@@ -152,16 +152,16 @@ def test_choices_from_the_atlas(more_atlas, groups):
                           "mex-shelter"}),
     ],
 )  # fmt: skip
-def test_filter_programs(more_atlas, groups, changes, expected):
+def test_programs_in_view(more_atlas, groups, changes, expected):
     chosen = state(**changes)
-    programs = filter_programs(more_atlas.programs, chosen, countries_in(chosen, groups))
+    programs = build_view(more_atlas, chosen, groups).programs
     assert ids(programs, "program_id") == expected
     # The rows are the atlas's own, untouched.
     pd.testing.assert_frame_equal(programs, more_atlas.programs.loc[programs.index])
 
 
-def test_filter_programs_with_no_countries(more_atlas):
-    assert filter_programs(more_atlas.programs, state(), frozenset()).empty
+def test_programs_in_view_with_no_countries(more_atlas):
+    assert in_view(more_atlas, state(), frozenset()).programs.empty
 
 
 # --- routes -----------------------------------------------------------------------------------
@@ -182,21 +182,19 @@ def test_filter_programs_with_no_countries(more_atlas):
         (frozenset({"IDN"}), ("forced-labour",), {"tha-idn-labour"}),
     ],
 )  # fmt: skip
-def test_filter_routes(more_atlas, countries, forms, expected):
-    routes = filter_routes(more_atlas.routes, state(forms=forms), countries)
+def test_routes_in_view(more_atlas, countries, forms, expected):
+    routes = in_view(more_atlas, state(forms=forms), countries).routes
     assert ids(routes, "route_id") == expected
 
 
 def test_routes_do_not_depend_on_the_year(more_atlas):
     # idn-mys-sexual ran 2005-2006; routes are what a source reported, shown whatever the year.
-    assert "idn-mys-sexual" in ids(filter_routes(more_atlas.routes, state(year=1997), None), "route_id")
+    assert "idn-mys-sexual" in ids(in_view(more_atlas, state(year=1997)).routes, "route_id")
 
 
-def test_filter_routes_by_region_group(more_atlas, groups):
+def test_routes_in_view_by_region_group(more_atlas, groups):
     chosen = state(regions=("western-africa",))
-    assert ids(filter_routes(more_atlas.routes, chosen, countries_in(chosen, groups)), "route_id") == {
-        "gha-internal-fishing"
-    }
+    assert ids(build_view(more_atlas, chosen, groups).routes, "route_id") == {"gha-internal-fishing"}
 
 
 # --- roles ------------------------------------------------------------------------------------
@@ -256,8 +254,16 @@ def test_internal_and_cross_border_country_keeps_its_cross_border_role(more_atla
 # --- indicator values -------------------------------------------------------------------------
 
 
+def in_view(atlas, chosen, countries=None) -> View:
+    """The app's view of ``chosen``, with ``countries`` as its one region (the world if None)."""
+    if countries is None:
+        return build_view(atlas, chosen, {})
+    group = RegionGroup("chosen", "Chosen", "region", frozenset(countries))
+    return build_view(atlas, replace(chosen, regions=("chosen",)), {"chosen": group})
+
+
 def values_of(atlas, indicator, year, countries=None) -> dict[str, tuple]:
-    rows = indicator_values(atlas, state(indicator=indicator, year=year), countries)
+    rows = in_view(atlas, state(indicator=indicator, year=year), countries).indicator
     return {
         r.iso3: (r.year, None if pd.isna(r.value) else r.value, r.fallback, r.name, r.suppressed)
         for r in rows.itertuples()
@@ -289,7 +295,7 @@ def test_indicator_values_of_an_earlier_year(more_atlas):
 def test_indicator_values_of_one_indicator_in_the_countries_in_view(more_atlas):
     got = values_of(more_atlas, "tip-tier", 2007, frozenset({"KHM", "MYS", "MEX"}))
     assert set(got) == {"KHM", "MYS"}
-    rows = indicator_values(more_atlas, state(), frozenset({"KHM", "MYS"}))
+    rows = in_view(more_atlas, state(), frozenset({"KHM", "MYS"})).indicator
     assert dict(zip(rows["iso3"], rows["category"], strict=True)) == {"KHM": "tier-2-watch-list", "MYS": "tier-3"}
     assert set(rows["indicator"]) == {"tip-tier"}
 
