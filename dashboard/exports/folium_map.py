@@ -16,10 +16,14 @@ JSON value (:class:`~dashboard.exports.elements.PageData`) and the title, key an
 
 from __future__ import annotations
 
+from typing import Any
+
 import geopandas as gpd
 import pandas as pd
 from branca.element import Figure
 from folium import LayerControl, Map
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 from shapely.geometry import mapping
 
 from dashboard import formatting as fmt
@@ -33,32 +37,11 @@ from dashboard.view import View
 
 OCEAN_COLOUR = "#f3f7fa"
 WORLD_BOUNDS = [[-57.0, -180.0], [80.0, 180.0]]  # (lat, lon); Antarctica and the far north left out
-PAGE_CSS = (
-    f".leaflet-container {{ background: {OCEAN_COLOUR}; font: inherit; font-size: 14px; }}"
-    + """
-html, body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
-.atlas-title { position: fixed; top: 10px; left: 56px; right: 250px; z-index: 1000; pointer-events: none;
-  font-size: 18px; font-weight: 600; color: #1a1a1a; text-shadow: 0 0 3px #fff, 0 0 6px #fff; }
-.atlas-legend { position: fixed; left: 10px; bottom: 34px; z-index: 1000; max-height: calc(100vh - 120px);
-  overflow: auto; max-width: 300px; background: rgba(255,255,255,0.94); border: 1px solid #bbb;
-  border-radius: 4px; padding: 6px 10px; font-size: 13px; color: #1a1a1a; }
-.atlas-legend h2 { font-size: 14px; margin: 0 0 4px; }
-.atlas-legend h3 { font-size: 13px; margin: 6px 0 2px; }
-.atlas-legend ul { list-style: none; margin: 0; padding: 0; }
-.atlas-legend li { display: flex; align-items: center; gap: 6px; margin: 1px 0; }
-.atlas-legend li svg { flex: none; }
-.atlas-legend p { margin: 2px 0; font-size: 12px; color: #444; }
-.atlas-gradient { width: 240px; height: 12px; border: 1px solid #8c8c8c; }
-.atlas-gradient-ticks { display: flex; justify-content: space-between; width: 242px; font-size: 12px;
-  white-space: nowrap; }
-.atlas-sources { position: fixed; left: 0; right: 0; bottom: 0; z-index: 1000; padding: 4px 10px;
-  background: rgba(255,255,255,0.94); border-top: 1px solid #bbb; font-size: 12px; color: #333;
-  white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
-.atlas-sources:hover { white-space: normal; }
-.atlas-site, .atlas-arrow { background: none; border: none; }
-.atlas-site svg, .atlas-arrow svg { display: block; overflow: visible; }
-.leaflet-popup-content { font-size: 13px; line-height: 1.4; }
-"""
+TEMPLATES = Environment(
+    loader=PackageLoader("dashboard.exports", "templates"),
+    autoescape=select_autoescape(["html"]),
+    undefined=StrictUndefined,
+    keep_trailing_newline=False,
 )
 
 
@@ -94,7 +77,8 @@ def export_view_html(view: View, facts: Facts, boundaries: gpd.GeoDataFrame, tit
     root = m.get_root()
     assert isinstance(root, Figure)
     root.title = fmt.esc(title)  # branca writes the title into <title> as it is
-    root.header.add_child(HtmlBlock(f"<style>{PAGE_CSS}</style>"), name="atlas_css")
+    css = TEMPLATES.get_template("map_page.css").render(ocean=OCEAN_COLOUR)
+    root.header.add_child(HtmlBlock(f"<style>{css}</style>"), name="atlas_css")
     data = PageData()  # every text and shape from the data, written into the page as one JSON value
     root.header.add_child(data, name="atlas_data")
     # The shapes go first, so that every layer's lines and markers are drawn over them; their
@@ -121,11 +105,10 @@ def export_view_html(view: View, facts: Facts, boundaries: gpd.GeoDataFrame, tit
         LayerControl(collapsed=False, position="topright").add_to(m)
 
     m.fit_bounds(_bounds(view, facts))
-    html = root.html
-    # HtmlBlock, not folium.Element: the latter compiles its text as a Jinja2 template (elements.py).
-    html.add_child(HtmlBlock(f'<div class="atlas-title">{fmt.esc(title)}</div>'), name="atlas_title")
-    html.add_child(HtmlBlock(_legend_html(canvas.key)), name="atlas_legend")
-    html.add_child(HtmlBlock(_sources_html(view)), name="atlas_sources")
+    # Made here, with the data as values; then inserted as finished markup (HtmlBlock, never
+    # folium.Element, which would compile it as a template again: see elements.py).
+    overlay = TEMPLATES.get_template("map_overlay.html").render(title=title, key=_key(canvas.key), **_sources(view))
+    root.html.add_child(HtmlBlock(overlay), name="atlas_overlay")
     return render_offline(m)
 
 
@@ -146,35 +129,32 @@ def _bounds(view: View, facts: Facts) -> list[list[float]]:
     return [[float(lats[0]), float(lons[0])], [float(lats[1]), float(lons[1])]]
 
 
-def _legend_html(groups: list[KeyGroup]) -> str:
-    parts = ['<div class="atlas-legend" role="region" aria-label="Key"><h2>Key</h2>']
-    for group in groups:
-        if group.title:
-            parts.append(f"<h3>{fmt.esc(group.title)}</h3>")
-        parts.append(group.bar)
-        items = "".join(f"<li>{entry.svg}<span>{fmt.esc(entry.label)}</span></li>" for entry in group.entries)
-        parts.append(f"<ul>{items}</ul>{group.note}")
-    parts.append("</div>")
-    return "".join(parts)
+def _key(groups: list[KeyGroup]) -> list[dict[str, Any]]:
+    """The key's groups for the template: text as values, the marks the layers drew as markup."""
+    return [
+        {
+            "title": group.title,
+            "bar": Markup(group.bar),
+            "note": Markup(group.note),
+            "entries": [{"svg": Markup(entry.svg), "label": entry.label} for entry in group.entries],
+        }
+        for group in groups
+    ]
 
 
-def _sources_html(view: View) -> str:
-    """The sources of what the view shows, then of the country shapes."""
+def _sources(view: View) -> dict[str, Any]:
+    """The sources of what the view shows (``cited``), then of the country shapes (``shapes``, if not cited)."""
     sources = view.atlas.sources
-    cited = sources.loc[source_ids_in_view(view)]
-    items = [_citation(row) for _, row in cited.iterrows()]
-    if "natural-earth" in sources.index and "natural-earth" not in cited.index:
-        items.append("Country shapes: " + _citation(sources.loc["natural-earth"]))
-    return f'<div class="atlas-sources"><b>Sources:</b> {"; ".join(items) if items else "none cited"}</div>'
+    ids = source_ids_in_view(view)
+    shapes = "natural-earth" in sources.index and "natural-earth" not in ids
+    return {
+        "cited": [_citation(sources.loc[source]) for source in ids],
+        "shapes": _citation(sources.loc["natural-earth"]) if shapes else None,
+    }
 
 
-def _citation(row: pd.Series) -> str:
-    parts = [fmt.esc(row["publisher"])]
-    if not fmt.is_missing(row["document"]):
-        parts.append(f"<i>{fmt.esc(row['document'])}</i>")
-    text = ", ".join(parts)
-    if not fmt.is_missing(row["date"]):
-        text += f" ({fmt.esc(row['date'])})"
-    if not fmt.is_missing(row.get("licence")):
-        text += f". {fmt.esc(row['licence'])}"
-    return text
+def _citation(row: pd.Series) -> dict[str, str | None]:
+    return {
+        name: None if fmt.is_missing(row.get(name)) else str(row[name])
+        for name in ("publisher", "document", "date", "licence")
+    }

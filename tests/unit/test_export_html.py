@@ -250,4 +250,4 @@ def test_roles_layer_is_drawn_in_the_export(bundled: Exporter) -> None:
     assert sorted(outlined) == sorted(roles)
     # Switched off, none of it.
     off = bundled.page("?layers=choropleth~routes~programs")
-    assert "atlas-role" not in off and '"edge"' not in off
+    assert "atlas-role-" not in off and 'data-id=\\"country:' not in off and '"edge"' not in off
