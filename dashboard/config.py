@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import Any
+
+from pydantic import AliasGenerator, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from geodata import BUNDLED_DIR
 
+ENV_PREFIX = "ATLAS_"
 
-@dataclass(frozen=True)
-class Config:
-    """Settings of one app instance.
+
+class Config(BaseSettings):
+    """Settings of one app instance; built from the ``ATLAS_*`` environment, keywords win.
 
     Attributes
     ----------
@@ -29,11 +32,29 @@ class Config:
         Victim counts below this are shown as "fewer than N", never exactly
         (``ATLAS_SUPPRESSION_THRESHOLD``); 11 follows CTDC's k-anonymity.
     debug : bool
-        Dash debug mode (``ATLAS_DEBUG``); off unless asked.
+        Dash debug mode (``ATLAS_DEBUG``); on for ``1``, ``true``, ``yes`` or ``on``, off for
+        anything else.
     database_url : str
         SQLAlchemy URL of the store of imported datasets (``ATLAS_DATABASE_URL``); empty: a
         SQLite file in the user's data directory (``XDG_DATA_HOME`` is honoured).
+
+    Raises
+    ------
+    pydantic.ValidationError
+        A value that does not parse; the message names the variable (``ATLAS_CACHE_TIMEOUT``).
     """
+
+    # pydantic-settings matches either case-insensitively (``atlas_debug`` would count) or on the
+    # field name as written (``ATLAS_debug``); the upper-case aliases keep ``ATLAS_DEBUG`` the only
+    # spelling, and keywords still use the field names.
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        case_sensitive=True,
+        frozen=True,
+        alias_generator=AliasGenerator(validation_alias=lambda name: f"{ENV_PREFIX}{name.upper()}"),
+        validate_by_name=True,
+        validate_by_alias=True,
+    )
 
     data_dir: Path = BUNDLED_DIR
     cache_type: str = "SimpleCache"
@@ -43,28 +64,20 @@ class Config:
     debug: bool = False
     database_url: str = ""
 
-
-def _parse(kind: type, text: str) -> object:
-    if kind is bool:
-        return text.strip().lower() in ("1", "true", "yes", "on")
-    return kind(text)
+    @field_validator("debug", mode="before")
+    @classmethod
+    def _debug_word(cls, value: object) -> object:
+        # Debug mode only when clearly asked: a typo such as ATLAS_DEBUG=debug leaves it off
+        # instead of failing to start.
+        if isinstance(value, str):
+            return value.strip().lower() in ("1", "true", "yes", "on")
+        return value
 
 
 def load_config(**explicit: object) -> Config:
-    """Build a :class:`Config`: explicit keyword > ``ATLAS_<NAME>`` environment variable > default."""
-    values: dict[str, object] = {}
-    types = {
-        "data_dir": Path,
-        "cache_type": str,
-        "cache_redis_url": str,
-        "cache_timeout": int,
-        "suppression_threshold": int,
-        "debug": bool,
-        "database_url": str,
-    }
-    for field in fields(Config):
-        if explicit.get(field.name) is not None:
-            values[field.name] = explicit[field.name]
-        elif (env := os.environ.get(f"ATLAS_{field.name.upper()}")) is not None:
-            values[field.name] = _parse(types[field.name], env)
-    return Config(**values)  # type: ignore[arg-type]
+    """Build a :class:`Config`: explicit keyword > ``ATLAS_<NAME>`` environment variable > default.
+
+    A keyword given as ``None`` counts as not given.
+    """
+    given: dict[str, Any] = {name: value for name, value in explicit.items() if value is not None}
+    return Config(**given)

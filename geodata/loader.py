@@ -263,7 +263,7 @@ def load_atlas(
         frame, found = read_csv(directory / f"{table}.csv")
         problems += found
         if frame is not None:
-            raw[table] = frame
+            raw[table] = _without_retired(frame, "catalogue" if table == "indicator_catalogue" else table)
 
     def validated(table: str, table_schema: pa.DataFrameSchema) -> pd.DataFrame | None:
         nonlocal problems
@@ -346,7 +346,7 @@ def _merge_datasets(
     categories = {row.indicator: frozenset(_split(row.categories)) for row in bundled["catalogue"].itertuples()}
     for dataset, raw in datasets:
         own = dataset.source_id
-        texts = {name: _as_text(frame, own) for name, frame in raw.items() if len(frame)}
+        texts = {name: _as_text(_without_retired(frame, name), own) for name, frame in raw.items() if len(frame)}
         new_catalogue = set(texts["catalogue"]["indicator"].dropna()) if "catalogue" in texts else set()
         ref = schema.Reference(
             countries=frozenset(countries["iso3"]),
@@ -402,6 +402,11 @@ def _merge_datasets(
     return merged, skipped
 
 
+def _without_retired(frame: pd.DataFrame, table: str) -> pd.DataFrame:
+    """``frame`` without the columns the atlas no longer reads (:data:`geodata.schema.RETIRED_COLUMNS`)."""
+    return frame.drop(columns=[c for c in schema.RETIRED_COLUMNS.get(table, ()) if c in frame.columns])
+
+
 def _revealing(file: str, table: pd.DataFrame, threshold: int, kind: str | None = None) -> list[Problem]:
     """Free-text notes that state a count shown as fewer than ``threshold``, as problems."""
     counts, notes = FREE_TEXT[kind or file]
@@ -446,7 +451,6 @@ def _assemble(
     indicators = indicators.assign(suppressed=indicators["suppressed"].fillna("false").eq("true"))
     catalogue = catalogue.assign(
         categories=catalogue["categories"].map(_split),
-        higher_is_worse=catalogue["higher_is_worse"].eq("true"),
     ).set_index("indicator", drop=False)
     routes = routes.assign(suppressed=routes["suppressed"].fillna("false").eq("true"))
     programs = programs.assign(types=programs["types"].map(_split))

@@ -162,7 +162,6 @@ def catalogue_schema(ref: Reference) -> pa.DataFrameSchema:
             "kind": _text(checks=[pa.Check.isin(INDICATOR_KINDS, error="kind is not continuous or ordinal")]),
             "categories": _text(nullable=True),
             "colorscale": _text(),
-            "higher_is_worse": _text(checks=[pa.Check.isin(BOOLEAN_WORDS, error="not true or false")]),
             "source": _source(ref),
             "licence": _text(nullable=True),
         },
@@ -329,3 +328,12 @@ def table_columns(table: str) -> tuple[str, ...]:
         "catalogue": catalogue_schema,
     }
     return tuple(schemas[table](Reference()).columns)
+
+
+# Columns the atlas once read and no longer does, by table. A data directory, a stored import or
+# a filled template that still has one is read as before, the column left unread, rather than
+# refused for an "unexpected column".
+RETIRED_COLUMNS: dict[str, tuple[str, ...]] = {
+    # Never drawn, and a yes/no cannot say "neither" (population) or "not ranked" (TIP tiers).
+    "catalogue": ("higher_is_worse",),
+}

@@ -14,11 +14,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import antimeridian
 import geopandas as gpd
 import numpy as np
 import shapely
-import shapely.affinity
-from shapely.geometry import box
 from shapely.geometry.base import BaseGeometry
 
 from geodata import Atlas
@@ -44,20 +43,19 @@ def _crosses_antimeridian(polygon: BaseGeometry) -> bool:
 def cut_at_antimeridian(geometry: BaseGeometry) -> BaseGeometry:
     """``geometry`` with every polygon that crosses 180° cut into its eastern and western parts, made valid.
 
-    A crossing ring jumps between about +180 and -180; its western longitudes are moved up by
-    360 so that it is continuous, then it is cut at 180 and the part beyond moved back.
+    The cut is :func:`antimeridian.fix_polygon`'s. Segments are taken as straight in longitude and
+    latitude (``great_circle=False``), as the maps draw them, so a cut meets 180° where the drawn
+    outline does. The outlines are wound clockwise, TopoJSON's way; ``fix_winding`` turns them
+    round without a warning per ring.
     """
     parts: list[BaseGeometry] = []
+    # Only the polygons that cross go through antimeridian: it walks every point in Python, and
+    # Russia has 99 parts, of which two cross.
     for polygon in shapely.get_parts(shapely.get_parts(geometry)):
-        if polygon.geom_type != "Polygon" or not _crosses_antimeridian(polygon):
-            parts.append(polygon)
-            continue
-        shifted = shapely.make_valid(
-            shapely.transform(polygon, lambda xy: np.where(xy[:, :1] < 0, xy + [360.0, 0.0], xy))
-        )
-        parts.append(shifted.intersection(box(-180, -90, 180, 90)))
-        parts.append(shapely.affinity.translate(shifted.intersection(box(180, -90, 540, 90)), xoff=-360))
-    merged = shapely.union_all([p for p in parts if not p.is_empty])
+        if polygon.geom_type == "Polygon" and _crosses_antimeridian(polygon):
+            polygon = antimeridian.fix_polygon(polygon, great_circle=False, fix_winding=True)
+        parts.extend(shapely.get_parts(polygon))
+    merged = shapely.union_all(parts)
     valid = merged if merged.is_valid else shapely.make_valid(merged)
     return shapely.union_all(_polygons(valid))
 

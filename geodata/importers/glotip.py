@@ -611,7 +611,6 @@ def _catalogue(figures: dict[str, _Figure]) -> pd.DataFrame:
             "kind": "continuous",
             "categories": None,
             "colorscale": COLORSCALE,
-            "higher_is_worse": "false",
             "source": None,
             "licence": None,
         }

@@ -305,7 +305,7 @@ def _cells(df: pd.DataFrame, table_schema: pa.DataFrameSchema) -> pd.DataFrame:
         if spec.coerce:
             integer = str(spec.dtype) == "Int64"
             tidy = frame[column].map(lambda t, c=column, i=integer: t if pd.isna(t) else _number_text(t, c, i))
-        elif column in ("suppressed", "higher_is_worse"):
+        elif column == "suppressed":
             tidy = frame[column].map(lambda t: t if pd.isna(t) else _flag_text(t))
         else:
             continue
@@ -561,7 +561,6 @@ CATALOGUE_FIELDS = (
     "kind",
     "categories",
     "colorscale",
-    "higher_is_worse",
     "source",
     "licence",
 )
@@ -605,7 +604,6 @@ def _new_catalogue(
             "kind": "continuous",
             "categories": pd.NA,
             "colorscale": NEW_COLORSCALE,
-            "higher_is_worse": "false",
             "source": PLACEHOLDER_SOURCE,
             "licence": pd.NA,
         }

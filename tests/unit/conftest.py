@@ -32,9 +32,9 @@ KHM,116,Cambodia,Asia,South-eastern Asia,104.91,12.72,2023,,,natural-earth
 THA,764,Thailand,Asia,South-eastern Asia,101.01,15.13,2023,,,natural-earth
 """,
     "indicator_catalogue.csv": """\
-indicator,label,unit,kind,categories,colorscale,higher_is_worse,source,licence
-tip-tier,TIP Report tier placement,tier,ordinal,tier-1;tier-2;tier-2-watch-list;tier-3;not-ranked,tip-tiers,true,tip-2007,
-population,Population,people,continuous,,Blues,false,gapminder,CC BY 4.0
+indicator,label,unit,kind,categories,colorscale,source,licence
+tip-tier,TIP Report tier placement,tier,ordinal,tier-1;tier-2;tier-2-watch-list;tier-3;not-ranked,tip-tiers,tip-2007,
+population,Population,people,continuous,,Blues,gapminder,CC BY 4.0
 """,  # noqa: E501
     "indicators.csv": """\
 iso3,indicator,year,value,category,suppressed,source

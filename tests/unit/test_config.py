@@ -73,3 +73,10 @@ def test_a_malformed_number_is_an_error_not_a_default(clean_env):
     clean_env.setenv("ATLAS_SUPPRESSION_THRESHOLD", "eleven")
     with pytest.raises(ValueError):
         load_config()
+
+
+def test_an_invalid_environment_value_names_the_variable(clean_env):
+    clean_env.setenv("ATLAS_CACHE_TIMEOUT", "abc")
+    with pytest.raises(ValueError, match="ATLAS_CACHE_TIMEOUT") as caught:
+        load_config()
+    assert "'abc'" in str(caught.value)

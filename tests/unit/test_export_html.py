@@ -11,6 +11,7 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pytest
+import shapely
 from folium.plugins import Fullscreen
 from shapely.geometry import Polygon, box
 
@@ -21,6 +22,8 @@ from dashboard.layers import REGISTRY, facts_of, source_ids_in_view
 from dashboard.state import from_query
 from dashboard.view import View, build_view, make_choices, region_groups
 from geodata import BUNDLED_DIR, Atlas, load_atlas
+from geodata.boundaries import read_boundaries
+from geodata.loader import BOUNDARIES_FILE
 
 SCRIPT_NAME = "<script>alert(1)</script>"
 CDN_HOSTS = ("cdn.jsdelivr", "cdnjs", "code.jquery", "unpkg", "bootstrapcdn", "openstreetmap", "fontawesome.com")
@@ -215,6 +218,22 @@ def test_polygon_across_the_antimeridian_is_cut_in_two() -> None:
     bounds = sorted(part.bounds for part in cut.geoms)
     assert bounds == [(-180.0, -20.0, -175.0, -10.0), (175.0, -20.0, 180.0, -10.0)]
     assert cut.area == pytest.approx(100)
+
+
+@pytest.mark.parametrize("iso3", ["RUS", "FJI"])
+def test_bundled_outlines_across_180_degrees_are_cut_and_valid(iso3: str) -> None:
+    atlas = load_atlas(BUNDLED_DIR)
+    numeric = atlas.countries.set_index("iso3").loc[[iso3], "iso_numeric"]
+    raw = read_boundaries(BUNDLED_DIR / BOUNDARIES_FILE, numeric, repair=set()).geometry[iso3]
+    cut = cut_at_antimeridian(raw)
+    assert cut.is_valid
+    assert cut.bounds[0] == -180 and cut.bounds[2] == 180  # parts on both sides, none beyond
+    for part in cut.geoms:
+        for ring in [part.exterior, *part.interiors]:
+            assert np.all(np.abs(np.diff(np.asarray(ring.coords)[:, 0])) <= 180)
+    # Nothing lost in the cut: the same area as the outline drawn east of 0° throughout.
+    east = shapely.make_valid(shapely.transform(raw, lambda xy: np.where(xy[:, :1] < 0, xy + [360.0, 0.0], xy)))
+    assert cut.area == pytest.approx(east.area, rel=1e-6)
 
 
 def test_simplified_boundaries_keep_every_ring_on_one_side() -> None:

@@ -303,7 +303,7 @@ def test_figures_become_indicators_and_every_bad_cell_is_named(tmp_path: Path) -
     )
     units = dict(zip(cat["indicator"], cat["unit"], strict=True))
     assert units["trafficking-offences"] == "offences" and units["persons-convicted"] == "people"
-    assert set(cat["colorscale"]) == {"Reds"} and set(cat["higher_is_worse"]) == {"false"}
+    assert set(cat["colorscale"]) == {"Reds"}
     assert set(cat["indicator"]) == set(ind["indicator"])
 
 

@@ -235,7 +235,6 @@ def test_indicators(tmp_path):
             "kind": "continuous",
             "categories": None,
             "colorscale": "Viridis",
-            "higher_is_worse": "false",
             "source": None,
             "licence": None,
         },
@@ -246,7 +245,6 @@ def test_indicators(tmp_path):
             "kind": "continuous",
             "categories": None,
             "colorscale": "Viridis",
-            "higher_is_worse": "false",
             "source": None,
             "licence": None,
         },
@@ -424,3 +422,41 @@ def test_new_indicator_is_accepted_by_the_atlas(tmp_path):
     atlas = load_atlas(BUNDLED_DIR, stored_datasets(store))
     assert atlas.catalogue.at["shelter-beds", "label"] == "Shelter beds"
     assert atlas.indicators.query("indicator == 'shelter-beds'")["value"].tolist() == [12.0]
+
+
+def test_an_old_template_with_higher_is_worse_imports_with_a_note(tmp_path):
+    header = "iso3,indicator,year,value,label,unit,kind,higher_is_worse"
+    text = f"{header}\nGhana,shelter-beds,2020,12,Shelter beds,beds,,true\n"
+    importer, imported, report = _import(tmp_path, "beds.csv", text)  # synthetic
+    assert (importer.key, report.used) == ("indicators", 1)
+    assert "extra columns ignored: higher_is_worse" in report.notes
+    assert "higher_is_worse" not in imported.catalogue.columns
+
+
+def test_a_stored_catalogue_entry_with_higher_is_worse_still_loads(tmp_path):
+    import json
+
+    import sqlalchemy as sa
+
+    from geodata import load_atlas
+    from geodata.importing import import_file, stored_datasets
+    from geodata.store import Store, rows_table
+
+    store = Store(f"sqlite:///{tmp_path / 'store.sqlite'}")
+    path = tmp_path / "beds.csv"
+    path.write_text("iso3,indicator,year,value,label,unit\nGhana,shelter-beds,2020,12,Shelter beds,beds\n")  # synthetic
+    import_file(path, store, publisher="Synthetic publisher")
+    # As an import stored before the column was dropped wrote its catalogue entry.
+    with store.engine.begin() as c:
+        for key, record in c.execute(
+            sa.select(rows_table.c.seq, rows_table.c.record).where(rows_table.c.tbl == "catalogue")
+        ).all():
+            old = json.dumps({**json.loads(record), "higher_is_worse": "false"})
+            c.execute(
+                rows_table.update().where(rows_table.c.tbl == "catalogue", rows_table.c.seq == key).values(record=old)
+            )
+    datasets = stored_datasets(store)
+    assert "higher_is_worse" in next(iter(datasets))[1]["catalogue"].columns
+    atlas = load_atlas(BUNDLED_DIR, datasets)
+    assert atlas.catalogue.at["shelter-beds", "label"] == "Shelter beds"
+    assert "higher_is_worse" not in atlas.catalogue.columns

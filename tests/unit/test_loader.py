@@ -64,13 +64,21 @@ def test_tiny_program_types_are_tuples(tiny):
     assert types[4] == ("regional-dialogue",)
 
 
-def test_tiny_catalogue_categories_and_flags(tiny):
+def test_tiny_catalogue_categories(tiny):
     catalogue = load_atlas(tiny.path).catalogue
 
     assert catalogue.loc["tip-tier", "categories"] == ("tier-1", "tier-2", "tier-2-watch-list", "tier-3", "not-ranked")
     assert catalogue.loc["population", "categories"] == ()
-    assert catalogue["higher_is_worse"].dtype == bool
-    assert catalogue["higher_is_worse"].tolist() == [True, False]
+
+
+def test_a_catalogue_with_the_retired_higher_is_worse_column_still_loads(tiny):
+    # Data directories written before the column was dropped: read as before, the column unread.
+    path = tiny.path / "indicator_catalogue.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join([lines[0] + ",higher_is_worse", lines[1] + ",true", lines[2] + ",false"]) + "\n")
+    catalogue = load_atlas(tiny.path).catalogue
+    assert list(catalogue.index) == ["tip-tier", "population"]
+    assert "higher_is_worse" not in catalogue.columns
 
 
 def test_tiny_country_site_is_drawn_at_the_country_label_point(tiny):
