@@ -139,3 +139,18 @@ def test_a_change_of_meaning_can_be_a_migration(monkeypatch):
 
     monkeypatch.setattr("dashboard.state.URL_MIGRATIONS", (*URL_MIGRATIONS, latest_is_the_default))
     assert from_query("?year=latest&indicator=population", CHOICES) == (replace(DEFAULT, indicator="population"), [])
+
+
+def test_a_control_is_set_only_where_it_shows_another_value():
+    from dash import no_update
+
+    from dashboard.callbacks.view import control_values
+
+    state = replace(DEFAULT, regions=("bali-process", "rcm"), year=2002, country="GHA", datasets=("none",))
+    shown = {"region": ["rcm", "bali-process"], "year": 2007, "country": None, "datasets": [], "layers": None}
+    values = control_values(state, shown, CHOICES)
+    assert list(values) == [param.name for param in PARAMETERS if param.control]
+    # The regions in the user's order stay; the year and country the state changed are set.
+    assert values["region"] is no_update and values["datasets"] is no_update
+    assert (values["year"], values["country"]) == (2002, "GHA")
+    assert values["layers"] == list(CHOICES.layers) and values["indicator"] == "tip-tier"
