@@ -83,6 +83,8 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
         if (!(opened || []).some((n) => n)) return [noUpdate, noUpdate];
         at = triggered.index;
       }
+      // The saved state is the view's URL parameters, written by Python in the order they are
+      // declared (dashboard/state.py PARAMETERS): no list of them is needed here.
       const state = views[at].state || {};
       const query = Object.keys(state).map((k) => encodeURIComponent(k) + "=" +
         encodeURIComponent(state[k]).replace(/%7E/g, "~")).join("&");

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -148,7 +148,7 @@ def loaded() -> AtlasData:
     return _loaded
 
 
-def state_from(query: str) -> tuple[ViewState, list[str]]:
+def state_from(query: str | Mapping[str, Sequence[str]]) -> tuple[ViewState, list[str]]:
     return from_query(query, loaded().choices)
 
 

@@ -62,7 +62,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from dashboard.state import PARAM_MIGRATIONS, Choices, ViewState, from_query, to_query
+from dashboard.state import BY_NAME, NAMES, Choices, ViewState, current_name, from_query, to_query
 
 CURRENT_VERSION = 1
 MAX_BYTES = 1_000_000
@@ -70,10 +70,7 @@ MAX_VIEWS = 200
 MAX_TITLE = 120
 
 # The URL parameters of dashboard/state.py, in the order a saved state lists them.
-PARAMETERS: tuple[str, ...] = ("region", "type", "form", "indicator", "year", "layers", "country", "select", "datasets")
-# Former names still read, as from_query reads them in a link.
-_FORMER = {old: new for old, new in PARAM_MIGRATIONS}
-_MULTI = ("region", "type", "form", "layers", "datasets")
+PARAMETERS: tuple[str, ...] = NAMES
 
 
 class DeckError(ValueError):
@@ -147,7 +144,7 @@ Title = Annotated[
 
 def _known_parameters(state: dict[str, str]) -> dict[str, str]:
     for name in state:
-        if name not in PARAMETERS and name not in _FORMER:
+        if current_name(name) is None:  # a former name is still read, as from_query reads it in a link
             close = difflib.get_close_matches(name, PARAMETERS, n=1)
             hint = f' (did you mean "{close[0]}"?)' if close else ""
             raise PydanticCustomError(
@@ -208,15 +205,11 @@ def migrate_v0_to_v1(deck: dict[str, Any]) -> dict[str, Any]:
         query = parse_qs(urlsplit(slide["url"]).query, keep_blank_values=True)
         state: dict[str, list[str]] = {}
         for name, values in query.items():
-            name = _FORMER.get(name, name)
-            if name in PARAMETERS:
-                state.setdefault(name, []).extend(values)
-        views.append(
-            {
-                "title": slide["name"],
-                "state": {name: "~".join(values) if name in _MULTI else values[-1] for name, values in state.items()},
-            }
-        )
+            current = current_name(name)
+            if current is not None:
+                state.setdefault(current, []).extend(values)
+        joined = {name: "~".join(values) if BY_NAME[name].codec.multi else values[-1] for name, values in state.items()}
+        views.append({"title": slide["name"], "state": joined})
     return {"version": 1, "views": views}
 
 

@@ -4,27 +4,22 @@
 (``?region=bali-process~rcm&type=protection``); ``from_query(query, choices)`` accepts anything,
 keeps what it understands and returns a notice for each value it had to drop. Old parameter
 names and values go through ordered migrations first, so that shared links keep working.
+
+Each field of :class:`ViewState` is declared once, in :data:`PARAMETERS`: its URL name, how its
+value is written (its :class:`Codec`), its default, its allowed values and its notice. The URL,
+the deck format (:mod:`dashboard.deck`), the controls (:mod:`dashboard.callbacks.view`) and the
+cache keys (:meth:`ViewState.key`) are all derived from that list.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 from urllib.parse import parse_qs, urlencode
 
 MULTI_SEPARATORS = ("~", ",")
-
-# Renamed query parameters, oldest first: (old name, new name).
-PARAM_MIGRATIONS: tuple[tuple[str, str], ...] = (
-    ("regions", "region"),
-    ("types", "type"),
-    ("forms", "form"),
-)
-# Short or former slugs for values: parameter -> {old: new}.
-VALUE_MIGRATIONS: dict[str, dict[str, str]] = {
-    "region": {"bali": "bali-process", "puebla-process": "rcm"},
-}
 
 
 @dataclass(frozen=True)
@@ -60,92 +55,21 @@ class ViewState:
     select: str = ""  # the program site or route highlighted on the map and in the table, or ""
     datasets: tuple[str, ...] = ()  # the datasets shown; empty: all of them
 
+    def key(self, fields: Iterable[str]) -> str:
+        """``fields`` of this state as a cache key, each value written as its parameter's codec writes it.
 
-def default_state(choices: Choices) -> ViewState:
-    return ViewState(
-        indicator=choices.default_indicator,
-        year=choices.latest_year(choices.default_indicator),
-        layers=_ordered(choices.default_layers or choices.layers, choices.layers),
-    )
+        Equal states give equal keys and states that differ in one of ``fields`` different ones
+        (``regions=bali-process~rcm&year=2007``).
+        """
+        return urlencode([(name, FIELDS[name].codec.encode(getattr(self, name))) for name in fields], safe="~")
+
+
+# --- Codecs: how one parameter's value is written in a URL and read back -------------------------
 
 
 def _ordered(values: Iterable[str], allowed: Sequence[str]) -> tuple[str, ...]:
     wanted = set(values)
     return tuple(v for v in allowed if v in wanted)
-
-
-def normalise(state: ViewState, choices: Choices) -> ViewState:
-    """Put multi-values in display order without duplicates (one state, one URL, one cache key)."""
-    return replace(
-        state,
-        regions=_ordered(state.regions, choices.regions),
-        types=_ordered(state.types, choices.types),
-        forms=_ordered(state.forms, choices.forms),
-        layers=_ordered(state.layers, choices.layers),
-        datasets=_shown_datasets(state.datasets, choices),
-    )
-
-
-def _shown_datasets(values: Iterable[str], choices: Choices) -> tuple[str, ...]:
-    """The datasets shown, in the atlas's order; every one of them is the same as "all" (``()``),
-    and ``("none",)`` hides them all."""
-    values = list(values)
-    if values == ["none"]:
-        return ("none",)
-    shown = _ordered(values, choices.datasets)
-    return () if len(shown) == len(choices.datasets) else shown
-
-
-def to_query(state: ViewState, choices: Choices) -> str:
-    """The URL query (with a leading ``?``, or empty) for ``state``, defaults left out."""
-    state = normalise(state, choices)
-    default = default_state(choices)
-    params: list[tuple[str, str]] = []
-    for name, values in (("region", state.regions), ("type", state.types), ("form", state.forms)):
-        if values:
-            params.append((name, "~".join(values)))
-    if state.indicator != default.indicator:
-        params.append(("indicator", state.indicator))
-    if state.year != choices.latest_year(state.indicator):
-        params.append(("year", str(state.year)))
-    if state.layers != default.layers:
-        params.append(("layers", "~".join(state.layers) or "none"))
-    if state.country:
-        params.append(("country", state.country))
-    if state.select:
-        params.append(("select", state.select))
-    if state.datasets:
-        params.append(("datasets", "~".join(state.datasets)))
-    return "?" + urlencode(params, safe="~") if params else ""
-
-
-PARAMS = ("region", "type", "form", "indicator", "year", "layers", "country", "select", "datasets")
-
-
-def _known(params: dict[str, list[str]], notices: list[str], quiet: bool = False) -> dict[str, list[str]]:
-    """The parameters this atlas reads, names in lower case (``Region`` is ``region``); any other
-    is left out with a notice (``quiet``: kept, for a later pass after the old names' migration)."""
-    known = {name for name in PARAMS} | {old for old, _ in PARAM_MIGRATIONS}
-    out: dict[str, list[str]] = {}
-    for name, values in params.items():
-        lowered = name.strip().lower()
-        if lowered in known:
-            out.setdefault(lowered, []).extend(values)
-        elif quiet:
-            out[name] = list(values)
-        else:
-            notices.append(f"Unknown parameter {name[:40]!r} ignored.")
-    return out
-
-
-def _migrate(params: dict[str, list[str]]) -> dict[str, list[str]]:
-    for old, new in PARAM_MIGRATIONS:
-        if old in params:
-            params.setdefault(new, []).extend(params.pop(old))
-    for name, renames in VALUE_MIGRATIONS.items():
-        if name in params:
-            params[name] = [renames.get(v, v) for v in _split(params[name])]
-    return params
 
 
 def _split(raw: Iterable[str]) -> list[str]:
@@ -155,6 +79,300 @@ def _split(raw: Iterable[str]) -> list[str]:
             item = item.replace(sep, MULTI_SEPARATORS[0])
         values += [v.strip().lower() for v in item.split(MULTI_SEPARATORS[0]) if v.strip()]
     return values
+
+
+class Codec:
+    """How a parameter's value is written in a URL, read back from one, and shown by its control."""
+
+    multi = False
+
+    def encode(self, value: Any) -> str:
+        return str(value)
+
+    def decode(self, raw: Sequence[str], allowed: Sequence[Any]) -> tuple[Any, list[str]]:
+        """The value in the URL's values ``raw`` (``None``: none understood, the default stands),
+        and the values dropped as unknown (for the notice)."""
+        raise NotImplementedError
+
+    def normal(self, value: Any, allowed: Sequence[Any]) -> Any:
+        """The one form of ``value`` (one state, one URL, one cache key)."""
+        return value
+
+    def from_control(self, value: Any) -> list[str]:
+        """The URL values for what a control holds (``None``: nothing, the default)."""
+        return [] if value is None else [str(value)]
+
+    def to_control(self, value: Any, allowed: Sequence[Any]) -> Any:
+        """What the parameter's control holds for ``value``."""
+        return value
+
+
+@dataclass(frozen=True)
+class Multi(Codec):
+    """Several values joined with ``~`` (or ``,``), in display order; none of them is the default.
+
+    ``none`` is what a lone ``none`` reads as (``None``: it is a value like any other), and
+    ``every_is_default``: every allowed value at once is written as the default, ``()``.
+    """
+
+    none: tuple[str, ...] | None = None
+    every_is_default: bool = False
+    multi = True
+
+    def encode(self, value: Any) -> str:
+        return "none" if self.none is not None and value == self.none else "~".join(value)
+
+    def decode(self, raw: Sequence[str], allowed: Sequence[Any]) -> tuple[Any, list[str]]:
+        values = _split(raw)
+        if self.none is not None and values == ["none"]:
+            return self.none, []
+        # A value with nothing understood leaves the default (it says so in its notice).
+        return self.normal(values, allowed) or None, [v for v in values if v not in allowed]
+
+    def normal(self, value: Any, allowed: Sequence[Any]) -> Any:
+        if self.none is not None and tuple(value) == self.none:
+            return self.none
+        shown = _ordered(value, allowed)
+        return () if self.every_is_default and len(shown) == len(allowed) else shown
+
+    def from_control(self, value: Any) -> list[str]:
+        if value is None:
+            return []
+        # An empty control means none of them where "none" says so, else the default.
+        return [str(v) for v in value] or (["none"] if self.none is not None else [])
+
+    def to_control(self, value: Any, allowed: Sequence[Any]) -> Any:
+        if self.none is not None and value == self.none:
+            return []
+        return list(allowed if self.every_is_default and not value else value)
+
+
+@dataclass(frozen=True)
+class Single(Codec):
+    """One value, the last given, in ``case`` ("lower", "upper", or "kept": an id is free text and
+    its case matters); ``quiet_blank``: an empty value is the default, without a notice."""
+
+    case: str = "lower"
+    quiet_blank: bool = False
+
+    def decode(self, raw: Sequence[str], allowed: Sequence[Any]) -> tuple[Any, list[str]]:
+        asked = raw[-1].strip()
+        asked = asked.lower() if self.case == "lower" else asked.upper() if self.case == "upper" else asked
+        if asked in allowed:
+            return asked, []
+        return None, [asked] if asked or not self.quiet_blank else []
+
+    def to_control(self, value: Any, allowed: Sequence[Any]) -> Any:
+        return value or None
+
+
+class Year(Codec):
+    """A year, written in digits: the last one given."""
+
+    def decode(self, raw: Sequence[str], allowed: Sequence[Any]) -> tuple[Any, list[str]]:
+        asked = raw[-1].strip()
+        if re.fullmatch(r"[0-9]{1,4}", asked) and int(asked) in allowed:  # not str.isdigit: "²" is a digit
+            return int(asked), []
+        return None, [asked]
+
+
+# --- The parameters ------------------------------------------------------------------------------
+
+# Of the choices and the fields decoded so far (a parameter comes after those it depends on).
+Rule = Callable[[Choices, Mapping[str, Any]], Any]
+
+
+def _always(value: Any) -> Rule:
+    return lambda choices, fields: value
+
+
+@dataclass(frozen=True)
+class Param:
+    """One view parameter: a field of :class:`ViewState` and how the URL and a control hold it.
+
+    ``notice`` is the sentence for a value dropped as unknown, formatted with ``value`` (the
+    dropped values quoted, each cut to ``cut`` characters), ``default`` (what stands instead)
+    and the fields decoded before it. ``control`` is the id of the control that sets it, if any.
+    """
+
+    field: str
+    name: str
+    codec: Codec
+    allowed: Rule
+    notice: str
+    default: Rule = _always(())
+    cut: int = 40
+    control: str | None = None
+
+
+# In URL order: a parameter's allowed values and default may depend on those before it.
+PARAMETERS: tuple[Param, ...] = (
+    Param("regions", "region", Multi(), lambda c, f: c.regions, "Unknown region {value} ignored.", control="region"),
+    Param("types", "type", Multi(), lambda c, f: c.types, "Unknown program type {value} ignored.", control="type"),
+    Param(
+        "forms", "form", Multi(), lambda c, f: c.forms, "Unknown form of exploitation {value} ignored.", control="form"
+    ),
+    Param(
+        "indicator",
+        "indicator",
+        Single(),
+        lambda c, f: tuple(c.indicator_years),
+        "Unknown indicator {value}: showing {default}.",
+        default=lambda c, f: c.default_indicator,
+        control="indicator",
+    ),
+    Param(
+        "year",
+        "year",
+        Year(),
+        lambda c, f: c.indicator_years.get(f["indicator"], ()),
+        "No {indicator} data for year {value}: showing {default}.",
+        default=lambda c, f: c.latest_year(f["indicator"]),
+        cut=10,
+        control="year",
+    ),
+    Param(
+        "layers",
+        "layers",
+        Multi(none=()),  # only "none" switches every layer off
+        lambda c, f: c.layers,
+        "Unknown layer {value} ignored.",
+        default=lambda c, f: _ordered(c.default_layers or c.layers, c.layers),
+        control="layers",
+    ),
+    Param(
+        "country",
+        "country",
+        Single(case="upper", quiet_blank=True),
+        lambda c, f: c.countries,
+        "Unknown country code {value}: no profile opened.",
+        default=_always(""),
+        cut=10,
+        control="country",
+    ),
+    Param(
+        "select",
+        "select",
+        Single(case="kept", quiet_blank=True),
+        lambda c, f: c.selectable,
+        "Nothing called {value} to highlight.",
+        default=_always(""),
+    ),
+    Param(
+        "datasets",
+        "datasets",
+        Multi(none=("none",), every_is_default=True),
+        lambda c, f: c.datasets,
+        "Unknown dataset {value} ignored.",
+        control="datasets",
+    ),
+)
+NAMES: tuple[str, ...] = tuple(param.name for param in PARAMETERS)
+BY_NAME: dict[str, Param] = {param.name: param for param in PARAMETERS}
+FIELDS: dict[str, Param] = {param.field: param for param in PARAMETERS}
+CONTROLLED: tuple[Param, ...] = tuple(param for param in PARAMETERS if param.control)
+
+
+# --- URL migrations ------------------------------------------------------------------------------
+
+# A change of the URL's parameters (names, values or meaning), as a function of the parsed query.
+Migration = Callable[[dict[str, list[str]]], dict[str, list[str]]]
+
+
+def renamed(old: str, new: str) -> Migration:
+    """The migration for parameter ``old`` now called ``new`` (values given under both are kept)."""
+
+    def migrate(params: dict[str, list[str]]) -> dict[str, list[str]]:
+        if old not in params:
+            return params
+        out = {name: values for name, values in params.items() if name != old}
+        out[new] = [*out.get(new, []), *params[old]]
+        return out
+
+    migrate.__doc__ = f"?{old}= is now ?{new}=."
+    return migrate
+
+
+def values_renamed(name: str, renames: Mapping[str, str]) -> Migration:
+    """The migration for values of parameter ``name`` that have new slugs (``{old: new}``)."""
+
+    def migrate(params: dict[str, list[str]]) -> dict[str, list[str]]:
+        if name not in params:
+            return params
+        return {**params, name: [renames.get(value, value) for value in _split(params[name])]}
+
+    migrate.__doc__ = f"Values of ?{name}= renamed: {dict(renames)}."
+    return migrate
+
+
+# Oldest first, each applied to the result of the one before, as owid-grapher's GrapherUrlMigrations.
+URL_MIGRATIONS: tuple[Migration, ...] = (
+    renamed("regions", "region"),
+    renamed("types", "type"),
+    renamed("forms", "form"),
+    values_renamed("region", {"bali": "bali-process", "puebla-process": "rcm"}),
+)
+
+
+def migrate(params: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
+    """The parsed query ``params`` after every migration of :data:`URL_MIGRATIONS`, in order."""
+    out = {name: list(values) for name, values in params.items()}
+    for step in URL_MIGRATIONS:
+        out = step(out)
+    return out
+
+
+def current_name(name: str) -> str | None:
+    """The parameter ``name`` stands for today (``regions`` -> ``region``), or ``None`` if none."""
+    if name in BY_NAME:
+        return name
+    names = list(migrate({name: []}))
+    return names[0] if names != [name] and len(names) == 1 and names[0] in BY_NAME else None
+
+
+# --- The state and its URL -----------------------------------------------------------------------
+
+
+def default_state(choices: Choices) -> ViewState:
+    fields: dict[str, Any] = {}
+    for param in PARAMETERS:
+        fields[param.field] = param.default(choices, fields)
+    return ViewState(**fields)
+
+
+def normalise(state: ViewState, choices: Choices) -> ViewState:
+    """Put multi-values in display order without duplicates (one state, one URL, one cache key)."""
+    fields = vars(state)
+    return replace(
+        state,
+        **{p.field: p.codec.normal(fields[p.field], p.allowed(choices, fields)) for p in PARAMETERS if p.codec.multi},
+    )
+
+
+def to_query(state: ViewState, choices: Choices) -> str:
+    """The URL query (with a leading ``?``, or empty) for ``state``, defaults left out."""
+    fields = vars(normalise(state, choices))
+    params = [
+        (param.name, param.codec.encode(fields[param.field]))
+        for param in PARAMETERS
+        if fields[param.field] != param.default(choices, fields)
+    ]
+    return "?" + urlencode(params, safe="~") if params else ""
+
+
+def _lowered(params: dict[str, list[str]], notices: list[str], quiet: bool = False) -> dict[str, list[str]]:
+    """The parameters this atlas reads, names in lower case (``Region`` is ``region``); any other
+    is left out with a notice (``quiet``: kept, for a later pass after the old names' migration)."""
+    out: dict[str, list[str]] = {}
+    for name, values in params.items():
+        lowered = name.strip().lower()
+        if current_name(lowered) is not None:
+            out.setdefault(lowered, []).extend(values)
+        elif quiet:
+            out[name] = list(values)
+        else:
+            notices.append(f"Unknown parameter {name[:40]!r} ignored.")
+    return out
 
 
 def from_query(query: str | Mapping[str, Sequence[str]], choices: Choices) -> tuple[ViewState, list[str]]:
@@ -177,62 +395,14 @@ def from_query(query: str | Mapping[str, Sequence[str]], choices: Choices) -> tu
     else:
         params = {k: list(v) if not isinstance(v, str) else [v] for k, v in query.items()}
     notices: list[str] = []
-    params = _known(_migrate(_known(params, notices, quiet=True)), notices)
-    state = default_state(choices)
-
-    def pick(name: str, allowed: Sequence[str], what: str) -> tuple[str, ...]:
-        values = _split(params.get(name, []))
-        unknown = [v for v in values if v not in allowed]
-        if unknown:
-            notices.append(f"Unknown {what} {', '.join(repr(v[:40]) for v in unknown)} ignored.")
-        return _ordered(values, allowed)
-
-    regions = pick("region", choices.regions, "region")
-    types = pick("type", choices.types, "program type")
-    forms = pick("form", choices.forms, "form of exploitation")
-
-    indicator = state.indicator
-    if "indicator" in params:
-        asked = params["indicator"][-1].strip().lower()
-        if asked in choices.indicator_years:
-            indicator = asked
-        else:
-            notices.append(f"Unknown indicator {asked[:40]!r}: showing {indicator}.")
-    years = choices.indicator_years[indicator]
-    year = choices.latest_year(indicator)
-    if "year" in params:
-        asked = params["year"][-1].strip()
-        if re.fullmatch(r"[0-9]{1,4}", asked) and int(asked) in years:  # not str.isdigit: "²" is a digit
-            year = int(asked)
-        else:
-            notices.append(f"No {indicator} data for year {asked[:10]!r}: showing {year}.")
-
-    layers = state.layers
-    if "layers" in params:
-        raw = _split(params["layers"])
-        # Only "none" switches every layer off; a value with no known layer leaves the default.
-        layers = () if raw == ["none"] else pick("layers", choices.layers, "layer") or state.layers
-
-    country = ""
-    if "country" in params:
-        asked = params["country"][-1].strip().upper()
-        if asked in choices.countries:
-            country = asked
-        elif asked:
-            notices.append(f"Unknown country code {asked[:10]!r}: no profile opened.")
-    select = ""
-    if "select" in params:
-        asked = params["select"][-1].strip()  # ids are free text: case matters
-        if asked in choices.selectable:
-            select = asked
-        elif asked:
-            notices.append(f"Nothing called {asked[:40]!r} to highlight.")
-
-    datasets: tuple[str, ...] = ()
-    if "datasets" in params:
-        if _split(params["datasets"]) == ["none"]:
-            datasets = ("none",)
-        else:
-            datasets = _shown_datasets(pick("datasets", choices.datasets, "dataset"), choices)
-
-    return ViewState(indicator, year, regions, types, forms, layers, country, select, datasets), notices
+    params = _lowered(migrate(_lowered(params, notices, quiet=True)), notices)
+    fields: dict[str, Any] = {}
+    for param in PARAMETERS:
+        default = param.default(choices, fields)
+        raw = params.get(param.name)
+        value, dropped = param.codec.decode(raw, param.allowed(choices, fields)) if raw else (None, [])
+        if dropped:
+            shown = ", ".join(repr(v[: param.cut]) for v in dropped)
+            notices.append(param.notice.format(value=shown, default=default, **fields))
+        fields[param.field] = default if value is None else value
+    return ViewState(**fields), notices

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from typing import Any
-from urllib.parse import quote
 
 import dash_bootstrap_components as dbc
 from dash import Input, Output, Patch, State, callback, ctx, no_update
@@ -22,41 +21,52 @@ from dashboard.layout import (
     sources_patch,
     year_options,
 )
-from dashboard.state import ViewState
+from dashboard.state import BY_NAME, CONTROLLED, NAMES, Choices, ViewState
 from dashboard.table import in_view
 
-CONTROLS = ("region", "type", "form", "indicator", "year", "layers", "country", "datasets")
+# The id of the control that sets each parameter that has one, by URL name (declared with the parameter).
+CONTROLS: dict[str, str] = {param.name: param.control for param in CONTROLLED if param.control}
+# Controls that another callback sets too (the play button steps through the years).
+SHARED = ("year",)
 
 
-def state_from_controls(
-    region: Any,
-    types: Any,
-    forms: Any,
-    indicator: Any,
-    year: Any,
-    layers: Any,
-    country: Any = "",
-    select: str = "",
-    datasets: Any = None,
-) -> tuple[ViewState, list[str]]:
-    """Controls to a state, through the URL parser, so that both share one set of rules."""
-    params = {
-        "region": [str(value) for value in region or []],
-        "type": [str(value) for value in types or []],
-        "form": [str(value) for value in forms or []],
-        "indicator": [str(indicator or "")],
-        "year": [str(year or "")],
-        "layers": [str(value) for value in layers or []] or ["none"],
-        "country": [str(country or "")],
-        "select": [select],
-        # None: the control is not on the page; an empty list: every dataset unticked.
-        "datasets": [] if datasets is None else [str(value) for value in datasets] or ["none"],
-    }
-    # Each value encoded: a value is one value, whatever it holds ("&", "#", "%" included).
-    query = "&".join(f"{k}={'~'.join(quote(value, safe='') for value in v)}" for k, v in params.items())
-    state, notices = state_from("?" + query)
+def state_from_controls(*values: Any, **named: Any) -> tuple[ViewState, list[str]]:
+    """Controls to a state, through the URL parser, so that both share one set of rules.
+
+    Parameters
+    ----------
+    *values
+        Values in the order the parameters are declared (:data:`dashboard.state.PARAMETERS`:
+        region, type, form, indicator, year, layers, country, select, datasets)...
+    **named
+        ... or by URL name. A parameter not given, or given as ``None``, keeps its default.
+
+    Returns
+    -------
+    (ViewState, list of str)
+        The state and the notices of values dropped, as :func:`dashboard.state.from_query` gives them.
+    """
+    given = {**dict(zip(NAMES, values, strict=False)), **named}
+    # Each control value is one value, whatever it holds ("&", "#", "%" included): no query string is built.
+    state, notices = state_from({name: BY_NAME[name].codec.from_control(value) for name, value in given.items()})
     # A year the new indicator lacks is not the user's mistake: the latest year stands in, quietly.
     return state, [n for n in notices if not n.startswith("No ")]
+
+
+def control_values(state: ViewState, shown: dict[str, Any], choices: Choices) -> dict[str, Any]:
+    """What each control is set to: the state's value where the control shows another one, else
+    ``no_update`` (a control keeps the order the user picked its values in)."""
+    fields = vars(state)
+    out: dict[str, Any] = {}
+    for param in CONTROLLED:
+        wanted = param.codec.to_control(fields[param.field], param.allowed(choices, fields))
+        now = shown.get(param.name)
+        if isinstance(wanted, list):
+            same = isinstance(now, list) and {str(v) for v in now} == {str(v) for v in wanted}
+        else:
+            same = (now or None) == (wanted or None)
+        out[param.name] = no_update if same else wanted
+    return out
 
 
 def clicked(click: dict[str, Any] | None) -> tuple[str, str]:
@@ -85,55 +95,47 @@ def chosen_row(rows: Any) -> str:
 
 
 @callback(
-    Output("region", "value"),
-    Output("type", "value"),
-    Output("form", "value"),
-    Output("indicator", "value"),
-    Output("year", "value", allow_duplicate=True),
-    Output("year", "options"),
-    Output("layers", "value"),
-    Output("country", "value"),
-    Output("datasets", "value"),
-    Output("url", "search"),
-    Output("notice", "children"),
-    Output("map", "figure"),
-    Output("slots", "data"),
-    Output("rendered", "data"),
-    Output("legend", "children"),
-    Output("profile", "children"),
-    Output("summary", "children"),
-    Output("strip", "children"),
-    Output("unmapped", "children"),
-    Output("sources", "children"),
-    Output("in-view", "data"),
-    Output("programs-grid", "selectedRows"),
-    Output("routes-grid", "selectedRows"),
-    Output("sent", "data"),
-    Output("view-title", "children"),
-    Output("source-line", "children"),
-    Input("url", "search"),
-    *(Input(name, "value") for name in CONTROLS),
-    Input("map", "clickData"),
-    Input("programs-grid", "selectedRows"),
-    Input("routes-grid", "selectedRows"),
-    Input("profile-close", "n_clicks"),
-    State("slots", "data"),
-    State("rendered", "data"),
-    State("sent", "data"),
-    State("deck", "data"),
-    State("deck-index", "data"),
+    output=dict(
+        controls={name: Output(control, "value", allow_duplicate=name in SHARED) for name, control in CONTROLS.items()},
+        year_options=Output("year", "options"),
+        search=Output("url", "search"),
+        notice=Output("notice", "children"),
+        figure=Output("map", "figure"),
+        slots=Output("slots", "data"),
+        rendered=Output("rendered", "data"),
+        legend=Output("legend", "children"),
+        profile=Output("profile", "children"),
+        summary=Output("summary", "children"),
+        strip=Output("strip", "children"),
+        unmapped=Output("unmapped", "children"),
+        sources=Output("sources", "children"),
+        in_view=Output("in-view", "data"),
+        program_rows=Output("programs-grid", "selectedRows"),
+        route_rows=Output("routes-grid", "selectedRows"),
+        sent=Output("sent", "data"),
+        title=Output("view-title", "children"),
+        source_line=Output("source-line", "children"),
+    ),
+    inputs=dict(
+        search=Input("url", "search"),
+        controls={name: Input(control, "value") for name, control in CONTROLS.items()},
+        click=Input("map", "clickData"),
+        program_selection=Input("programs-grid", "selectedRows"),
+        route_selection=Input("routes-grid", "selectedRows"),
+        close=Input("profile-close", "n_clicks"),
+    ),
+    state=dict(
+        slots=State("slots", "data"),
+        rendered=State("rendered", "data"),
+        sent=State("sent", "data"),
+        deck=State("deck", "data"),
+        deck_index=State("deck-index", "data"),
+    ),
     prevent_initial_call=True,
 )
 def render_view(
     search: str | None,
-    region: Any,
-    types: Any,
-    forms: Any,
-    indicator: Any,
-    year: Any,
-    layers: Any,
-    country: Any,
-    datasets: Any,
+    controls: dict[str, Any],
     click: dict[str, Any] | None,
     program_selection: Any,
     route_selection: Any,
@@ -143,7 +145,7 @@ def render_view(
     sent: dict[str, Any] | None,
     deck: Any = None,
     deck_index: Any = None,
-) -> tuple[Any, ...]:
+) -> dict[str, Any]:
     data = loaded()
     old, _ = state_from(rendered or "")
     trigger = ctx.triggered_id
@@ -164,9 +166,7 @@ def render_view(
     elif trigger == "profile-close":
         state = replace(old, country="")
     else:
-        state, notices = state_from_controls(
-            region, types, forms, indicator, year, layers, country, old.select, datasets
-        )
+        state, notices = state_from_controls(**controls, select=old.select)
     query = query_of(state)
     state, _ = state_from(query)
     view = view_for(query)
@@ -195,48 +195,34 @@ def render_view(
         for position, part in create_key(state, key_parts):
             legend[position] = part
     rows_changed = "programs" in fresh or "routes" in fresh
-    controls_follow = trigger != "url"  # the controls already show what the user chose
-    return (
-        no_update if controls_follow else list(state.regions),
-        no_update if controls_follow else list(state.types),
-        no_update if controls_follow else list(state.forms),
-        no_update if controls_follow else state.indicator,
-        state.year if state.year != year else no_update,
-        year_options(data, state.indicator) if state.indicator != old.indicator else no_update,
-        no_update if controls_follow else list(state.layers),
-        state.country or None if state.country != (country or "") else no_update,
-        no_update if controls_follow else shown_datasets(data, state),
-        query if query != (search or "") else no_update,
-        dbc.Alert(" ".join(notices), color="warning", className="mb-2") if notices else None,
-        patch,
-        new_slots,
-        query,
-        legend,
-        create_profile(data, state) if "profile" in fresh else no_update,
-        panels["summary"],
-        panels["strip"] if "programs" in fresh or "routes" in fresh else no_update,
-        panels["unmapped"] if "routes" in fresh else no_update,
-        sources_update(data, previous.get("sources"), signatures["sources"], panels["sources"])
+    select_changed = state.select != old.select
+    return dict(
+        controls=control_values(state, controls, data.choices),
+        year_options=year_options(data, state.indicator) if state.indicator != old.indicator else no_update,
+        search=query if query != (search or "") else no_update,
+        notice=dbc.Alert(" ".join(notices), color="warning", className="mb-2") if notices else None,
+        figure=patch,
+        slots=new_slots,
+        rendered=query,
+        legend=legend,
+        profile=create_profile(data, state) if "profile" in fresh else no_update,
+        summary=panels["summary"],
+        strip=panels["strip"] if rows_changed else no_update,
+        unmapped=panels["unmapped"] if "routes" in fresh else no_update,
+        sources=sources_update(data, previous.get("sources"), signatures["sources"], panels["sources"])
         if "sources" in fresh
         else no_update,
-        in_view(view) if rows_changed else no_update,
-        selected_rows(view.program_records, "program", "program_id", state.select)
-        if trigger != "programs-grid" and ("programs" in fresh or state.select != old.select)
+        in_view=in_view(view) if rows_changed else no_update,
+        program_rows=selected_rows(view.program_records, "program", "program_id", state.select)
+        if trigger != "programs-grid" and ("programs" in fresh or select_changed)
         else no_update,
-        selected_rows(view.route_records, "route", "route_id", state.select)
-        if trigger != "routes-grid" and ("routes" in fresh or state.select != old.select)
+        route_rows=selected_rows(view.route_records, "route", "route_id", state.select)
+        if trigger != "routes-grid" and ("routes" in fresh or select_changed)
         else no_update,
-        sent,
-        deck_title(deck, deck_index, query) or panels["title"],
-        panels["source_line"] if "sources" in fresh else no_update,
+        sent=sent,
+        title=deck_title(deck, deck_index, query) or panels["title"],
+        source_line=panels["source_line"] if "sources" in fresh else no_update,
     )
-
-
-def shown_datasets(data: Any, state: ViewState) -> list[str]:
-    """The datasets control's ticks for ``state`` (every dataset when the state says "all")."""
-    if state.datasets == ("none",):
-        return []
-    return list(state.datasets or data.choices.datasets)
 
 
 def selected_rows(records: list[dict[str, Any]], kind: str, key: str, select: str) -> dict[str, list[str]]:

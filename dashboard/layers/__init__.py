@@ -232,12 +232,8 @@ def reading(layer: Layer, state: ViewState, fields: tuple[str, ...] | None = Non
     """
     if not is_on(layer, state):
         return f"{layer.key}:off"
-    names = layer.reads if fields is None else fields
-    values = (getattr(state, name) for name in names)
-    return f"{layer.key}:" + "&".join(
-        f"{name}={'~'.join(value) if isinstance(value, tuple) else value}"
-        for name, value in zip(names, values, strict=True)
-    )
+    # Each field written by its parameter's codec (dashboard.state.PARAMETERS), as the URL writes it.
+    return f"{layer.key}:" + state.key(layer.reads if fields is None else fields)
 
 
 REGISTRY: dict[str, Layer] = _registry()
