@@ -5,9 +5,10 @@ Starts, on 127.0.0.1 only, a Redis server and the app as the README starts it fo
 at once (50, then 100) for a fixed time. Each user opens the page as a browser does (the page,
 ``/_dash-dependencies``, ``/_dash-layout``) and then, one action at a time, changes a filter
 (the map callback posted as dash-renderer posts it, carrying what the previous response left:
-:class:`benchmarks.filter_callback.BrowserSession`), now and then downloads a CSV or the HTML
-map. Between two actions a user waits 0.5-1.5 s (seeded), as a person reading the map does. In
-the middle of the run Redis is killed (SIGKILL) and restarted 15 s later.
+:class:`benchmarks.filter_callback.BrowserSession`), now and then downloads a CSV (1 action in
+20) or the HTML map (1 in 200). Between two actions a user waits 0.5-1.5 s (seeded), as a
+person reading the map does. In the middle of the run Redis is killed (SIGKILL) and restarted
+15 s later.
 
 Prints, per phase (before, during and after the outage): requests, throughput, errors (any
 status but 200, or no answer within 10 s), and p50/p95/p99 latency as the client saw it. The
@@ -119,12 +120,12 @@ def user(port: int, seed: int, start: float, stop: float, hits: list[Hit], lock:
                 session = BrowserSession(client)  # type: ignore[arg-type]
             else:
                 draw = rng.random()
-                if draw < 0.04:
+                if draw < 0.005:
                     kind = "export"
                     answer = client.get(EXPORT, headers={"Accept-Encoding": ACCEPT_ENCODING})
                     if answer.status_code != 200:
                         raise RuntimeError(answer.status_code)
-                elif draw < 0.14:
+                elif draw < 0.055:
                     kind = "download"
                     answer = client.get(rng.choice(DOWNLOADS), headers={"Accept-Encoding": ACCEPT_ENCODING})
                     if answer.status_code != 200:
