@@ -370,10 +370,9 @@ def test_country_only_sites_are_open_and_named_sites_filled(more_atlas, facts):
             assert symbol.endswith("-open") and name.endswith(" (country only)")
         else:
             assert not symbol.endswith("-open") and not name.endswith(" (country only)")
-    # A country-only site sits at its country's label point (Cambodia: two types around it).
+    # A country-only site sits at its country's label point (Cambodia: two types, stacked on it).
     khm = [(x, y) for i, _, x, y, *_ in markers(traces) if i == "program:initiative-50m-khm"]
-    centre = label_point(more_atlas, "KHM")
-    assert all(math.dist(p, centre) == pytest.approx(programs.RING_DEGREES, abs=0.002) for p in khm)
+    assert khm == [label_point(more_atlas, "KHM")] * 2
     # One key entry stands for all open markers.
     assert by_name(traces)["Open: country only, no site named"]["marker"]["symbol"] == "circle-open"
     symbols = {t["name"]: t["marker"]["symbol"] for t in traces}
@@ -385,32 +384,36 @@ def site_points(traces, program_id):
     return sorted((x, y) for i, _, x, y, *_ in markers(traces) if i == f"program:{program_id}")
 
 
-def test_several_types_at_one_site_sit_in_a_ring(more_atlas, facts):
+def site_sizes(traces, program_id):
+    return [size for i, _, _, _, size, _ in markers(traces) if i == f"program:{program_id}"]
+
+
+def test_several_types_at_one_site_are_stacked_on_it(more_atlas, facts):
     traces = programs.traces(view_of(more_atlas), facts)
     site = (-0.65, 8.217)
-    volta = site_points(traces, "gha-lake-volta")
-    assert len(volta) == 3 and len(set(volta)) == 3
-    for point in volta:
-        assert math.dist(point, site) == pytest.approx(programs.RING_DEGREES, abs=0.002)
-    assert math.dist(*volta[:2]) == pytest.approx(programs.RING_DEGREES * math.sqrt(3), abs=0.005)
-    # One type: on the site itself.
+    assert site_points(traces, "gha-lake-volta") == [site] * 3
+    # Drawn largest first (in the traces' order), each a step wider than the next: bands of each type.
+    base = programs.marker_size(1500)
+    assert site_sizes(traces, "gha-lake-volta") == [base + 2 * programs.STACK_STEP, base + programs.STACK_STEP, base]
+    # One type: one marker of the site's own size.
     assert site_points(traces, "tha-bali-process") == [(100.502, 13.756)]
+    assert site_sizes(traces, "tha-bali-process") == [programs.BASE_SIZE]
 
 
-def test_the_ring_counts_only_the_types_shown(more_atlas, facts):
+def test_the_stack_counts_only_the_types_shown(more_atlas, facts):
     site = (-0.65, 8.217)
-    two = site_points(programs.traces(view_of(more_atlas, types=("prevention", "protection")), facts), "gha-lake-volta")
-    assert len(two) == 2
-    assert math.dist(*two) == pytest.approx(2 * programs.RING_DEGREES, abs=0.005)
-    one = site_points(programs.traces(view_of(more_atlas, types=("protection",)), facts), "gha-lake-volta")
-    assert one == [site]
+    base = programs.marker_size(1500)
+    two = programs.traces(view_of(more_atlas, types=("prevention", "protection")), facts)
+    assert site_points(two, "gha-lake-volta") == [site] * 2
+    assert site_sizes(two, "gha-lake-volta") == [base + programs.STACK_STEP, base]
+    one = programs.traces(view_of(more_atlas, types=("protection",)), facts)
+    assert site_points(one, "gha-lake-volta") == [site]
+    assert site_sizes(one, "gha-lake-volta") == [base]
     # The other types' traces stay, with nothing drawn: a filter change moves points, not traces.
-    drawn = {t["name"] for t in programs.traces(view_of(more_atlas, types=("protection",)), facts) if any(t["lon"])}
+    drawn = {t["name"] for t in one if any(t["lon"])}
     assert drawn == {"Protection & assistance", "Protection & assistance (country only)"}
     every = programs.traces(view_of(more_atlas), facts)
-    assert [t["name"] for t in programs.traces(view_of(more_atlas, types=("protection",)), facts)] == [
-        t["name"] for t in every
-    ]
+    assert [t["name"] for t in one] == [t["name"] for t in every]
 
 
 def test_marker_size_grows_with_people_assisted(more_atlas, facts):
