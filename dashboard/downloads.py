@@ -117,7 +117,8 @@ def register_downloads(server: Flask) -> None:
         view = view_for(query_of(state))
         html = export_view_html(view, data.facts, export_boundaries(data.atlas), view_title(data, state))
         response = Response(html, mimetype="text/html")
-        response.headers["Content-Disposition"] = 'attachment; filename="atlas-map.html"'
+        # Shown in the browser (the link opens a new tab); its "download" twin saves it under this name.
+        response.headers["Content-Disposition"] = 'inline; filename="atlas-map.html"'
         if notices:
             response.headers["X-Atlas-Notice"] = " ".join(notices).encode("ascii", "replace").decode()
         return response

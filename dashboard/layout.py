@@ -505,9 +505,21 @@ def create_downloads(query: str) -> html.Div:
             for name in DOWNLOADS
         ]
         + [
-            html.Span("· Map: ", className="ms-1 me-1"),
+            html.Span("· Interactive map (works offline): ", className="ms-1 me-1"),
             html.A(
-                "interactive HTML (works offline)", href=f"/export/map.html{query}", id="export-html", className="me-2"
+                "open in a new tab",
+                href=f"/export/map.html{query}",
+                id="export-html",
+                target="_blank",
+                rel="noopener",
+                className="me-2",
+            ),
+            html.A(
+                "download",
+                href=f"/export/map.html{query}",
+                id="export-html-download",
+                download="atlas-map.html",
+                className="me-2",
             ),
         ],
         className="atlas-downloads",

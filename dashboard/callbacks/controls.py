@@ -27,7 +27,7 @@ clientside_callback(
 )
 
 # The download links follow the view in the browser: each keeps its path and takes the view's query.
-LINKS = [*(f"download-{name}" for name in DOWNLOADS), "export-html"]
+LINKS = [*(f"download-{name}" for name in DOWNLOADS), "export-html", "export-html-download"]
 clientside_callback(
     ClientsideFunction(namespace="atlas", function_name="downloadLinks"),
     *(Output(link, "href") for link in LINKS),

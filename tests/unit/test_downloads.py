@@ -230,3 +230,20 @@ def test_a_year_of_superscript_digits_is_junk_not_an_error(client):
     response = client.get("/download/programs.csv?year=%C2%B2")
     assert response.status_code == 200
     assert response.headers["X-Atlas-Notice"].startswith("No tip-tier data for year")
+
+
+def test_the_html_map_opens_in_the_browser_and_can_still_be_saved(client, atlas_app):
+    response = client.get("/export/map.html?region=rcm")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == 'inline; filename="atlas-map.html"'
+    # The page's two links: one opens it in a new tab, the other saves it.
+    from dashboard.layout import create_downloads
+
+    links = {
+        link.id: link
+        for link in create_downloads("?region=rcm").children
+        if str(getattr(link, "id", "")).startswith("export-html")
+    }
+    assert links["export-html"].target == "_blank" and links["export-html"].rel == "noopener"
+    assert links["export-html-download"].download == "atlas-map.html"
+    assert {link.href for link in links.values()} == {"/export/map.html?region=rcm"}
