@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from dash import Patch
 
-from dashboard.layers import REGISTRY, Facts, Trace, reading, traces_by_layer
+from dashboard.layers import REGISTRY, Facts, Trace, is_on, reading, traces_by_layer
 from dashboard.palette import OUTSIDE_COLOUR
 from dashboard.state import ViewState
 from dashboard.view import View
@@ -77,8 +77,22 @@ def window_around(points: list[tuple[float, float]]) -> dict[str, object]:
     }
 
 
+def framed(view: View, facts: Facts) -> list[tuple[float, float]]:
+    """The points the top layer that asks for a window wants shown (the profile's country), if any."""
+    for layer in reversed(REGISTRY.values()):
+        if layer.frame is not None and is_on(layer, view):
+            points = layer.frame(view, facts)
+            if points:
+                return points
+    return []
+
+
 def geo_window(view: View, facts: Facts) -> dict[str, object]:
-    """The world, or (with regions chosen) the window around the chosen countries."""
+    """The window a layer asks for (the country in profile and its partners), else the world or,
+    with regions chosen, the window around the chosen countries."""
+    asked = framed(view, facts)
+    if asked:
+        return window_around(asked)
     points = [facts.label_points[c] for c in sorted(view.countries or ()) if c in facts.label_points]
     if view.countries is None or not points:
         return {
@@ -131,7 +145,7 @@ def make_figure(view: View, facts: Facts, traces_of: TracesOf | None = None) -> 
                 "tracegroupgap": 4,
                 "itemwidth": 30,
             },
-            "uirevision": "|".join(view.state.regions) or "world",
+            "uirevision": ui_revision(view.state),
             "dragmode": "pan",
         },
     }
@@ -232,9 +246,15 @@ def _patch_trace(data: Patch, position: int, was: Trace, now: Trace) -> None:
         del target[name]
 
 
+def ui_revision(state: ViewState) -> str:
+    """What the map's window follows: the regions, and the country in profile. While it stays the
+    same, plotly keeps the user's own pan and zoom across updates."""
+    return ("|".join(state.regions) or "world") + (f"|{state.country}" if state.country else "")
+
+
 def _with_window(patch: Patch, old: ViewState, view: View, facts: Facts) -> Patch:
-    if old.regions != view.state.regions:
+    if ui_revision(old) != ui_revision(view.state):
         for name, value in geo_window(view, facts).items():
             patch["layout"]["geo"][name] = value
-        patch["layout"]["uirevision"] = "|".join(view.state.regions) or "world"
+        patch["layout"]["uirevision"] = ui_revision(view.state)
     return patch

@@ -218,9 +218,11 @@ def summary_text(data: AtlasData, view: View) -> str:
     clause from each layer switched on, top layer first."""
     where = ", ".join(data.groups[r].label for r in view.state.regions) or "the world"
     clauses = [
-        layer.describe(view, data.facts)
+        clause
         for layer in reversed(REGISTRY.values())
         if layer.describe is not None and is_on(layer, view)
+        for clause in [layer.describe(view, data.facts)]
+        if clause
     ]
     return f"Map of {where}: {'; '.join(clauses) or 'no layer switched on'}."
 

@@ -14,6 +14,7 @@ TIER_COLOURS = {  # ColorBrewer Blues; checked in tests/unit/test_palette.py
 }
 NO_DATA_COLOUR = "#ffffff"
 OUTSIDE_COLOUR = "#e6e6e6"  # land outside the chosen regions
+PROFILE_COLOUR = "#E69F00"  # the outline of the country whose profile is open: Okabe-Ito orange, clear on the blues
 BORDER_COLOUR = "#8c8c8c"
 
 FORM_STYLES = {  # form -> (colour, dash)

@@ -166,6 +166,9 @@ class Layer:
     folium : callable, optional
         ``(view, facts, canvas)``: draws the layer into the HTML export
         (:class:`dashboard.exports.canvas.Canvas`), key included.
+    frame : callable, optional
+        ``(view, facts) -> (lon, lat) points`` the map should show, or ``[]``: the top layer
+        that asks for a window gets it (the profile frames its country); else the regions' window.
     """
 
     key: str
@@ -180,12 +183,21 @@ class Layer:
     describe: Callable[[View, Facts], str] | None = None
     table: Table | None = None
     folium: Callable[[View, Facts, Canvas], None] | None = None
+    frame: Callable[[View, Facts], list[tuple[float, float]]] | None = None
 
 
 def _registry() -> dict[str, Layer]:
-    from dashboard.layers import choropleth, outside, programs, roles, routes, selection
+    from dashboard.layers import choropleth, outside, profile, programs, roles, routes, selection
 
-    layers = (choropleth.LAYER, outside.LAYER, roles.LAYER, routes.LAYER, programs.LAYER, selection.LAYER)
+    layers = (
+        choropleth.LAYER,
+        outside.LAYER,
+        roles.LAYER,
+        profile.LAYER,
+        routes.LAYER,
+        programs.LAYER,
+        selection.LAYER,
+    )
     return {layer.key: layer for layer in layers}
 
 

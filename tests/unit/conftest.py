@@ -249,6 +249,17 @@ SYNTHETIC_DATASET: dict[str, list[dict[str, object]]] = {
             "suppressed": "true",
             "suppressed_below": 5,
         },
+        {
+            # A partner Indonesia has in 2002 only: a profile's partners follow the year.
+            "route_id": "idn-khm-2002",
+            "origin_iso3": "IDN",
+            "destination_iso3": "KHM",
+            "form": "form-not-given",
+            "year_start": 2002,
+            "year_end": 2002,
+            "reported_year": 2002,
+            "count": 12,
+        },
     ],
     "indicators": [
         {"iso3": "KHM", "indicator": "population", "year": 2007, "value": 14000000, "suppressed": "false"},
@@ -284,7 +295,7 @@ def synthetic_dataset():
         "Synthetic (tests)",
         "2026-12-02T00:00:00+00:00",
         1,
-        {"routes": 2},
+        {"routes": 3},
     )
     return dataset, {name: pd.DataFrame(rows) for name, rows in SYNTHETIC_DATASET.items()}
 

@@ -13,6 +13,7 @@ from plotly.utils import PlotlyJSONEncoder
 
 from dashboard.figure import figure_patch, geo_window, layers_touched, make_figure, window_around
 from dashboard.layers import REGISTRY, facts_of, is_on, traces_by_layer
+from dashboard.palette import PROFILE_COLOUR
 from dashboard.state import ViewState, default_state
 from dashboard.view import build_view, make_choices, region_groups
 from geodata import load_atlas
@@ -148,14 +149,14 @@ ALL_BUT_CHOROPLETH = set(REGISTRY) - {"choropleth"}
     ("changes", "touched"),
     [
         ({}, set()),
-        ({"country": "GHA"}, set()),
+        ({"country": "GHA"}, {"profile"}),  # outlined, with its partners
         ({"indicator": "population"}, {"choropleth"}),
         # Routes run in years too (GLOTIP's and CTDC's are per year).
-        ({"year": 2002}, {"choropleth", "programs", "routes", "roles", "selection"}),
-        ({"datasets": ("bundled",)}, {"choropleth", "programs", "routes", "roles", "selection"}),
+        ({"year": 2002}, {"choropleth", "programs", "routes", "roles", "profile", "selection"}),
+        ({"datasets": ("bundled",)}, {"choropleth", "programs", "routes", "roles", "profile", "selection"}),
         ({"regions": ("rcm",)}, ALL_BUT_CHOROPLETH),
         ({"regions": ("rcm",), "indicator": "population"}, set(REGISTRY)),
-        ({"forms": ("forced-labour",)}, {"routes", "roles", "selection"}),
+        ({"forms": ("forced-labour",)}, {"routes", "roles", "profile", "selection"}),
         ({"types": ("protection",)}, {"programs", "selection"}),
         ({"select": "program:mex-shelter"}, {"selection"}),
         ({"layers": ("choropleth", "roles", "routes")}, {"programs"}),
@@ -248,9 +249,20 @@ def test_a_patch_for_each_kind_of_change(tiny_map, changes, cached, diff):
         assert got == expected
 
 
-def test_nothing_to_patch_when_only_the_profile_changes(tiny_map):
-    _, _, patch = patched(tiny_map, tiny_map.default, replace(tiny_map.default, country="GHA"))
-    assert patch["operations"] == []
+def test_opening_a_profile_outlines_and_frames_the_country(tiny_map):
+    got, expected, patch = patched(tiny_map, tiny_map.default, replace(tiny_map.default, country="GHA"))
+    assert got == expected
+    # Only the profile's outline and the window: no other layer is redrawn.
+    sent = sent_traces(patch)
+    assert sent and {t["marker"].get("line", {}).get("color") for t in sent} <= {PROFILE_COLOUR, None}
+    assert {tuple(t["locations"]) for t in sent if t["type"] == "choropleth"} == {("GHA",)}
+    geo = got["layout"]["geo"]
+    assert geo["lonaxis"]["range"][0] < -1.22 < geo["lonaxis"]["range"][1]  # Ghana's label point in the frame
+    assert geo["lataxis"]["range"][0] < 7.95 < geo["lataxis"]["range"][1]
+    assert got["layout"]["uirevision"] == "world|GHA"
+    # Closing it goes back to the world.
+    back, expected_back, _ = patched(tiny_map, replace(tiny_map.default, country="GHA"), tiny_map.default)
+    assert back == expected_back and back["layout"]["uirevision"] == "world"
 
 
 def sent_traces(patch: dict, old_figure: dict | None = None) -> list[dict]:
@@ -276,8 +288,9 @@ def test_a_program_type_change_sends_no_choropleth(bundled_map):
     traces = sent_traces(patch, figure)
     assert traces and {t["type"] for t in traces} == {"scattergeo"}
     assert {t["legendgroup"] for t in traces if "legendgroup" in t} == {"programs"}
-    # Only the sites' coordinates move: their hover text stays where it is.
-    assert {op["location"][-1] for op in patch["operations"]} <= {"lon", "lat"}
+    # Only the sites' coordinates move, and their sizes (a site's markers are stacked by how many of its
+    # types are shown): their hover text stays where it is.
+    assert {op["location"][-1] for op in patch["operations"]} <= {"lon", "lat", "marker"}
     choropleth = [t for t in figure["data"] if t["type"] == "choropleth"]
     size = len(json.dumps(patch))
     assert size < len(json.dumps(wire(choropleth)))

@@ -634,7 +634,7 @@ def test_a_lower_threshold_shows_the_count(more_atlas):
 
 
 def test_registry_order_and_switches():
-    assert list(REGISTRY) == ["choropleth", "outside", "roles", "routes", "programs", "selection"]
+    assert list(REGISTRY) == ["choropleth", "outside", "roles", "profile", "routes", "programs", "selection"]
     assert all(key == layer.key for key, layer in REGISTRY.items())
     assert tuple(key for key, layer in REGISTRY.items() if layer.toggleable) == TOGGLEABLE
 
@@ -698,10 +698,11 @@ ALTERNATIVES = {
 def states_differing_in(field: str):
     """Pairs of states that differ in ``field`` alone, over a spread of the other fields."""
     others = [
-        {"regions": regions, "select": select, "types": types, "forms": forms}
+        {"regions": regions, "select": select, "types": types, "forms": forms, "country": country}
         for regions in ALTERNATIVES["regions"]
         for select in ALTERNATIVES["select"]
         for types, forms in (((), ()), (("protection",), ("forced-labour",)))
+        for country in ALTERNATIVES["country"]
     ]
     for base in others:
         values = ALTERNATIVES[field]
@@ -770,3 +771,32 @@ def test_past_the_limit_only_rows_in_view_are_drawn(more_atlas, facts, monkeypat
     sites = [t for t in programs.traces(view, facts) if t.get("customdata")]
     assert sites and all(x is not None for t in sites for x in t["lon"])  # nothing out of view is sent
     assert sum(len(t["lon"]) for t in few) < sum(len(t["lon"]) for t in every)
+
+
+# --- the country in profile -------------------------------------------------------------------
+
+
+def test_a_profile_outlines_its_country_and_its_route_partners(more_atlas, facts):
+    from dashboard.layers import profile
+    from dashboard.palette import PROFILE_COLOUR
+
+    assert profile.traces(view_of(more_atlas), facts) == []  # no profile open
+    traces = profile.traces(view_of(more_atlas, country="IDN"), facts)
+    outlines = {t["name"]: t for t in traces if t["type"] == "choropleth"}
+    assert outlines["Indonesia: profile open"]["locations"] == ["IDN"]
+    # Indonesia's routes: to Malaysia, and from Thailand.
+    assert sorted(outlines["Its route partners"]["locations"]) == ["MYS", "THA"]
+    assert {t["marker"]["line"]["color"] for t in outlines.values()} == {PROFILE_COLOUR}
+    assert (
+        outlines["Indonesia: profile open"]["marker"]["line"]["width"]
+        > outlines["Its route partners"]["marker"]["line"]["width"]
+    )
+    # Its key entries, under one title.
+    groups = legend_groups(traces)
+    assert [g.title for g in groups] == ["Country profile"]
+    assert [e.label for e in groups[0].entries] == ["Indonesia (profile)", "Its partners on the routes in view"]
+    # Partners follow the routes in view: none by forced begging.
+    begging = profile.traces(view_of(more_atlas, country="IDN", forms=("forced-begging",)), facts)
+    assert [t["locations"] for t in begging if t["type"] == "choropleth"] == [["IDN"]]
+    # The map frames the country.
+    assert profile.frame(view_of(more_atlas, country="IDN"), facts) == [label_point(more_atlas, "IDN")]

@@ -73,10 +73,10 @@ def test_a_dataset_is_stored_listed_and_removed(store):
         tables=tables,
         report={"file": "synthetic.csv"},
     )
-    assert kept.slug == "synthetic-test-dataset" and kept.counts == {"routes": 2, "indicators": 1, "programs": 1}
+    assert kept.slug == "synthetic-test-dataset" and kept.counts == {"routes": 3, "indicators": 1, "programs": 1}
     assert [d.slug for d in store.datasets()] == [kept.slug]
     back = store.tables(kept.slug)
-    assert back["routes"]["route_id"].tolist() == ["khm-tha-2002", "idn-mys-2007"]
+    assert back["routes"]["route_id"].tolist() == ["khm-tha-2002", "idn-mys-2007", "idn-khm-2002"]
     assert store.revision() == 1
     assert store.remove(kept.slug) and store.datasets() == [] and store.revision() == 2
     assert not store.remove(kept.slug) and store.revision() == 2
@@ -85,7 +85,7 @@ def test_a_dataset_is_stored_listed_and_removed(store):
 def test_a_merged_dataset_cites_itself_and_keeps_bundled_rows(more):
     atlas = load_atlas(more.path, [synthetic_dataset()])
     own = atlas.routes[atlas.routes["dataset"] == "synthetic"]
-    assert own["route_id"].tolist() == ["synthetic:khm-tha-2002", "synthetic:idn-mys-2007"]
+    assert own["route_id"].tolist() == ["synthetic:khm-tha-2002", "synthetic:idn-mys-2007", "synthetic:idn-khm-2002"]
     assert set(own["source"]) == {"dataset-synthetic"}
     assert atlas.sources.loc["dataset-synthetic", "document"] == "Synthetic test dataset (imported from synthetic.csv)"
     suppressed = own.iloc[1]
