@@ -78,7 +78,7 @@ def describe(view: View, facts: Facts) -> str:
         return ""
     near = partners(view)
     return f"{facts.raw_names.get(country, country)} outlined" + (
-        f", with its route {fmt.counted(len(near), 'partner')} ({', '.join(facts.raw_names[p] for p in near)})"
+        f", with {fmt.counted(len(near), 'route partner')} ({', '.join(facts.raw_names[p] for p in near)})"
         if near
         else ""
     )
