@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pybreaker
-from flask import Flask
+from flask import Flask, current_app, has_app_context
 from flask_caching import Cache
 from redis.backoff import NoBackoff
 from redis.retry import Retry
@@ -33,6 +33,7 @@ from geodata.store import Dataset
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 cache = Cache()
+BREAKER = "atlas_cache_breaker"  # its key in ``app.extensions``
 PACKAGES = ("dashboard", "geodata")
 # Distributions whose version changes what is pickled into the cache (tables, arrays, traces).
 PICKLED_BY = ("counter-trafficking-atlas", "numpy", "pandas", "plotly")
@@ -63,9 +64,6 @@ class _OutageLog(pybreaker.CircuitBreakerListener):
             log.warning("cache available again")
 
 
-_breaker = pybreaker.CircuitBreaker(fail_max=1, reset_timeout=5.0, listeners=[_OutageLog()], name="atlas-cache")
-
-
 def cache_config(config: Config) -> dict[str, Any]:
     """The Flask-Caching settings for ``config``: backend, default timeout and, for Redis, its URL
     and the client's socket timeouts (with no retries of its own: the breaker is the retry)."""
@@ -85,14 +83,18 @@ def cache_config(config: Config) -> dict[str, Any]:
 def init_cache(server: Flask, config: Config) -> None:
     """Set up the cache of ``server``; it does not touch the backend, so Redis may be down."""
     cache.init_app(server, config=cache_config(config))
-    _breaker.reset_timeout = config.cache_retry_seconds
-    _breaker.close()
+    # One breaker per app, as the backend is; one failure is enough to know.
+    server.extensions[BREAKER] = pybreaker.CircuitBreaker(
+        fail_max=1, reset_timeout=config.cache_retry_seconds, listeners=[_OutageLog()], name="atlas-cache"
+    )
 
 
 def _soft(operation: Callable[..., T], *args: Any) -> T | None:
     """``operation(*args)``, or ``None`` if the cache failed now or recently (the breaker is open)."""
+    # The app whose backend Flask-Caching uses: the current one, else the last one set up.
+    app = current_app if has_app_context() else cache.app
     try:
-        return _breaker.call(operation, *args)
+        return app.extensions[BREAKER].call(operation, *args)
     except pybreaker.CircuitBreakerError:  # fail_max=1: every failure opens it, and says so once
         return None
 
