@@ -26,7 +26,7 @@ import redis
 from flask_caching.backends.rediscache import RedisCache
 
 import dashboard.data
-from dashboard.cache import fingerprint, init_cache, remember
+from dashboard.cache import cache_config, fingerprint, init_cache, remember
 from dashboard.config import Config, load_config
 from dashboard.data import init_data, memoized
 from dashboard.downloads import register_downloads
@@ -160,6 +160,14 @@ def stored(url: str, key: str) -> Any:
 
 def outage_warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
     return [r.getMessage() for r in caplog.records if "cache unavailable" in r.getMessage()]
+
+
+def test_redis_gets_short_timeouts_and_other_backends_none(clean_env):
+    clean_env.setenv("ATLAS_CACHE_SOCKET_TIMEOUT", "0.5")
+    options = cache_config(redis_config("redis://cache:6379/0"))["CACHE_OPTIONS"]
+    assert (options["socket_connect_timeout"], options["socket_timeout"]) == (0.5, 0.5)
+    assert options["retry"].get_retries() == 0  # the breaker retries, not each request
+    assert "CACHE_OPTIONS" not in cache_config(load_config())  # SimpleCache takes no socket options
 
 
 def test_a_value_is_kept_in_redis(redis_url, with_cache):
