@@ -36,7 +36,8 @@ from typing import IO
 from benchmarks.baseline import GeoJSONBaseline
 from benchmarks.filter_callback import PROTOCOL_PREFIX, SEQUENCE, BrowserSession, Sample, build_session, zstd
 from benchmarks.report import Series
-from dashboard.data import cache, loaded
+from dashboard import cache
+from dashboard.data import loaded
 
 ROOT = Path(__file__).resolve().parents[1]
 ZSTD_LEVEL = 3  # flask-compress's default (COMPRESS_ZSTD_LEVEL), for the baseline's wire bytes

@@ -28,6 +28,12 @@ class Config(BaseSettings):
         Redis URL when ``cache_type`` is ``RedisCache`` (``ATLAS_CACHE_REDIS_URL``).
     cache_timeout : int
         Seconds a cached table is kept (``ATLAS_CACHE_TIMEOUT``).
+    cache_socket_timeout : float
+        Seconds the app waits for Redis to connect or answer before computing without it
+        (``ATLAS_CACHE_SOCKET_TIMEOUT``).
+    cache_retry_seconds : float
+        After a cache failure, seconds the app goes without the cache before trying it again
+        (``ATLAS_CACHE_RETRY_SECONDS``).
     suppression_threshold : int
         Victim counts below this are shown as "fewer than N", never exactly
         (``ATLAS_SUPPRESSION_THRESHOLD``); 11 follows CTDC's k-anonymity.
@@ -60,6 +66,8 @@ class Config(BaseSettings):
     cache_type: str = "SimpleCache"
     cache_redis_url: str = ""
     cache_timeout: int = 3600
+    cache_socket_timeout: float = 0.25
+    cache_retry_seconds: float = 5.0
     suppression_threshold: int = 11
     debug: bool = False
     database_url: str = ""

@@ -17,8 +17,8 @@ from typing import TypeVar
 
 import sqlalchemy as sa
 from flask import Flask
-from flask_caching import Cache
 
+from dashboard.cache import fingerprint, init_cache, remember
 from dashboard.config import Config
 from dashboard.layers import REGISTRY, Facts, Trace, check_needs, facts_of, is_on, reading
 from dashboard.state import Choices, ViewState, from_query, to_query
@@ -27,7 +27,6 @@ from geodata import Atlas, DataError, load_atlas
 from geodata.importing import stored_datasets
 from geodata.store import Store
 
-cache = Cache()
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 # How often a process asks the store whether another process imported or removed a dataset.
@@ -45,11 +44,13 @@ class AtlasData:
     config: Config | None = None
     store: Store | None = None
     revision: int = 0  # the store's revision these tables were loaded at
+    digest: str = ""  # of the code and the data (:func:`dashboard.cache.fingerprint`)
 
     @property
     def fingerprint(self) -> str:
-        """What cache keys carry, so that a cached value never outlives the data it was made from."""
-        return f"r{self.revision}"
+        """What cache keys carry, so that a cached value never outlives the code and data it was made
+        from, nor reaches another deployment sharing the cache."""
+        return f"{self.digest}r{self.revision}"
 
 
 _loaded: AtlasData | None = None
@@ -91,6 +92,7 @@ def build_data(config: Config, store: Store | None) -> AtlasData:
         config=config,
         store=store,
         revision=revision,
+        digest=fingerprint(config.data_dir, atlas.datasets, config.suppression_threshold),
     )
     # What the layers make from the data alone is made now, not on the first visitor's request.
     for layer in REGISTRY.values():
@@ -102,14 +104,14 @@ def build_data(config: Config, store: Store | None) -> AtlasData:
 
 
 def init_data(server: Flask, config: Config) -> AtlasData:
-    """Load the atlas (raising :class:`geodata.DataError` on bad data) and set up the cache."""
+    """Load the atlas (raising :class:`geodata.DataError` on bad data) and set up the cache.
+
+    The cache is not cleared (its keys carry the data's fingerprint) nor even reached: a worker
+    starts while Redis is down.
+    """
     global _loaded
     _loaded = build_data(config, open_store(config))
-    cache_config = {"CACHE_TYPE": config.cache_type, "CACHE_DEFAULT_TIMEOUT": config.cache_timeout}
-    if config.cache_redis_url:
-        cache_config["CACHE_REDIS_URL"] = config.cache_redis_url
-    cache.init_app(server, config=cache_config)
-    cache.clear()
+    init_cache(server, config)
     server.before_request(_refresh_before_request)
     return _loaded
 
@@ -157,18 +159,14 @@ def query_of(state: ViewState) -> str:
 
 
 def memoized(name: str, key: str, compute: Callable[[], T]) -> T:
-    """``compute()``, kept in the Flask-Caching backend under ``name`` and ``key``.
+    """``compute()``, kept in the cache under ``name``, ``key`` and the data's fingerprint; computed
+    without the cache when it is down (:func:`dashboard.cache.remember`).
 
     The key is made by the caller from a normalised state, so a lookup costs one ``cache.get``:
     ``cache.memoize`` would add a signature inspection and a version lookup per call, which
     cost more than most of what is cached here (``python -m benchmarks --profile``).
     """
-    cache_key = f"atlas/{loaded().fingerprint}/{name}/{key}"
-    found = cache.get(cache_key)
-    if found is None:
-        found = compute()
-        cache.set(cache_key, found)
-    return found  # type: ignore[no-any-return]
+    return remember(f"atlas/{loaded().fingerprint}/{name}/{key}", compute)
 
 
 def view_for(query: str) -> View:
