@@ -65,7 +65,7 @@ def open_store(config: Config) -> Store | None:
     try:
         store.migrate()
     except (sa.exc.SQLAlchemyError, OSError) as exc:
-        log.warning("store %s cannot be opened (%s): bundled data only", store.url, exc)
+        log.warning("store %s cannot be opened (%s): bundled data only", store.where, exc)
         return None
     return store
 
@@ -134,7 +134,7 @@ def refresh(force: bool = False) -> AtlasData:
     try:
         revision = data.store.revision()
     except sa.exc.SQLAlchemyError as exc:
-        log.warning("store %s cannot be read (%s): keeping the data loaded", data.store.url, exc)
+        log.warning("store %s cannot be read (%s): keeping the data loaded", data.store.where, exc)
         return data
     if revision == data.revision:
         return data

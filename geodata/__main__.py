@@ -2,7 +2,8 @@
 
 ``python -m geodata check [DATA_DIR]``: validate a data directory and summarise it.
 ``python -m geodata import FILE [--as LAYOUT] [--name NAME]``: import a file into the store, with a report.
-``python -m geodata datasets``: list the imported datasets; ``python -m geodata remove NAME``: remove one.
+``python -m geodata datasets [--sites-beyond KM]``: list the imported datasets (and, in a PostGIS store,
+the program sites farther than KM from their country's label point); ``python -m geodata remove NAME``: remove one.
 """
 
 from __future__ import annotations
@@ -95,7 +96,7 @@ def run_import(args: argparse.Namespace) -> int:
     d = result.dataset
     counts = ", ".join(f"{n:,} {table}" for table, n in d.counts.items())
     what = {"added": "imported as", "replaced": "replaced dataset", "unchanged": "already imported, unchanged:"}
-    print(f"{what[result.status]} {d.slug!r} ({counts}) in {store.url}")
+    print(f"{what[result.status]} {d.slug!r} ({counts}) in {store.where}")
     return 0
 
 
@@ -103,20 +104,32 @@ def run_datasets(args: argparse.Namespace) -> int:
     store = Store(args.database)
     found = store.datasets()
     if not found:
-        print(f"no imported datasets in {store.url}")
+        print(f"no imported datasets in {store.where}")
     for d in found:
         counts = ", ".join(f"{n:,} {table}" for table, n in d.counts.items())
         print(f"{d.slug}: {d.name} [{d.layout}] from {d.file_name}, {d.publisher}, imported {d.imported_at} ({counts})")
+    if args.sites_beyond is None:
+        return 0
+    if not store.spatial:
+        print(f"--sites-beyond measures sites in PostGIS; {store.where} is not PostgreSQL", file=sys.stderr)
+        return 2
+    far = store.sites_far_from(load_atlas(BUNDLED_DIR).countries, args.sites_beyond)
+    print(f"program sites farther than {args.sites_beyond:,g} km from their country's label point: {len(far)}")
+    for site in far.itertuples():
+        print(
+            f"  {site.dataset}/programs:{site.seq + 2}: {site.iso3} site ({site.lat:.4f}, {site.lon:.4f}) "
+            f"is {site.distance_km:,.0f} km from its label point"
+        )
     return 0
 
 
 def run_remove(args: argparse.Namespace) -> int:
     store = Store(args.database)
     if store.remove(args.name):
-        print(f"removed {args.name!r} from {store.url}")
+        print(f"removed {args.name!r} from {store.where}")
         return 0
     known = ", ".join(d.slug for d in store.datasets()) or "none"
-    print(f"no dataset {args.name!r} in {store.url} (datasets: {known})", file=sys.stderr)
+    print(f"no dataset {args.name!r} in {store.where} (datasets: {known})", file=sys.stderr)
     return 1
 
 
@@ -140,7 +153,13 @@ def main(argv: list[str] | None = None) -> int:
     imp.add_argument("--publisher", help="who published the file (default: the layout's publisher)")
     imp.add_argument("--report", metavar="CSV", help="also write the whole report to this CSV file")
     imp.add_argument("--show", type=int, default=50, help="problems to print (default 50; the CSV has all)")
-    commands.add_parser("datasets", parents=[database], help="list the imported datasets")
+    listing = commands.add_parser("datasets", parents=[database], help="list the imported datasets")
+    listing.add_argument(
+        "--sites-beyond",
+        type=float,
+        metavar="KM",
+        help="also list program sites farther than KM from their country's label point (PostGIS stores)",
+    )
     rm = commands.add_parser("remove", parents=[database], help="remove an imported dataset")
     rm.add_argument("name")
     args = parser.parse_args(argv)

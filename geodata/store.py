@@ -1,14 +1,18 @@
 """Where imported datasets are kept: one small interface over SQLAlchemy Core.
 
 An embedded SQLite database by default, in the user's data directory (``platformdirs``, so
-``XDG_DATA_HOME`` is honoured); ``ATLAS_DATABASE_URL`` points elsewhere (a later step points it at
-PostgreSQL/PostGIS: only Core constructs and portable types are used here). The schema is made
-and changed by versioned Alembic migrations (``geodata/migrations``), run when a store opens.
+``XDG_DATA_HOME`` is honoured); ``ATLAS_DATABASE_URL`` points elsewhere, e.g. an office's
+PostgreSQL with PostGIS (``postgresql://`` URLs are read with psycopg 3), which every worker
+process of the app shares. The schema is made and changed by versioned Alembic migrations
+(``geodata/migrations``), run when a store opens; on PostgreSQL under an advisory lock, so that
+workers starting together migrate one after the other. Only there, program sites are also kept as
+PostGIS points (``site_points``), for checks done in the database (:meth:`Store.sites_far_from`).
 
 A dataset is its provenance (name, layout, file name and digest, publisher, date imported, the
 import report) and its rows, table by table, each row a JSON record in the atlas's own columns.
-Every change is one transaction and bumps :meth:`Store.revision`, so that each app process can
-tell when to reload. The bundled data is never written: it is not in the store.
+Every change is one transaction and bumps :meth:`Store.revision` (an atomic ``UPDATE ...
+RETURNING`` that also queues concurrent writers), so that each app process can tell when to
+reload. The bundled data is never written: it is not in the store.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -28,6 +33,8 @@ import sqlalchemy as sa
 
 APP_NAME = "counter-trafficking-atlas"
 MIGRATIONS = Path(__file__).parent / "migrations"
+# pg_advisory_xact_lock key held while migrating: any fixed number no other code uses.
+MIGRATION_LOCK = 7_411_011
 
 metadata = sa.MetaData()
 datasets_table = sa.Table(
@@ -72,6 +79,15 @@ def default_url() -> str:
     return f"sqlite:///{folder / 'atlas.sqlite'}"
 
 
+def normalise_url(url: str) -> str:
+    """``postgresql://`` and ``postgres://`` URLs as ``postgresql+psycopg://`` (psycopg 3, the driver
+    this project installs; SQLAlchemy would otherwise look for psycopg2); others unchanged."""
+    parsed = sa.engine.make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        return parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+    return url
+
+
 def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "dataset"
 
@@ -114,12 +130,32 @@ class Store:
     """Imported datasets in one database (see the module docstring)."""
 
     def __init__(self, url: str | None = None):
-        self.url = url or default_url()
+        self.url = normalise_url(url or default_url())
         self._migrated = False
+
+    @property
+    def where(self) -> str:
+        """The URL to show people: its password hidden."""
+        return sa.engine.make_url(self.url).render_as_string(hide_password=True)
+
+    @property
+    def spatial(self) -> bool:
+        """Whether program sites are kept as PostGIS points (on PostgreSQL)."""
+        return self.engine.dialect.name == "postgresql"
 
     @cached_property
     def engine(self) -> sa.Engine:
-        engine = sa.create_engine(self.url, future=True)
+        # pre_ping: a server's long-lived workers outlive database restarts and idle timeouts.
+        engine = sa.create_engine(self.url, future=True, pool_pre_ping=True)
+        # A worker forked from a process that had the store open (gunicorn --preload) must not share
+        # its pooled connections: the child forgets them, without closing the parent's, and opens its own.
+        ref = weakref.ref(engine)
+
+        def _forget_parents_connections() -> None:
+            if (forked := ref()) is not None:
+                forked.dispose(close=False)
+
+        os.register_at_fork(after_in_child=_forget_parents_connections)
         if engine.dialect.name == "sqlite":
 
             @sa.event.listens_for(engine, "connect")
@@ -141,6 +177,13 @@ class Store:
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
         with self.engine.begin() as connection:
+            # Workers starting together: one upgrades, the others wait here, then find it done.
+            if connection.dialect.name == "postgresql":
+                connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+            elif connection.dialect.name == "sqlite":
+                # The write lock now (busy_timeout waits for it): the sqlite3 module would not begin
+                # a transaction before DDL, and two workers would both create the tables.
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
         self._migrated = True
@@ -159,6 +202,56 @@ class Store:
         with self.engine.connect() as c:
             rows = c.execute(sa.select(datasets_table).order_by(datasets_table.c.position)).mappings().all()
         return [_dataset(dict(row)) for row in rows]
+
+    def sites_far_from(self, label_points: pd.DataFrame, km: float) -> pd.DataFrame:
+        """Stored program sites farther than ``km`` from their country's label point, measured in
+        the database (PostGIS ``ST_DWithin`` on geography, so on the spheroid, in metres).
+
+        Parameters
+        ----------
+        label_points : pandas.DataFrame
+            Columns ``iso3``, ``label_lon``, ``label_lat`` (the atlas's countries table).
+        km : float
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``dataset``, ``seq`` (the row's place in the dataset's programs), ``iso3``, ``lon``,
+            ``lat`` and ``distance_km``, farthest first. Sites of countries without a label point
+            are not measured.
+
+        Raises
+        ------
+        NotImplementedError
+            The store is not on PostgreSQL with PostGIS.
+        """
+        if not self.spatial:
+            raise NotImplementedError(f"sites are measured in PostGIS; {self.where} is {self.engine.dialect.name}")
+        self.migrate()
+        points = label_points.dropna(subset=["iso3", "label_lon", "label_lat"]).drop_duplicates("iso3")
+        query = sa.text(
+            """
+            WITH label AS (
+                SELECT iso3, ST_SetSRID(ST_MakePoint(lon, lat), 4326)::geography AS point
+                FROM unnest(CAST(:iso3 AS text[]), CAST(:lon AS float8[]), CAST(:lat AS float8[]))
+                    AS l(iso3, lon, lat)
+            )
+            SELECT s.dataset, s.seq, s.iso3, ST_X(s.geom) AS lon, ST_Y(s.geom) AS lat,
+                   ST_Distance(s.geom::geography, label.point) / 1000 AS distance_km
+            FROM site_points s JOIN label ON label.iso3 = s.iso3
+            WHERE NOT ST_DWithin(s.geom::geography, label.point, :metres)
+            ORDER BY distance_km DESC, s.dataset, s.seq
+            """
+        )
+        values = {
+            "iso3": points["iso3"].astype(str).tolist(),
+            "lon": points["label_lon"].astype(float).tolist(),
+            "lat": points["label_lat"].astype(float).tolist(),
+            "metres": float(km) * 1000,
+        }
+        with self.engine.connect() as c:
+            found = c.execute(query, values).mappings().all()
+        return pd.DataFrame(found, columns=["dataset", "seq", "iso3", "lon", "lat", "distance_km"])
 
     def get(self, slug: str) -> Dataset | None:
         return next((d for d in self.datasets() if d.slug == slug), None)
@@ -196,6 +289,9 @@ class Store:
         counts = {table: len(frame) for table, frame in tables.items()}
         now = datetime.now(UTC).isoformat(timespec="seconds")
         with self.engine.begin() as c:
+            # Bumped first: its row lock queues concurrent writers (PostgreSQL) until this commits,
+            # so the slug and position read below are not raced by another process's import.
+            self._bump(c)
             old = c.execute(sa.select(datasets_table.c.position).where(datasets_table.c.slug == slug)).scalar()
             if old is not None:
                 c.execute(sa.delete(rows_table).where(rows_table.c.dataset == slug))
@@ -223,7 +319,8 @@ class Store:
             ]
             for start in range(0, len(batch), 5000):
                 c.execute(sa.insert(rows_table), batch[start : start + 5000])
-            self._bump(c)
+            if self.spatial and "programs" in tables:
+                _store_sites(c, slug, tables["programs"])
         return _dataset(values)
 
     def remove(self, slug: str) -> bool:
@@ -237,12 +334,39 @@ class Store:
         return bool(gone)
 
     @staticmethod
-    def _bump(c: sa.Connection) -> None:
-        updated = c.execute(
-            sa.update(meta_table).where(meta_table.c.key == "revision").values(value=meta_table.c.value + 1)
-        ).rowcount
-        if not updated:
-            c.execute(sa.insert(meta_table).values(key="revision", value=1))
+    def _bump(c: sa.Connection) -> int:
+        """Add one to the revision, atomically (the row is made by migration 0002); the new value."""
+        return int(
+            c.execute(
+                sa.update(meta_table)
+                .where(meta_table.c.key == "revision")
+                .values(value=meta_table.c.value + 1)
+                .returning(meta_table.c.value)
+            ).scalar_one()
+        )
+
+
+def _store_sites(c: sa.Connection, slug: str, programs: pd.DataFrame) -> None:
+    """A dataset's program sites as PostGIS points (``seq`` as in its stored programs rows); rows
+    without coordinates have no point. Removed with the dataset (foreign key, ``ON DELETE CASCADE``)."""
+    if not {"lon", "lat"} <= set(programs.columns):
+        return
+    lon = pd.to_numeric(programs["lon"].reset_index(drop=True), errors="coerce")
+    lat = pd.to_numeric(programs["lat"].reset_index(drop=True), errors="coerce")
+    iso3 = programs["iso3"].reset_index(drop=True) if "iso3" in programs else pd.Series(pd.NA, index=lon.index)
+    located = lon.notna() & lat.notna()
+    rows = [
+        {"dataset": slug, "seq": int(seq), "iso3": None if pd.isna(iso3[seq]) else str(iso3[seq]), "lon": x, "lat": y}
+        for seq, x, y in zip(lon.index[located], lon[located].astype(float), lat[located].astype(float), strict=True)
+    ]
+    if rows:
+        c.execute(
+            sa.text(
+                "INSERT INTO site_points (dataset, seq, iso3, geom) "
+                "VALUES (:dataset, :seq, :iso3, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326))"
+            ),
+            rows,
+        )
 
 
 def _records(frame: pd.DataFrame) -> list[str]:

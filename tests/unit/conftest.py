@@ -6,6 +6,8 @@ import csv
 import io
 import os
 import shutil
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -308,3 +310,33 @@ def mixed_atlas(tmp_path_factory: pytest.TempPathFactory):
     atlas = load_atlas(write_more(tmp_path_factory.mktemp("mixed")).path, [synthetic_dataset()])
     assert not atlas.skipped, atlas.skipped
     return atlas
+
+
+# Read once, here: ``clean_env`` removes every ATLAS_* variable during a test.
+POSTGRES_URL = os.environ.get("ATLAS_TEST_POSTGRES_URL", "").strip()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The URL of a fresh, empty store on each backend: a SQLite file, or a schema of its own in
+    ``ATLAS_TEST_POSTGRES_URL``'s database (PostGIS found in ``public``), dropped after the test."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'store.sqlite'}"
+        return
+    if not POSTGRES_URL:
+        pytest.skip("ATLAS_TEST_POSTGRES_URL is not set (.ci/run sets it): no PostgreSQL to test the store on")
+    import sqlalchemy as sa
+
+    from geodata.store import normalise_url
+
+    schema = f"test_{uuid.uuid4().hex[:16]}"
+    admin = sa.create_engine(normalise_url(POSTGRES_URL))
+    with admin.begin() as c:
+        c.execute(sa.text(f"CREATE SCHEMA {schema}"))
+    url = sa.engine.make_url(normalise_url(POSTGRES_URL))
+    try:
+        yield url.update_query_dict({"options": f"-csearch_path={schema},public"}).render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as c:
+            c.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()

@@ -392,12 +392,12 @@ def test_blank_templates_keep_the_column_order():
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_filled_example_is_accepted_by_the_atlas(tmp_path, kind):
+def test_filled_example_is_accepted_by_the_atlas(tmp_path, kind, store_url):
     from geodata import load_atlas
     from geodata.importing import ADDED, import_file, stored_datasets
     from geodata.store import Store
 
-    store = Store(f"sqlite:///{tmp_path / 'store.sqlite'}")
+    store = Store(store_url)
     result = import_file(_template_path(tmp_path, kind, True, "csv"), store, publisher="Synthetic publisher")
     assert result.status == ADDED and result.dataset.layout == kind
     atlas = load_atlas(BUNDLED_DIR, stored_datasets(store))

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -16,8 +21,11 @@ from tests.unit.conftest import synthetic_dataset, write_more
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return Store(f"sqlite:///{tmp_path / 'store.sqlite'}")
+def store(store_url: str) -> Iterator[Store]:
+    """An empty store, on SQLite and on PostgreSQL (see ``store_url``)."""
+    store = Store(store_url)
+    yield store
+    store.engine.dispose()
 
 
 def read_flows(table, report: ImportReport) -> Imported:
@@ -206,3 +214,125 @@ def test_a_note_that_tells_a_suppressed_count_is_refused(store, tmp_path):
         str(p).startswith("programs/programs:2: figures_note: states 'three'") for p in refused.value.problems
     ), refused.value.problems
     assert store.datasets() == []
+
+
+# -- one store for a whole office: PostgreSQL, several processes --------------------------------
+
+ROOT = Path(__file__).resolve().parents[2]
+# The atlas's own programs template, two synthetic sites: Accra, and one given in Ghana that lies
+# in Kumasi (~200 km from Accra), neither far from Ghana (label point -1.22, 7.95 in the bundled data).
+PROGRAMS_CSV = (
+    "program_id,program,types,iso3,site,lon,lat,site_precision,reported_year\n"
+    "syn-accra,Synthetic shelter,protection,GHA,Accra,-0.19,5.6,city,2018\n"
+    "syn-kumasi,Synthetic hotline,prevention,GHA,Kumasi,-1.62,6.69,city,2018\n"
+    "syn-none,Synthetic fund,prevention,GHA,Ghana (country only),,,country,2018\n"
+)
+
+
+def run_python(code: str, *args: str) -> subprocess.Popen[str]:
+    """Another OS process (as another gunicorn worker would be), running this worktree's code."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-c", code, *args]
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def finish(processes: list[subprocess.Popen[str]]) -> list[str]:
+    outs = []
+    for process in processes:
+        out, err = process.communicate(timeout=120)
+        assert process.returncode == 0, err
+        outs.append(out)
+    return outs
+
+
+def test_postgres_urls_use_psycopg_and_passwords_are_not_shown():
+    assert Store("postgresql://u:secret@db:5432/atlas").url == "postgresql+psycopg://u:secret@db:5432/atlas"
+    assert Store("postgres://u@db/atlas").url == "postgresql+psycopg://u@db/atlas"
+    assert Store("postgresql+psycopg://u@db/atlas").url == "postgresql+psycopg://u@db/atlas"
+    assert Store("sqlite:////tmp/x.sqlite").url == "sqlite:////tmp/x.sqlite"
+    assert Store("postgresql://u:secret@db/atlas").where == "postgresql+psycopg://u:***@db/atlas"
+
+
+def test_an_import_by_one_process_is_seen_by_another(store, tmp_path):
+    assert store.revision() == 0 and store.datasets() == []  # this process has read the store already
+    path = write(tmp_path / "programs.csv", PROGRAMS_CSV)
+    code = "import sys; from geodata.__main__ import main; sys.exit(main(sys.argv[1:]))"
+    finish([run_python(code, "import", str(path), "--database", store.url, "--name", "Shelters")])
+    assert store.revision() == 1
+    assert [(d.slug, d.counts["programs"]) for d in store.datasets()] == [("shelters", 3)]
+
+
+def test_workers_starting_together_migrate_once_and_writers_all_bump(store_url):
+    # Two processes wait for the same moment, open the fresh store (migrating it) and each add five
+    # datasets: every write must count, and none may fail on the other's migration or bump.
+    code = """
+import sys, time
+import pandas as pd
+from geodata.store import Store
+url, who, start = sys.argv[1], sys.argv[2], float(sys.argv[3])
+time.sleep(max(0.0, start - time.time()))
+store = Store(url)
+store.migrate()
+frame = pd.DataFrame({"iso3": ["GHA"], "indicator": ["population"], "year": [2007], "value": [1]})
+for i in range(5):
+    store.add(name=f"{who}-{i}", layout="x", file_name="synthetic.csv", sha256="0", publisher="Synthetic",
+              tables={"indicators": frame}, report={})
+"""
+    start = f"{time.time() + 3:.3f}"  # both interpreters have started and imported by then
+    finish([run_python(code, store_url, who, start) for who in ("a", "b")])
+    store = Store(store_url)
+    assert store.revision() == 10
+    found = store.datasets()
+    assert sorted(d.slug for d in found) == sorted(f"{w}-{i}" for w in "ab" for i in range(5))
+    assert [d.position for d in found] == list(range(1, 11))  # writers queued: no position taken twice
+    store.engine.dispose()
+
+
+def test_a_store_of_the_first_version_keeps_its_revision(store_url):
+    from alembic import command
+    from alembic.config import Config
+
+    from geodata.store import MIGRATIONS, meta_table
+
+    store = Store(store_url)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with store.engine.begin() as c:
+        config.attributes["connection"] = c
+        command.upgrade(config, "0001")
+        c.execute(meta_table.insert().values(key="revision", value=7))
+    assert store.revision() == 7
+    assert store.remove("none") is False and store.revision() == 7
+    dataset, tables = synthetic_dataset()
+    store.add(name="x", layout="routes", file_name="f.csv", sha256="0", publisher="P", tables=tables, report={})
+    assert store.revision() == 8
+    store.engine.dispose()
+
+
+def test_sites_far_from_their_label_point_are_measured_in_postgis(store, tmp_path, capsys):
+    from pyproj import Geod
+
+    from geodata.__main__ import main
+
+    countries = load_atlas().countries
+    import_file(write(tmp_path / "programs.csv", PROGRAMS_CSV), store, name="Shelters")
+    if not store.spatial:
+        with pytest.raises(NotImplementedError):
+            store.sites_far_from(countries, 100)
+        assert main(["datasets", "--database", store.url, "--sites-beyond", "100"]) == 2
+        return
+    label = countries.loc["GHA", ["label_lon", "label_lat"]].astype(float).tolist()
+    geod = Geod(ellps="WGS84")
+    expected = {seq: geod.inv(*label, lon, lat)[2] / 1000 for seq, lon, lat in [(0, -0.19, 5.6), (1, -1.62, 6.69)]}
+    assert 100 < expected[1] < expected[0] < 400  # a cut between the two sites
+    far = store.sites_far_from(countries, (expected[0] + expected[1]) / 2)
+    assert far[["dataset", "seq", "iso3", "lon", "lat"]].values.tolist() == [["shelters", 0, "GHA", -0.19, 5.6]]
+    assert far["distance_km"].iloc[0] == pytest.approx(expected[0], abs=0.01)  # on the spheroid, as pyproj
+    assert store.sites_far_from(countries, 100)["seq"].tolist() == [0, 1]  # farthest first; no point, no row
+    assert store.sites_far_from(countries, 1000).empty
+    assert main(["datasets", "--database", store.url, "--sites-beyond", "100"]) == 0
+    out = capsys.readouterr().out
+    assert "program sites farther than 100 km from their country's label point: 2" in out
+    assert f"shelters/programs:2: GHA site (5.6000, -0.1900) is {expected[0]:,.0f} km from its label point" in out
+    store.remove("shelters")
+    assert store.sites_far_from(countries, 100).empty  # the points went with the dataset
