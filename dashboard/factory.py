@@ -16,6 +16,7 @@ from dashboard.config import Config, load_config
 from dashboard.data import init_data
 from dashboard.downloads import register_downloads
 from dashboard.layout import create_layout
+from dashboard.static_files import preload_shapes, register_cache_headers
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets"
 JOBS_DIR = Path(tempfile.gettempdir()) / "counter-trafficking-atlas-jobs"
@@ -62,6 +63,8 @@ def create_app(config: Config | None = None) -> Dash:
         background_callback_manager=DiskcacheManager(diskcache.Cache(str(JOBS_DIR))),
     )
     app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
+    app.index_string = preload_shapes(app.index_string)
+    register_cache_headers(app)
     init_data(app.server, config)
     import dashboard.callbacks  # noqa: F401  (registers the callbacks on import)
 

@@ -22,6 +22,8 @@ from dashboard.view import View
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, 'Noto Sans', sans-serif"
 TOPOJSON_URL = "/assets/topojson/"
+RESOLUTION = 50  # Natural Earth 1:50m; plotly.js reads world_<resolution>m.json from TOPOJSON_URL
+SHAPES_URL = f"{TOPOJSON_URL}world_{RESOLUTION}m.json"
 WORLD_LAT_RANGE = [-57, 84]  # leave Antarctica out of the world view
 SCREEN_ASPECT = 1.8  # width / height of the map's frame on a laptop or projector
 
@@ -108,7 +110,7 @@ def geo_window(view: View, facts: Facts) -> dict[str, object]:
 def make_figure(view: View, facts: Facts, traces_of: TracesOf | None = None) -> tuple[dict[str, object], Slots]:
     """The whole figure for the first page load, and its slots."""
     geo = {
-        "resolution": 50,
+        "resolution": RESOLUTION,
         "showframe": False,
         "showcoastlines": False,
         "showcountries": True,

