@@ -12,6 +12,7 @@ import pandas as pd
 from flask import Flask, Response, abort, request
 
 from dashboard.data import AtlasData, loaded, query_of, state_from, view_for
+from dashboard.security import DOCUMENT_CSP, capped_notice
 from dashboard.view import View
 from geodata.spreadsheet import defused
 
@@ -102,7 +103,7 @@ def register_downloads(server: Flask) -> None:
         response = Response(body.getvalue(), mimetype="text/csv")
         response.headers["Content-Disposition"] = f'attachment; filename="atlas-{table}.csv"'
         if notices:
-            response.headers["X-Atlas-Notice"] = " ".join(notices).encode("ascii", "replace").decode()
+            response.headers["X-Atlas-Notice"] = capped_notice(notices)
         return response
 
     @server.route("/export/map.html")
@@ -118,6 +119,8 @@ def register_downloads(server: Flask) -> None:
         html = export_view_html(view, data.facts, export_boundaries(data.atlas), view_title(data, state))
         response = Response(html, mimetype="text/html")
         response.headers["Content-Disposition"] = 'attachment; filename="atlas-map.html"'
+        # Its Leaflet, styles and boundaries are inline: it needs nothing from anywhere.
+        response.headers["Content-Security-Policy"] = DOCUMENT_CSP
         if notices:
-            response.headers["X-Atlas-Notice"] = " ".join(notices).encode("ascii", "replace").decode()
+            response.headers["X-Atlas-Notice"] = capped_notice(notices)
         return response
