@@ -11,6 +11,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, Patch, State, callback, ctx, no_update
 from dash.exceptions import PreventUpdate
 
+from dashboard.callbacks.inputs import counts, mapping, text, texts
 from dashboard.data import layer_traces, loaded, query_of, state_from, view_for
 from dashboard.deck import params_to_query
 from dashboard.figure import figure_patch
@@ -53,7 +54,9 @@ def state_from_controls(
         "datasets": [] if datasets is None else [str(value) for value in datasets] or ["none"],
     }
     # Each value encoded: a value is one value, whatever it holds ("&", "#", "%" included).
-    query = "&".join(f"{k}={'~'.join(quote(value, safe='') for value in v)}" for k, v in params.items())
+    query = "&".join(
+        f"{k}={'~'.join(quote(value, safe='', errors='replace') for value in v)}" for k, v in params.items()
+    )
     state, notices = state_from("?" + query)
     # A year the new indicator lacks is not the user's mistake: the latest year stands in, quietly.
     return state, [n for n in notices if not n.startswith("No ")]
@@ -62,7 +65,7 @@ def state_from_controls(
 def clicked(click: dict[str, Any] | None) -> tuple[str, str]:
     """What a click on the map points at: ("country", ISO3), ("select", id) or ("", "")."""
     points = (click or {}).get("points") or []
-    if not points:
+    if not isinstance(points, list) or not points or not isinstance(points[0], dict):
         return "", ""
     point = points[0]
     if point.get("location"):
@@ -144,6 +147,11 @@ def render_view(
     deck: Any = None,
     deck_index: Any = None,
 ) -> tuple[Any, ...]:
+    # Whatever JSON the request holds reads as a value or as nothing (dashboard.callbacks.inputs).
+    search, rendered, country, indicator = text(search), text(rendered), text(country), text(indicator)
+    region, types, forms, layers, datasets = texts(region), texts(types), texts(forms), texts(layers), texts(datasets)
+    click, slots, sent = mapping(click), counts(slots), mapping(sent)
+    year = year if type(year) is int else text(year)
     data = loaded()
     old, _ = state_from(rendered or "")
     trigger = ctx.triggered_id
@@ -257,6 +265,6 @@ def deck_title(stored: Any, index: Any, query: str) -> str:
     try:
         view = stored["views"][int(index)]
         state, _ = state_from(params_to_query(view["state"]))
-    except (TypeError, KeyError, IndexError, ValueError):
+    except (TypeError, KeyError, IndexError, ValueError, AttributeError):
         return ""
     return str(view.get("title", "")) if query_of(state) == query else ""
