@@ -72,5 +72,5 @@ def create_app(config: Config | None = None) -> Dash:
     register_import_downloads(app.server)
     app.layout = _layout
     # After every callback is registered: the hashes cover Dash's inline scripts and clientside callbacks.
-    security.install(app.server, app.csp_hashes())
+    security.install(app.server, app.csp_hashes(), app.callback_map)
     return app

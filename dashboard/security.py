@@ -8,9 +8,11 @@ brief) set a policy of their own that fits them.
 
 from __future__ import annotations
 
+import json
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from http import HTTPStatus
+from typing import Any
 
 import flask
 from markupsafe import escape
@@ -87,10 +89,78 @@ def capped_notice(notices: Iterable[str], limit: int = NOTICE_MAX_CHARS) -> str:
     return cut + "..."
 
 
-def install(server: flask.Flask, script_hashes: Sequence[str]) -> None:
-    """Add the headers, the size limit and the error pages to ``server``."""
+def _same_entry(given: Any, wanted_id: Any, prop: str) -> bool:
+    return isinstance(given, dict) and given.get("id") == wanted_id and given.get("property") == prop
+
+
+def _pattern_entry(given: Any, pattern: dict[str, Any], prop: str) -> bool:
+    ident = given.get("id") if isinstance(given, dict) else None
+    return (
+        isinstance(ident, dict)
+        and given.get("property") == prop
+        and set(ident) == set(pattern)
+        and all(isinstance(v, str | int) and not isinstance(v, bool) for v in ident.values())
+        and all(ident[k] == v for k, v in pattern.items() if not isinstance(v, list))
+    )
+
+
+def callback_mismatch(body: Any, callbacks: Mapping[str, Any]) -> str:
+    """Why a ``/_dash-update-component`` body does not fit a callback of this app, or "".
+
+    Dash itself fails with a 500 on such a body (a page from before an update, or a crafted
+    request); refused here, it gets a 400 that says to reload.
+    """
+    if not isinstance(body, dict) or not isinstance(body.get("output"), str):
+        return "not a callback request"
+    spec = callbacks.get(body["output"])
+    if spec is None:
+        return "no such callback"
+    for part in ("inputs", "state"):
+        given, wanted = body.get(part, []), spec.get(part, [])
+        if not isinstance(given, list) or len(given) != len(wanted):
+            return f"its {part} do not match the callback"
+        for item, want in zip(given, wanted, strict=True):
+            ident, prop = want["id"], want["property"]
+            if ident.startswith("{"):
+                pattern = json.loads(ident)
+                if not isinstance(item, list) or not all(_pattern_entry(e, pattern, prop) for e in item):
+                    return f"its {part} do not match the callback"
+            elif not _same_entry(item, ident, prop):
+                return f"its {part} do not match the callback"
+    outputs = body.get("outputs")
+    count = len(spec["output"]) if isinstance(spec.get("output"), list) else 1
+    listed = outputs if isinstance(outputs, list) else [outputs]
+    if len(listed) != count or not all(isinstance(o, dict) and isinstance(o.get("property"), str) for o in listed):
+        return "its outputs do not match the callback"
+    if isinstance(outputs, list) != isinstance(spec.get("output"), list):
+        return "its outputs do not match the callback"
+    changed = body.get("changedPropIds", [])
+    if not isinstance(changed, list) or not all(isinstance(c, str) for c in changed):
+        return "its changed properties are not a list of names"
+    return ""
+
+
+def install(server: flask.Flask, script_hashes: Sequence[str], callbacks: Mapping[str, Any] | None = None) -> None:
+    """Add the headers, the size limit and the error pages to ``server``.
+
+    ``callbacks`` is the Dash app's ``callback_map``: callback requests that do not fit it are refused.
+    """
     policy = page_csp(script_hashes)
     server.config["MAX_CONTENT_LENGTH"] = EDITOR_MAX_BYTES
+
+    @server.before_request
+    def _fitting_callback() -> tuple[flask.Response | str, int] | None:
+        request = flask.request
+        if callbacks is None or request.method != "POST" or not request.path.endswith("/_dash-update-component"):
+            return None
+        try:
+            body = json.loads(request.get_data(cache=True) or b"null")
+        except ValueError:  # not JSON, not UTF-8, or a number too long to read
+            return _error("The request is not a callback request this page sends.", 400)
+        why = callback_mismatch(body, callbacks)
+        if why:
+            return _error(f"This request does not fit the app ({why}): reload the page.", 400)
+        return None
 
     @server.after_request
     def _locked_down(response: flask.Response) -> flask.Response:
