@@ -190,7 +190,8 @@ def bodies(client) -> list[dict[str, Any]]:
 def _entries(body: dict[str, Any]) -> list[dict[str, Any]]:
     flat = []
     for part in ("inputs", "state"):
-        for item in body.get(part) or []:
+        items = body.get(part)
+        for item in items if isinstance(items, list) else []:
             flat += item if isinstance(item, list) else [item]
     return [item for item in flat if isinstance(item, dict)]
 
