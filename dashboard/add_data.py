@@ -9,6 +9,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard.data import AtlasData
+from dashboard.editors import may_edit, signed_in
 from dashboard.state import ViewState
 from geodata.importers import REGISTRY
 from geodata.importers.files import MAX_BYTES
@@ -45,7 +46,7 @@ def source_line(dataset: Any) -> str:
     return f"{publisher}; {dataset.file_name}; imported {dataset.imported_at[:10]}; {counts}"
 
 
-def create_dataset_list(data: AtlasData) -> html.Div:
+def create_dataset_list(data: AtlasData, editor: bool = True) -> html.Div:
     items = []
     for d in data.atlas.datasets:
         items.append(
@@ -56,7 +57,9 @@ def create_dataset_list(data: AtlasData) -> html.Div:
                     html.Div(
                         [
                             html.A("Report (CSV)", href=f"/download/report/{d.slug}.csv", className="me-3"),
-                            dcc.ConfirmDialogProvider(
+                            None
+                            if not editor
+                            else dcc.ConfirmDialogProvider(
                                 html.Button(
                                     "Remove",
                                     type="button",
@@ -92,7 +95,24 @@ def create_dataset_list(data: AtlasData) -> html.Div:
     )
 
 
+def create_sign_in(editor: bool) -> html.P | html.Form | None:
+    """For a viewer, a link to sign in instead of the upload; for a signed-in editor, a way out."""
+    if not editor:
+        return html.P(html.A("Sign in to add data", href="/login"), className="mb-2")
+    name = signed_in()
+    if not name:
+        return None  # editing from the same machine: nobody to sign out
+    return html.Form(
+        [f"Signed in as {name}. ", html.Button("Sign out", type="submit", className="btn btn-link btn-sm p-0")],
+        action="/logout",
+        method="POST",
+        className="small mb-2",
+    )
+
+
 def create_add_data_panel(data: AtlasData) -> html.Details:
+    """The panel; the upload and the Remove buttons only for someone who may change data."""
+    editor = may_edit()
     layouts = [{"label": "Detect from the columns", "value": ""}] + [
         {"label": importer.label, "value": key} for key, importer in REGISTRY.items()
     ]
@@ -119,39 +139,55 @@ def create_add_data_panel(data: AtlasData) -> html.Details:
                 f"{MAX_BYTES // 2**20} MB. Every row is used or reported; nothing is stored from a file that fails.",
                 className="small",
             ),
+            create_sign_in(editor),
+            # Kept in the page for viewers too (the callbacks name them), only hidden; the server refuses anyway.
             html.Div(
                 [
-                    html.Label("Layout", htmlFor="add-data-layout", className="form-label mb-1"),
-                    dcc.Dropdown(id="add-data-layout", options=layouts, value="", clearable=False, searchable=False),
+                    html.Div(
+                        [
+                            html.Label("Layout", htmlFor="add-data-layout", className="form-label mb-1"),
+                            dcc.Dropdown(
+                                id="add-data-layout", options=layouts, value="", clearable=False, searchable=False
+                            ),
+                        ],
+                        className="mb-2",
+                    ),
+                    html.Div(
+                        [
+                            html.Label("Name (optional)", htmlFor="add-data-name", className="form-label mb-1"),
+                            dcc.Input(id="add-data-name", type="text", className="form-control", maxLength=80),
+                        ],
+                        className="mb-2",
+                    ),
+                    html.Div(
+                        [
+                            html.Label(
+                                "Publisher (optional)", htmlFor="add-data-publisher", className="form-label mb-1"
+                            ),
+                            dcc.Input(id="add-data-publisher", type="text", className="form-control", maxLength=200),
+                        ],
+                        className="mb-2",
+                    ),
+                    html.Div(
+                        dcc.Upload(
+                            html.Div(
+                                [
+                                    "Drop a file here, or ",
+                                    html.Span("choose one", className="text-decoration-underline"),
+                                ]
+                            ),
+                            id="add-data-upload",
+                            accept=".csv,.txt,.tsv,.xlsx,.xlsm",
+                            max_size=MAX_BYTES,
+                            className="atlas-upload",
+                            className_active="atlas-upload atlas-upload-active",
+                        ),
+                        # dcc.Upload drops a file over max_size without a word: assets/upload.js says so here.
+                        id="add-data-drop",
+                        **{"data-max-bytes": str(MAX_BYTES)},  # type: ignore[arg-type]
+                    ),
                 ],
-                className="mb-2",
-            ),
-            html.Div(
-                [
-                    html.Label("Name (optional)", htmlFor="add-data-name", className="form-label mb-1"),
-                    dcc.Input(id="add-data-name", type="text", className="form-control", maxLength=80),
-                ],
-                className="mb-2",
-            ),
-            html.Div(
-                [
-                    html.Label("Publisher (optional)", htmlFor="add-data-publisher", className="form-label mb-1"),
-                    dcc.Input(id="add-data-publisher", type="text", className="form-control", maxLength=200),
-                ],
-                className="mb-2",
-            ),
-            html.Div(
-                dcc.Upload(
-                    html.Div(["Drop a file here, or ", html.Span("choose one", className="text-decoration-underline")]),
-                    id="add-data-upload",
-                    accept=".csv,.txt,.tsv,.xlsx,.xlsm",
-                    max_size=MAX_BYTES,
-                    className="atlas-upload",
-                    className_active="atlas-upload atlas-upload-active",
-                ),
-                # dcc.Upload drops a file over max_size without a word: assets/upload.js says so here.
-                id="add-data-drop",
-                **{"data-max-bytes": str(MAX_BYTES)},  # type: ignore[arg-type]
+                hidden=not editor,
             ),
             html.P(id="add-data-too-big", className="text-danger small mb-0", role="alert"),
             dbc.Progress(id="add-data-progress", value=0, label="", className="mt-2", style={"height": "1.4rem"}),
@@ -168,7 +204,7 @@ def create_add_data_panel(data: AtlasData) -> html.Details:
             dcc.Location(id="add-data-reload", refresh=True),
             html.H3("Templates", className="h6 mt-3") if templates else None,
             html.Ul(templates, className="small mb-0") if templates else None,
-            create_dataset_list(data),
+            create_dataset_list(data, editor),
         ],
         id="add-data",
         className="atlas-panel mt-3",

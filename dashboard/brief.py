@@ -32,6 +32,7 @@ from shapely.geometry.base import BaseGeometry
 from dashboard.data import loaded, state_from
 from dashboard.exports.boundaries import cut_at_antimeridian
 from dashboard.profile import DIRECTION_WORDS, Profile, ProgramLine, Reading, country_profile
+from dashboard.security import LOCKED_DOCUMENT, capped_notice
 from geodata import Atlas
 from geodata.boundaries import read_boundaries
 from geodata.loader import BOUNDARIES_FILE
@@ -411,6 +412,10 @@ def brief_html(
     )
 
 
+# The brief has no script and loads nothing: only its inline styles (and its inline SVG map).
+BRIEF_CSP = "; ".join(("default-src 'none'", "style-src 'unsafe-inline'", *LOCKED_DOCUMENT))
+
+
 def register_brief(server: Flask) -> None:
     """Add ``/brief/<iso3>.html``: the brief, for the year the query asks (as the app reads it)."""
 
@@ -424,7 +429,7 @@ def register_brief(server: Flask) -> None:
         page = brief_html(data.atlas, code, state.year, data.facts.threshold, brief_boundaries(data.atlas), notices)
         response = Response(page, mimetype="text/html")
         # The page needs nothing from anywhere: say so, so that a browser refuses if it ever did.
-        response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+        response.headers["Content-Security-Policy"] = BRIEF_CSP
         if notices:
-            response.headers["X-Atlas-Notice"] = " ".join(notices).encode("ascii", "replace").decode()
+            response.headers["X-Atlas-Notice"] = capped_notice(notices)
         return response

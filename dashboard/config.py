@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pydantic import AliasGenerator, field_validator
+from pydantic import AliasGenerator, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from geodata import BUNDLED_DIR
@@ -43,6 +43,15 @@ class Config(BaseSettings):
     database_url : str
         SQLAlchemy URL of the store of imported datasets (``ATLAS_DATABASE_URL``); empty: a
         SQLite file in the user's data directory (``XDG_DATA_HOME`` is honoured).
+    editors : str
+        Who may import and remove datasets once signed in (``ATLAS_EDITORS``): ``name=hash``
+        pairs separated by spaces or commas, each hash made by werkzeug's
+        ``generate_password_hash``. Empty: only a visitor on the same machine may (the app
+        bound to 127.0.0.1, on a laptop); set, only signed-in editors may.
+    secret_key : SecretStr
+        Signs the editors' session cookies (``ATLAS_SECRET_KEY``); required with ``editors``.
+    secure_cookies : bool
+        Send the session cookie over https only (``ATLAS_SECURE_COOKIES``): on behind https.
 
     Raises
     ------
@@ -71,8 +80,11 @@ class Config(BaseSettings):
     suppression_threshold: int = 11
     debug: bool = False
     database_url: str = ""
+    editors: str = ""
+    secret_key: SecretStr = SecretStr("")
+    secure_cookies: bool = False
 
-    @field_validator("debug", mode="before")
+    @field_validator("debug", "secure_cookies", mode="before")
     @classmethod
     def _debug_word(cls, value: object) -> object:
         # Debug mode only when clearly asked: a typo such as ATLAS_DEBUG=debug leaves it off

@@ -314,11 +314,19 @@ def _parse(text: str | bytes) -> Any:
     if not text.strip():
         raise DeckError("Not a deck: the file is empty.")
     try:
-        return json.loads(text)
+        doc = json.loads(text)
     except json.JSONDecodeError as error:
         raise DeckError(f"Not a deck: the file is not JSON (line {error.lineno}, column {error.colno}).") from None
     except RecursionError:
         raise DeckError("Not a deck: the file is nested too deeply.") from None
+    except ValueError:  # Python refuses integers of more than 4,300 digits
+        raise DeckError("Not a deck: it holds a number too long to read.") from None
+    try:
+        # A lone surrogate ("\ud800" in JSON) is text no file or page can hold.
+        json.dumps(doc, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise DeckError("Not a deck: it holds text that is not valid Unicode (a lone surrogate).") from None
+    return doc
 
 
 def _version(doc: Any) -> int:
@@ -374,7 +382,10 @@ def load_deck(text: str | bytes, choices: Choices) -> tuple[Deck, list[str]]:
     doc = _parse(text)
     for step in range(_version(doc), CURRENT_VERSION):
         _validate(SCHEMAS[step], doc)
-        doc = MIGRATIONS[step](doc)
+        try:
+            doc = MIGRATIONS[step](doc)
+        except ValueError as error:  # an address urlsplit cannot read ("http://[::1")
+            raise DeckError(f"Not a deck: an address in it does not read ({error}).") from None
     model = _validate(_DeckV1, doc)
 
     views: list[SavedView] = []

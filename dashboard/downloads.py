@@ -12,6 +12,7 @@ import pandas as pd
 from flask import Flask, Response, abort, request
 
 from dashboard.data import AtlasData, loaded, query_of, state_from, view_for
+from dashboard.security import DOCUMENT_CSP, capped_notice
 from dashboard.view import View
 from geodata.spreadsheet import defused
 
@@ -102,7 +103,7 @@ def register_downloads(server: Flask) -> None:
         response = Response(body.getvalue(), mimetype="text/csv")
         response.headers["Content-Disposition"] = f'attachment; filename="atlas-{table}.csv"'
         if notices:
-            response.headers["X-Atlas-Notice"] = " ".join(notices).encode("ascii", "replace").decode()
+            response.headers["X-Atlas-Notice"] = capped_notice(notices)
         return response
 
     @server.route("/export/map.html")
@@ -119,6 +120,8 @@ def register_downloads(server: Flask) -> None:
         response = Response(html, mimetype="text/html")
         # Shown in the browser (the link opens a new tab); its "download" twin saves it under this name.
         response.headers["Content-Disposition"] = 'inline; filename="atlas-map.html"'
+        # Its Leaflet, styles and boundaries are inline: it needs nothing from anywhere.
+        response.headers["Content-Security-Policy"] = DOCUMENT_CSP
         if notices:
-            response.headers["X-Atlas-Notice"] = " ".join(notices).encode("ascii", "replace").decode()
+            response.headers["X-Atlas-Notice"] = capped_notice(notices)
         return response

@@ -10,6 +10,7 @@ import diskcache
 import flask
 from dash import Dash, DiskcacheManager
 
+from dashboard import editors, security
 from dashboard.add_data import register_import_downloads
 from dashboard.brief import register_brief
 from dashboard.config import Config, load_config
@@ -65,6 +66,7 @@ def create_app(config: Config | None = None) -> Dash:
     app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
     app.index_string = preload_shapes(app.index_string)
     register_cache_headers(app)
+    editors.install(app.server, config)  # first: a refused request does no other work
     init_data(app.server, config)
     import dashboard.callbacks  # noqa: F401  (registers the callbacks on import)
 
@@ -72,4 +74,6 @@ def create_app(config: Config | None = None) -> Dash:
     register_brief(app.server)
     register_import_downloads(app.server)
     app.layout = _layout
+    # After every callback is registered: the hashes cover Dash's inline scripts and clientside callbacks.
+    security.install(app.server, app.csp_hashes(), app.callback_map)
     return app

@@ -65,7 +65,10 @@ def make_choices(atlas: Atlas, groups: dict[str, RegionGroup], layers: list[str]
         forms=list(EXPLOITATION_FORMS),
         layers=layers,
         indicator_years={ind: sorted(int(y) for y in years[ind]) for ind in atlas.catalogue.index if ind in years},
-        default_indicator="tip-tier" if "tip-tier" in years else str(atlas.catalogue.index[0]),
+        # An indicator without rows cannot be the default (geodata's check refuses such a catalogue).
+        default_indicator="tip-tier"
+        if "tip-tier" in years
+        else next((str(i) for i in atlas.catalogue.index if i in years), ""),
         countries=sorted(atlas.countries.index),
         selectable=[f"program:{p}" for p in atlas.programs["program_id"]]
         + [f"route:{r}" for r in atlas.routes["route_id"]],

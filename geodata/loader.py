@@ -201,6 +201,20 @@ def _check_label_points(
     return problems
 
 
+def _check_indicators_have_rows(catalogue: pd.DataFrame, indicators: pd.DataFrame) -> list[Problem]:
+    """A problem for each catalogue indicator without a single row in ``indicators.csv``.
+
+    The map opens on one of them (``tip-tier``, else the first listed): one without rows leaves
+    the app nothing to draw, found here rather than as an error on every request.
+    """
+    have = set(indicators["indicator"].dropna())
+    return [
+        Problem("indicator_catalogue.csv", int(row), "indicator", f"{name!r} has no rows in indicators.csv")
+        for row, name in catalogue["indicator"].items()
+        if pd.notna(name) and name not in have
+    ]
+
+
 def _check_sites(directory: Path, countries: pd.DataFrame, programs: pd.DataFrame, doubtful: set[str]) -> list[Problem]:
     """Program sites inside (or near) their stated country, by a spatial join on the boundaries."""
     boundary_file = directory / BOUNDARIES_FILE
@@ -289,6 +303,8 @@ def load_atlas(
     routes = validated("routes", schema.routes_schema(ref))
     programs = validated("programs", schema.programs_schema(ref))
     figures = validated("figures", schema.figures_schema(ref))
+    if catalogue is not None and indicators is not None:
+        problems += _check_indicators_have_rows(catalogue, indicators)
 
     if countries is not None:
         # Countries whose own row has a problem are not blamed again where other tables name them.

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dash import ClientsideFunction, Input, Output, Patch, State, callback, clientside_callback
 
+from dashboard.callbacks import inputs
 from dashboard.layout import DOWNLOADS
 
 clientside_callback(
@@ -47,5 +48,5 @@ def search_tables(text: str | None) -> tuple[Patch, Patch]:
     """Both tables filter as one types (AG Grid's quick filter)."""
     patches = Patch(), Patch()
     for patch in patches:
-        patch["quickFilterText"] = text or ""
+        patch["quickFilterText"] = inputs.text(text)
     return patches

@@ -13,6 +13,7 @@ from typing import Any
 
 from dash import ALL, ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx, html, no_update
 
+from dashboard.callbacks import inputs
 from dashboard.data import loaded, state_from
 from dashboard.deck import (
     Deck,
@@ -61,6 +62,8 @@ def change_deck(
 
     A file that is not a valid deck is refused with its reason; the current deck stays as it is.
     """
+    contents, filename = inputs.text(contents), inputs.text(filename)
+    title, rendered = inputs.text(title), inputs.text(rendered)
     choices = loaded().choices
     trigger = ctx.triggered_id
     if trigger == "deck-save":

@@ -19,6 +19,7 @@ from dash.exceptions import PreventUpdate
 
 from dashboard.add_data import report_children
 from dashboard.data import loaded
+from dashboard.editors import may_edit
 from geodata.importers.report import ImportRefused
 from geodata.importing import UNCHANGED, import_file
 from geodata.problems import Problem
@@ -183,7 +184,8 @@ def download_report(clicks: Any, result: Any) -> Any:
 )
 def remove_dataset(clicks: Any, href: Any) -> Any:
     trigger = ctx.triggered_id
-    if not isinstance(trigger, dict) or not any(clicks or []):
+    # The server refuses a viewer's request before it gets here (dashboard.editors); this is the second lock.
+    if not isinstance(trigger, dict) or not any(clicks or []) or not may_edit():
         raise PreventUpdate
     data = loaded()
     if data.store is None:

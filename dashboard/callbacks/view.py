@@ -10,6 +10,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, Patch, State, callback, ctx, no_update
 from dash.exceptions import PreventUpdate
 
+from dashboard.callbacks.inputs import control, counts, mapping, text
 from dashboard.data import layer_traces, loaded, query_of, state_from, view_for
 from dashboard.deck import params_to_query
 from dashboard.figure import figure_patch
@@ -72,7 +73,7 @@ def control_values(state: ViewState, shown: dict[str, Any], choices: Choices) ->
 def clicked(click: dict[str, Any] | None) -> tuple[str, str]:
     """What a click on the map points at: ("country", ISO3), ("select", id) or ("", "")."""
     points = (click or {}).get("points") or []
-    if not points:
+    if not isinstance(points, list) or not points or not isinstance(points[0], dict):
         return "", ""
     point = points[0]
     if point.get("location"):
@@ -146,6 +147,10 @@ def render_view(
     deck: Any = None,
     deck_index: Any = None,
 ) -> dict[str, Any]:
+    # Whatever JSON the request holds reads as a value or as nothing (dashboard.callbacks.inputs).
+    search, rendered = text(search), text(rendered)
+    controls = {str(name): control(value) for name, value in (mapping(controls) or {}).items()}
+    click, slots, sent = mapping(click), counts(slots), mapping(sent)
     data = loaded()
     old, _ = state_from(rendered or "")
     trigger = ctx.triggered_id
@@ -243,6 +248,6 @@ def deck_title(stored: Any, index: Any, query: str) -> str:
     try:
         view = stored["views"][int(index)]
         state, _ = state_from(params_to_query(view["state"]))
-    except (TypeError, KeyError, IndexError, ValueError):
+    except (TypeError, KeyError, IndexError, ValueError, AttributeError):
         return ""
     return str(view.get("title", "")) if query_of(state) == query else ""

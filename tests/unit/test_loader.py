@@ -216,3 +216,16 @@ def test_a_missing_main_table_stops_the_whole_load(tiny):
         atlas = load_atlas(tiny.path)
     assert atlas is None
     assert [str(p) for p in raised.value.problems] == ["programs.csv:0: -: file is missing"]
+
+
+def test_an_indicator_without_rows_is_refused_at_check_time(tiny):
+    # tip-tier, the indicator the map opens on, left without rows: refused at load (and so by
+    # ``geodata check`` and at start-up) rather than failing on every request later.
+    lines = (tiny.path / "indicators.csv").read_text(encoding="utf-8").splitlines()
+    kept = [line for line in lines if ",tip-tier," not in line]
+    (tiny.path / "indicators.csv").write_text("\n".join(kept) + "\n", encoding="utf-8")
+    with pytest.raises(DataError) as raised:
+        load_atlas(tiny.path)
+    assert [str(p) for p in raised.value.problems] == [
+        "indicator_catalogue.csv:2: indicator: 'tip-tier' has no rows in indicators.csv"
+    ]
