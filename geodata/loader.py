@@ -17,6 +17,7 @@ import pandera.pandas as pa
 
 from geodata import schema
 from geodata.boundaries import read_boundaries, sites_outside_country
+from geodata.per_capita import derive_rates
 from geodata.privacy import FREE_TEXT, revealing_notes
 from geodata.problems import DataError, Problem
 from geodata.store import Dataset
@@ -330,15 +331,18 @@ def load_atlas(
         frame["dataset"] = BUNDLED
     merged, skipped = _merge_datasets(directory, countries, sources, tables, datasets, suppression_threshold)
     return replace(
-        _assemble(
-            directory,
-            countries,
-            merged["indicators"],
-            merged["catalogue"],
-            merged["routes"],
-            merged["programs"],
-            merged["sources"],
-            figures,
+        _with_rates(
+            _assemble(
+                directory,
+                countries,
+                merged["indicators"],
+                merged["catalogue"],
+                merged["routes"],
+                merged["programs"],
+                merged["sources"],
+                figures,
+            ),
+            suppression_threshold,
         ),
         datasets=tuple(d for d, _ in datasets if d.slug not in skipped),
         skipped=skipped,
@@ -449,6 +453,18 @@ def _as_text(frame: pd.DataFrame, source_id: str) -> pd.DataFrame:
     out.index = pd.RangeIndex(2, 2 + len(out))
     out["source"] = source_id
     return out
+
+
+def _with_rates(atlas: Atlas, threshold: int) -> Atlas:
+    """``atlas`` with the rates its counts and populations allow (:mod:`geodata.per_capita`)."""
+    rows, entries = derive_rates(atlas.indicators, atlas.catalogue, threshold)
+    if rows.empty:
+        return atlas
+    return replace(
+        atlas,
+        indicators=pd.concat([atlas.indicators, rows]),
+        catalogue=pd.concat([atlas.catalogue, entries]),
+    )
 
 
 def _assemble(
