@@ -280,8 +280,12 @@ def flow_traces(view: View, facts: Facts, records: list[dict[str, Any]]) -> list
     threshold = facts.threshold
     total = len(ranked.flows)
     arrow_index = round((ARC_POINTS - 1) * ARROW_AT)
+    keys = [flow_key(f, threshold) for f in ranked.flows]
+    bounds: dict[int, int] = {}  # the largest "fewer than" bound of each class (its key label says it)
+    for flow, key in zip(ranked.flows, keys, strict=True):
+        bounds[key] = max(bounds.get(key, 0), flow.bound)
     out: list[Trace] = []
-    for key in sorted({flow_key(f, threshold) for f in ranked.flows if not f.internal}, reverse=True):
+    for key in sorted({k for f, k in zip(ranked.flows, keys, strict=True) if not f.internal}, reverse=True):
         lon: list[float | None] = []
         lat: list[float | None] = []
         sizes: list[float] = []
@@ -289,8 +293,8 @@ def flow_traces(view: View, facts: Facts, records: list[dict[str, Any]]) -> list
         ids: list[str] = []
         suppressed = key < 0
         width = fl.SUPPRESSED_WIDTH if suppressed else fl.FLOW_CLASSES[key].width
-        for rank, flow in enumerate(ranked.drawn, start=1):
-            if flow.internal or flow_key(flow, threshold) != key:
+        for rank, (flow, flow_class) in enumerate(zip(ranked.drawn, keys, strict=False), start=1):
+            if flow.internal or flow_class != key:
                 continue
             arc = flow_arc(view.atlas, points[flow.origin], points[flow.destination])
             for i, (x, y) in enumerate(arc):
@@ -304,7 +308,7 @@ def flow_traces(view: View, facts: Facts, records: list[dict[str, Any]]) -> list
             sizes.append(0)
             hovers.append("")
             ids.append("")
-        bound = max((f.bound for f in ranked.flows if flow_key(f, threshold) == key), default=threshold)
+        bound = bounds[key] or threshold
         out.append(
             {
                 "type": "scattergeo",
