@@ -24,7 +24,7 @@ from dashboard.layers import REGISTRY, is_on, reading, source_ids_in_view
 from dashboard.layers.routes import on_map
 from dashboard.legend import Group, create_legend_section, legend_groups
 from dashboard.profile import DIRECTION_WORDS, country_profile
-from dashboard.state import ViewState, from_query, to_query
+from dashboard.state import FLOW_TOPS, ViewState, from_query, to_query
 from dashboard.table import create_tables
 from dashboard.view import View, build_view, every_row, source_records
 from geodata.vocabulary import EXPLOITATION_FORMS, PROGRAM_TYPES
@@ -179,11 +179,70 @@ def create_controls(data: AtlasData, state: ViewState) -> html.Div:
                 "layers",
             ),
             create_datasets_control(data, state),
+            *create_flow_controls(data, state),
         ],
         className="atlas-controls",
         role="search",
         **{"aria-label": "Filters for the map"},  # type: ignore[arg-type]
     )
+
+
+def create_flow_controls(data: AtlasData, state: ViewState) -> list[Any]:
+    """The controls of the counted flows (imported GLOTIP or CTDC data): how many, at what scale, whose."""
+    names = sorted(data.atlas.countries["name"].items(), key=lambda item: item[1])
+    return [
+        _field(
+            "Counted flows drawn",
+            dcc.Dropdown(
+                id="flows",
+                options=[{"label": "all" if n == "all" else f"strongest {n}", "value": n} for n in FLOW_TOPS],
+                value=state.flows,
+                clearable=False,
+                searchable=False,
+            ),
+            "flows",
+            "The others are summed as “other flows” in the sentence above the map; the table lists them all.",
+        ),
+        _field(
+            "Flows between",
+            dbc.RadioItems(
+                id="flowscale",
+                options=[
+                    {"label": "countries", "value": "country"},
+                    {"label": "UN sub-regions", "value": "subregion"},
+                ],
+                value=state.flowscale,
+                inline=True,
+            ),
+            "flowscale",
+        ),
+        _field(
+            "Flows of one country",
+            dcc.Dropdown(
+                id="flowcountry",
+                options=[{"label": name, "value": iso3} for iso3, name in names],
+                value=state.flowcountry or None,
+                placeholder="Every country",
+                searchable=True,
+                clearable=True,
+            ),
+            "flowcountry",
+        ),
+        _field(
+            "Its flows",
+            dbc.RadioItems(
+                id="flowdir",
+                options=[
+                    {"label": "in and out", "value": "both"},
+                    {"label": "into it", "value": "in"},
+                    {"label": "out of it", "value": "out"},
+                ],
+                value=state.flowdir,
+                inline=True,
+            ),
+            "flowdir",
+        ),
+    ]
 
 
 def _stat(value: str, label: str, stat_id: str) -> html.Div:
@@ -392,7 +451,7 @@ def panel_signatures(state: ViewState, view: View, sources: list[str]) -> dict[s
         **key_signatures(state),
         # Digests of the rows in view: short whatever the number of rows.
         "programs": _digest(view.rows.programs),
-        "routes": _digest(view.rows.routes),
+        "routes": [_digest(view.rows.routes), view.state.flowcountry, view.state.flowdir],  # the flow filter too
         "sources": list(sources),
         "profile": [state.country, state.year if state.country else None],  # a closed profile has no year
     }
@@ -459,7 +518,7 @@ def key_parts(state: ViewState) -> dict[str, tuple[list[Group], str]]:
     from a new one without sending either.
     """
     data = loaded()
-    world = replace(state, regions=(), types=(), forms=(), country="", select="")
+    world = replace(state, regions=(), types=(), forms=(), country="", select="", flowcountry="", flowdir="both")
     view = build_view(data.atlas, world, data.groups, every_row(data.atlas))
 
     def part(key: str) -> tuple[list[Group], str]:

@@ -39,9 +39,12 @@ def _swatch(trace: Trace) -> str:
     line: dict[str, Any] = trace.get("line") or {}  # type: ignore[assignment]
     marker: dict[str, Any] = trace.get("marker") or {}  # type: ignore[assignment]
     if "lines" in str(trace.get("mode", "")):
-        dash = dash_array(str(line.get("dash", "solid")), KEY_LINE_WIDTH)
+        # A trace whose width says something (a flow's class) is drawn at that width.
+        meta: Any = trace.get("meta")
+        width = meta.get("key_width", KEY_LINE_WIDTH) if isinstance(meta, dict) else KEY_LINE_WIDTH
+        dash = dash_array(str(line.get("dash", "solid")), width)
         return (
-            f'<line x1="1" y1="10" x2="19" y2="10" stroke="{line.get("color", "#000")}" stroke-width="{KEY_LINE_WIDTH}"'
+            f'<line x1="1" y1="10" x2="19" y2="10" stroke="{line.get("color", "#000")}" stroke-width="{width}"'
             + (f' stroke-dasharray="{dash}"' if dash else "")
             + "/>"
         )

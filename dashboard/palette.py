@@ -16,6 +16,9 @@ NO_DATA_COLOUR = "#ffffff"
 OUTSIDE_COLOUR = "#e6e6e6"  # land outside the chosen regions
 PROFILE_COLOUR = "#E69F00"  # the outline of the country whose profile is open: Okabe-Ito orange, clear on the blues
 BORDER_COLOUR = "#8c8c8c"
+# Counted flows (summed over the forms in view): Paul Tol's "wine", apart from every form's colour
+# and from the tier blues under it.
+FLOW_COLOUR = "#882255"
 
 FORM_STYLES = {  # form -> (colour, dash)
     "sexual-exploitation": ("#D55E00", "solid"),

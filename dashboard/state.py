@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode
 
 MULTI_SEPARATORS = ("~", ",")
+FLOW_TOPS = ("10", "25", "50", "100", "all")  # how many counted flows a view can draw ("all": every one)
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,10 @@ class ViewState:
     country: str = ""  # ISO3 of the country whose profile is open, or ""
     select: str = ""  # the program site or route highlighted on the map and in the table, or ""
     datasets: tuple[str, ...] = ()  # the datasets shown; empty: all of them
+    flows: str = "50"  # how many counted flows are drawn, strongest first ("all": every one)
+    flowscale: str = "country"  # counted flows between countries, or between UN sub-regions
+    flowcountry: str = ""  # only the flows into or out of this country (ISO3), or ""
+    flowdir: str = "both"  # with flowcountry: flows "in" to it, "out" of it, or "both"
 
     def key(self, fields: Iterable[str]) -> str:
         """``fields`` of this state as a cache key, each value written as its parameter's codec writes it.
@@ -265,6 +270,47 @@ PARAMETERS: tuple[Param, ...] = (
         lambda c, f: c.datasets,
         "Unknown dataset {value} ignored.",
         control="datasets",
+    ),
+    # Counted flows (dashboard.flows): how many are drawn, at what scale, into or out of which country.
+    Param(
+        "flows",
+        "flows",
+        Single(),
+        _always(FLOW_TOPS),
+        "Unknown number of flows {value}: drawing the strongest {default}.",
+        default=_always("50"),
+        cut=10,
+        control="flows",
+    ),
+    Param(
+        "flowscale",
+        "flowscale",
+        Single(),
+        _always(("country", "subregion")),
+        "Unknown flow scale {value}: flows between countries.",
+        default=_always("country"),
+        cut=20,
+        control="flowscale",
+    ),
+    Param(
+        "flowcountry",
+        "flowcountry",
+        Single(case="upper", quiet_blank=True),
+        lambda c, f: c.countries,
+        "Unknown country code {value}: flows of every country shown.",
+        default=_always(""),
+        cut=10,
+        control="flowcountry",
+    ),
+    Param(
+        "flowdir",
+        "flowdir",
+        Single(),
+        _always(("both", "in", "out")),
+        "Unknown flow direction {value}: flows both ways.",
+        default=_always("both"),
+        cut=10,
+        control="flowdir",
     ),
 )
 NAMES: tuple[str, ...] = tuple(param.name for param in PARAMETERS)

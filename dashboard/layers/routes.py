@@ -1,9 +1,18 @@
 """Trafficking routes: great-circle arcs from origin to destination.
 
-One trace per form of exploitation (colour and dash both encode it) and width class (by count,
-where a count is known). An arrow head three quarters along each arc shows the direction; it
-also carries the hover text, so the arc's other points stay light. Internal trafficking (origin
-= destination) is a ring at the country's label point. Routes without two named countries (the
+Two kinds of route, drawn apart:
+
+- *routes the sources name* (the fact sheet's): one trace per form of exploitation (colour and
+  dash both encode it) and width; most have no count ("count unknown").
+- *counted flows* (GLOTIP's and CTDC's routes, each counted in one year): summed by place pair
+  (countries, or UN sub-regions: ``flowscale=``), classed by count (:data:`dashboard.flows.FLOW_CLASSES`,
+  one trace and key entry per class), and only the ``flows=`` strongest drawn; the others are
+  summed as "other flows" in the sentence above the map, and every route is in the table.
+  ``flowcountry=``/``flowdir=`` keep the routes into or out of one country (both kinds).
+
+An arrow head three quarters along each arc shows the direction; it also carries the hover text,
+so the arc's other points stay light. Internal trafficking (origin = destination, or a flow
+within one sub-region) is a ring at the place's point. Routes without two named countries (the
 fact sheet's "Asian men on fishing vessels") cannot be drawn and are listed beside the map.
 """
 
@@ -18,12 +27,13 @@ import folium
 import pandas as pd
 from pyproj import Geod
 
+from dashboard import flows as fl
 from dashboard import formatting as fmt
 from dashboard.derived import derived
 from dashboard.exports.canvas import Canvas, KeyEntry, KeyGroup, line_swatch, popup_html, ring_swatch
 from dashboard.exports.elements import SvgMarker
 from dashboard.layers import Facts, Layer, Table, Trace, rows_to_draw
-from dashboard.palette import FORM_STYLES, dash_array
+from dashboard.palette import FLOW_COLOUR, FORM_STYLES, dash_array
 from dashboard.view import View, columns_of
 from geodata import Atlas
 from geodata.vocabulary import EXPLOITATION_FORMS
@@ -35,20 +45,19 @@ EXPORT_ARC_POINTS = 48  # per arc in the HTML export: Mercator bends great circl
 EXPORT_RING_RADIUS = 16  # pixels, internal trafficking in the HTML export
 _GEOD = Geod(ellps="WGS84")
 
-# (upper bound of the count, line width); unknown counts get the first width.
-WIDTH_CLASSES: tuple[tuple[float, float], ...] = (
-    (0, 2.5),
-    (100, 3.0),
-    (1_000, 4.5),
-    (10_000, 6.0),
-    (float("inf"), 8.0),
-)
+FLOW_GROUP = "flows"
 
 
-def width_for(count: object) -> float:
-    if fmt.is_missing(count):
-        return WIDTH_CLASSES[0][1]
-    return next(width for bound, width in WIDTH_CLASSES if float(count) <= bound)  # type: ignore[arg-type]
+def width_for(route: Mapping[str, Any], threshold: int) -> float:
+    """A route's line width: its count's class (:data:`dashboard.flows.FLOW_CLASSES`), the thin
+    width of a withheld count (never a width of its own), or today's width when it has no count."""
+    part = fl.part_of(route, threshold)
+    return fl.UNKNOWN_WIDTH if part is None else fl.width_of(part.exact, part.small, threshold)
+
+
+def routes_in_view(view: View) -> list[dict[str, Any]]:
+    """The route records in view that the flow filter keeps (``flowcountry=``, ``flowdir=``)."""
+    return fl.touching(view.route_records, view.state.flowcountry, view.state.flowdir)  # type: ignore[return-value]
 
 
 def great_circle(lon1: float, lat1: float, lon2: float, lat2: float, n: int = ARC_POINTS) -> list[tuple[float, float]]:
@@ -112,27 +121,35 @@ def prepare(atlas: Atlas, facts: Facts) -> None:
 
 
 def traces(view: View, facts: Facts) -> list[Trace]:
-    """One trace per form and width class (and one of rings per form), over every drawable route
+    """The traces of the routes the sources name (:func:`named_traces`), then those of the counted
+    flows (:func:`flow_traces`)."""
+    records = routes_in_view(view)
+    return named_traces(view, facts, records) + flow_traces(view, facts, records)
+
+
+def named_traces(view: View, facts: Facts, records: list[dict[str, Any]]) -> list[Trace]:
+    """One trace per form and width (and one of rings per form), over every drawable named route
     of the atlas (up to :data:`~dashboard.layers.EVERY_ROW_LIMIT`); a route out of view keeps its
     place with no coordinates (see ``programs``)."""
     points_of = facts.label_points
     hovers_of = hover_texts(view.atlas, facts)
     arcs_of = arc_points(view.atlas, facts)
-    in_view = {route["row"] for route in view.route_records}
-    routes = [r for r in rows_to_draw(view.atlas.routes, view.route_records) if on_map(r, points_of)]
+    in_view = {route["row"] for route in records}
+    routes = [r for r in rows_to_draw(view.atlas.routes, records) if on_map(r, points_of) and not fl.is_counted_flow(r)]
     arrow_index = round((ARC_POINTS - 1) * ARROW_AT)
     out: list[Trace] = []
     for form, (colour, dash) in FORM_STYLES.items():
         of_form = [r for r in routes if r["form"] == form]
         label = EXPLOITATION_FORMS[form].label
         arcs = [r for r in of_form if r["origin_iso3"] != r["destination_iso3"]]
-        for width in sorted({width_for(r["count"]) for r in arcs}):
+        widths = {r["row"]: width_for(r, facts.threshold) for r in arcs}
+        for width in sorted(set(widths.values())):
             lon: list[float | None] = []
             lat: list[float | None] = []
             sizes: list[int] = []
             hovers: list[str] = []
             ids: list[str] = []
-            for route in (r for r in arcs if width_for(r["count"]) == width):
+            for route in (r for r in arcs if widths[r["row"]] == width):
                 shown = route["row"] in in_view
                 for i, (x, y) in enumerate(arcs_of[route["row"]]):
                     lon.append(round(x, 2) if shown else None)
@@ -183,7 +200,161 @@ def traces(view: View, facts: Facts) -> list[Trace]:
                 }
             )
     if out:
-        out[0]["legendgrouptitle"] = {"text": "Routes, by form of exploitation"}
+        uncounted = all(fl.part_of(r, facts.threshold) is None for r in routes)
+        title = "Routes, by form of exploitation" + (" (count unknown)" if uncounted else "")
+        out[0]["legendgrouptitle"] = {"text": title}
+    return out
+
+
+# --- Counted flows ------------------------------------------------------------------------------
+
+
+def subregion_points(atlas: Atlas, facts: Facts) -> dict[str, tuple[float, float]]:
+    """Each UN sub-region's point: the mean of its countries' label points (made once per atlas)."""
+    return derived(atlas, "flows.subregions", lambda: fl.centroids(facts.label_points, facts.subregions))
+
+
+def places(view: View, facts: Facts) -> tuple[Mapping[str, tuple[float, float]], Mapping[str, str]]:
+    """Where the flows of the view's scale start and end: each place's point and its (escaped)
+    name, and the place of each country (a sub-region, or the country itself)."""
+    if view.state.flowscale == "subregion":
+        return subregion_points(view.atlas, facts), facts.subregions
+    return facts.label_points, {iso3: iso3 for iso3 in facts.label_points}
+
+
+def ranked_flows(view: View, facts: Facts, records: list[dict[str, Any]] | None = None) -> fl.Ranked:
+    """The counted flows in view, summed at the view's scale, the ``flows=`` strongest to draw."""
+    points, place_of = places(view, facts)
+    counted = [r for r in (routes_in_view(view) if records is None else records) if fl.is_counted_flow(r)]
+    flows = fl.aggregate(counted, facts.threshold, lambda iso3: p if (p := place_of.get(iso3)) in points else None)
+    return fl.rank(flows, view.state.flows)
+
+
+def flow_arc(atlas: Atlas, start: tuple[float, float], end: tuple[float, float]) -> list[tuple[float, float]]:
+    """The great-circle points from ``start`` to ``end``, rounded (kept per atlas: the pairs recur)."""
+    arcs: dict[tuple[tuple[float, float], tuple[float, float]], list[tuple[float, float]]] = derived(
+        atlas, "flows.arcs", dict
+    )
+    if (start, end) not in arcs:
+        arcs[(start, end)] = [(round(x, 2), round(y, 2)) for x, y in great_circle(*start, *end)]
+    return arcs[(start, end)]
+
+
+def flow_name(place: str, facts: Facts, scale: str) -> str:
+    return place if scale == "subregion" else facts.names.get(place, fmt.esc(place))
+
+
+def flow_hover(flow: fl.Flow, rank: int, total: int, view: View, facts: Facts) -> str:
+    """A flow's hover label: its places, people counted (withheld counts never as numbers), forms,
+    year, sources and rank. Data text escaped (:func:`~dashboard.formatting.esc`)."""
+    scale = view.state.flowscale
+    origin, destination = (flow_name(p, facts, scale) for p in (flow.origin, flow.destination))
+    where = f"within {origin}" if flow.internal else f"{origin} → {destination}"
+    years = sorted({int(r["year_start"]) for r in flow.routes})
+    forms = sorted({EXPLOITATION_FORMS[r["form"]].label for r in flow.routes})
+    sources = sorted({facts.cite(str(r["source"])) for r in flow.routes})
+    lines = [
+        f"<b>{where}</b>",
+        f"People counted in {', '.join(map(str, years))}: {fmt.esc(flow.count_text())}",
+        f"Form: {fmt.esc(', '.join(forms))}",
+        f"{fmt.counted(len(flow.routes), 'route')} summed; flow {rank:,} of {total:,} in view",
+        f"Source: {'; '.join(sources)}",
+    ]
+    return "<br>".join(lines) + "<extra></extra>"
+
+
+def flow_key(flow: fl.Flow, threshold: int) -> int:
+    """A flow's trace: its class's index, or -1 where its counts are all withheld."""
+    index = fl.class_of(flow.exact, threshold)
+    return -1 if index is None else index
+
+
+def flow_traces(view: View, facts: Facts, records: list[dict[str, Any]]) -> list[Trace]:
+    """The counted flows: one trace (and key entry) per class among the flows in view, drawn or
+    not, largest first, holding the arcs of the flows drawn; the withheld counts in a thin dotted
+    line; flows within one place as rings sized by class."""
+    ranked = ranked_flows(view, facts, records)
+    if not ranked.flows:
+        return []
+    points, _ = places(view, facts)
+    threshold = facts.threshold
+    total = len(ranked.flows)
+    arrow_index = round((ARC_POINTS - 1) * ARROW_AT)
+    keys = [flow_key(f, threshold) for f in ranked.flows]
+    bounds: dict[int, int] = {}  # the largest "fewer than" bound of each class (its key label says it)
+    for flow, key in zip(ranked.flows, keys, strict=True):
+        bounds[key] = max(bounds.get(key, 0), flow.bound)
+    out: list[Trace] = []
+    for key in sorted({k for f, k in zip(ranked.flows, keys, strict=True) if not f.internal}, reverse=True):
+        lon: list[float | None] = []
+        lat: list[float | None] = []
+        sizes: list[float] = []
+        hovers: list[str] = []
+        ids: list[str] = []
+        suppressed = key < 0
+        width = fl.SUPPRESSED_WIDTH if suppressed else fl.FLOW_CLASSES[key].width
+        for rank, (flow, flow_class) in enumerate(zip(ranked.drawn, keys, strict=False), start=1):
+            if flow.internal or flow_class != key:
+                continue
+            arc = flow_arc(view.atlas, points[flow.origin], points[flow.destination])
+            for i, (x, y) in enumerate(arc):
+                lon.append(x)
+                lat.append(y)
+                sizes.append(round(12 + 1.5 * width) if i == arrow_index else 0)
+                hovers.append(flow_hover(flow, rank, total, view, facts) if i == arrow_index else "")
+                ids.append(f"route:{flow.routes[0]['route_id']}" if i == arrow_index else "")
+            lon.append(None)
+            lat.append(None)
+            sizes.append(0)
+            hovers.append("")
+            ids.append("")
+        bound = bounds[key] or threshold
+        out.append(
+            {
+                "type": "scattergeo",
+                "mode": "lines+markers",
+                "uid": f"flows-{'withheld' if suppressed else key}",
+                "lon": lon,
+                "lat": lat,
+                "name": f"fewer than {bound} (suppressed)" if suppressed else fl.FLOW_CLASSES[key].label(threshold),
+                "legendgroup": FLOW_GROUP,
+                "line": {"color": FLOW_COLOUR, "width": width, "dash": "dot" if suppressed else "solid"},
+                "opacity": 0.85,
+                "marker": {
+                    "symbol": "arrow",
+                    "size": sizes,
+                    "color": FLOW_COLOUR,
+                    "angleref": "previous",
+                    "line": {"color": "#ffffff", "width": 1},
+                },
+                "meta": {"key_width": width},  # the key draws the class's own width
+                "hovertemplate": hovers,
+                "customdata": ids,
+            }
+        )
+    internal = [(rank, f) for rank, f in enumerate(ranked.drawn, start=1) if f.internal]
+    if any(f.internal for f in ranked.flows):
+        widths = [fl.width_of(f.exact, f.small, threshold) for _, f in internal]
+        out.append(
+            {
+                "type": "scattergeo",
+                "mode": "markers",
+                "uid": "flows-internal",
+                "lon": [points[f.origin][0] for _, f in internal],
+                "lat": [points[f.origin][1] for _, f in internal],
+                "name": "Ring: within one " + ("sub-region" if view.state.flowscale == "subregion" else "country"),
+                "legendgroup": FLOW_GROUP,
+                "marker": {
+                    "symbol": "circle-open",
+                    "size": [round(22 + 2 * w) for w in widths],
+                    "color": FLOW_COLOUR,
+                    "line": {"width": widths, "color": FLOW_COLOUR},
+                },
+                "hovertemplate": [flow_hover(f, rank, total, view, facts) for rank, f in internal],
+                "customdata": [f"route:{f.routes[0]['route_id']}" for _, f in internal],
+            }
+        )
+    out[0]["legendgrouptitle"] = {"text": "Counted flows: people, one year"}
     return out
 
 
@@ -217,7 +388,9 @@ def table_rows(atlas: Atlas, facts: Facts) -> list[dict[str, Any]]:
                 "victims": route["victims"] if isinstance(route["victims"], str) else fmt.UNKNOWN,
                 "years": fmt.years(route["year_start"], route["year_end"], route["reported_year"]),
                 "count": fmt.route_count(route, facts.threshold),
-                "on_map": "yes" if on_map(route, facts.label_points) else "no (no country named)",
+                "on_map": ("in its flow, if among the strongest" if fl.is_counted_flow(route) else "yes")
+                if on_map(route, facts.label_points)
+                else "no (no country named)",
                 "source": fmt.cite(atlas.sources, route["source"]),
             }
             for route in columns_of(atlas.routes).records()
@@ -227,19 +400,38 @@ def table_rows(atlas: Atlas, facts: Facts) -> list[dict[str, Any]]:
 
 
 def ids_in_view(view: View) -> list[str]:
-    return [f"route:{route['route_id']}" for route in view.route_records]
+    """Every route in view, those summed into "other flows" included: the table lists them all."""
+    return [f"route:{route['route_id']}" for route in routes_in_view(view)]
 
 
 def cites(view: View) -> list[str]:
-    return [str(route["source"]) for route in view.route_records]
+    return [str(route["source"]) for route in routes_in_view(view)]
 
 
 def describe(view: View, facts: Facts) -> str:
-    drawn = sum(on_map(route, facts.label_points) for route in view.route_records)
-    return (
-        f"{fmt.counted(len(view.route_records), 'route')} ({drawn} drawn) between "
-        f"{fmt.counted(len(view.role_records), 'country', 'countries')}"
-    )
+    """The routes' clause: how many, how many drawn; for counted flows, the year they are summed
+    over, how many are drawn and the "other flows" figure (withheld counts apart, never summed)."""
+    records = routes_in_view(view)
+    named = [r for r in records if not fl.is_counted_flow(r)]
+    state = view.state
+    clauses = []
+    if named or len(named) == len(records):
+        drawn = sum(on_map(route, facts.label_points) for route in named)
+        clauses.append(
+            f"{fmt.counted(len(named), 'route')} ({drawn} drawn) between "
+            f"{fmt.counted(len(view.role_records), 'country', 'countries')}"
+        )
+    ranked = ranked_flows(view, facts, records)
+    if ranked.flows:
+        between = "UN sub-regions" if state.flowscale == "subregion" else "countries"
+        text = f"{fmt.counted(len(ranked.flows), 'counted flow')} between {between}, people counted in {state.year}"
+        if state.flowcountry:
+            way = {"in": "into", "out": "out of"}.get(state.flowdir, "into or out of")
+            text += f" {way} {facts.raw_names.get(state.flowcountry, state.flowcountry)}"
+        if ranked.other:
+            text += f" (the strongest {len(ranked.drawn)} drawn; {ranked.other_text()})"
+        clauses.append(text)
+    return "; ".join(clauses)
 
 
 # --- The HTML export ---------------------------------------------------------------------------
@@ -257,7 +449,7 @@ def draw_folium(view: View, facts: Facts, canvas: Canvas) -> None:
     rings = False
     for route in drawable:
         colour, dash = FORM_STYLES[route["form"]]
-        width = width_for(route["count"])
+        width = width_for(route, facts.threshold)
         popup = _popup(route, hovers[route["row"]], facts.threshold)
         tip = popup.split("<br>", 1)[0]
         data_id = fmt.esc(f"route:{route['route_id']}")
@@ -387,7 +579,8 @@ LAYER = Layer(
         "countries": ("name", "label_lon", "label_lat"),
     },
     traces=traces,
-    reads=("regions", "forms", "year", "datasets"),
+    reads=("regions", "forms", "year", "datasets", "flows", "flowscale", "flowcountry", "flowdir"),
+    key_reads=("flowscale",),
     prepare=prepare,
     cites=cites,
     describe=describe,
