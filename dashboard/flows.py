@@ -188,10 +188,10 @@ class Ranked:
         """The "other flows" figure: exact people, and the withheld counts apart (never summed)."""
         if not self.other:
             return ""
-        text = f"{fmt.counted(len(self.other), 'other flow')} not drawn: {self.other_exact:,} people"
+        parts = [f"{self.other_exact:,} people"] if self.other_exact or not self.other_small else []
         if self.other_small:
-            text += f", and {fmt.counted(self.other_small, 'count')} of fewer than {self.other_bound} (withheld)"
-        return text
+            parts.append(f"{fmt.counted(self.other_small, 'count')} of fewer than {self.other_bound} (withheld)")
+        return f"{fmt.counted(len(self.other), 'other flow')} not drawn: {', and '.join(parts)}"
 
 
 def top_of(top: str) -> int | None:

@@ -147,7 +147,7 @@ def test_small_counts_never_reach_an_exact_sum():
     ranked = fl.rank(fl.aggregate(records, THRESHOLD, country), "1")
     assert [f.exact for f in ranked.drawn] == [12]
     assert (ranked.other_exact, ranked.other_small) == (0, 1)
-    assert ranked.other_text() == "1 other flow not drawn: 0 people, and 1 count of fewer than 11 (withheld)"
+    assert ranked.other_text() == "1 other flow not drawn: 1 count of fewer than 11 (withheld)"
     assert "7" not in ranked.drawn[0].count_text() and "9" not in ranked.other_text()
 
 
