@@ -52,6 +52,11 @@ class Config(BaseSettings):
         Signs the editors' session cookies (``ATLAS_SECRET_KEY``); required with ``editors``.
     secure_cookies : bool
         Send the session cookie over https only (``ATLAS_SECURE_COOKIES``): on behind https.
+    jobs_redis_url : str
+        Redis URL of the queue that imports wait in for a Celery worker (``ATLAS_JOBS_REDIS_URL``,
+        see :mod:`dashboard.jobs`); empty: each import runs in a process the web worker starts.
+        Not the cache's Redis setting: a cache may be down or evict keys, a queue must not lose
+        a job, and a queue needs a Celery worker running beside the web workers.
 
     Raises
     ------
@@ -83,6 +88,7 @@ class Config(BaseSettings):
     editors: str = ""
     secret_key: SecretStr = SecretStr("")
     secure_cookies: bool = False
+    jobs_redis_url: str = ""
 
     @field_validator("debug", "secure_cookies", mode="before")
     @classmethod

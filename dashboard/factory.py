@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import diskcache
 import flask
-from dash import Dash, DiskcacheManager
+from dash import Dash
 
 from dashboard import editors, security
 from dashboard.add_data import register_import_downloads
@@ -16,11 +14,11 @@ from dashboard.brief import register_brief
 from dashboard.config import Config, load_config
 from dashboard.data import init_data
 from dashboard.downloads import register_downloads
+from dashboard.jobs import create_manager
 from dashboard.layout import create_layout
 from dashboard.static_files import preload_shapes, register_cache_headers
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets"
-JOBS_DIR = Path(tempfile.gettempdir()) / "counter-trafficking-atlas-jobs"
 
 
 def page_query() -> str | None:
@@ -60,8 +58,9 @@ def create_app(config: Config | None = None) -> Dash:
         # Otherwise Dash writes a second copy of the whole first page into the HTML for dev tools
         # to check callbacks against; with debug off nothing reads it (about 100 KB per page load).
         suppress_callback_exceptions=not config.debug,
-        # Imports run as background jobs, in a process of their own: no other callback waits.
-        background_callback_manager=DiskcacheManager(diskcache.Cache(str(JOBS_DIR))),
+        # Imports run as background jobs, in a process of their own: no other callback waits. With
+        # ATLAS_JOBS_REDIS_URL, Celery workers run them and they outlive a web worker (dashboard.jobs).
+        background_callback_manager=create_manager(config),
     )
     app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
     app.index_string = preload_shapes(app.index_string)

@@ -9,21 +9,26 @@ from __future__ import annotations
 
 import base64
 import binascii
+import logging
 import tempfile
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+import sqlalchemy as sa
 from dash import ALL, Input, Output, State, callback, ctx, dcc, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard.add_data import report_children
 from dashboard.data import loaded
 from dashboard.editors import may_edit
+from dashboard.jobs import job_config
 from geodata.importers.report import ImportRefused
 from geodata.importing import UNCHANGED, import_file
 from geodata.problems import Problem
 from geodata.store import Store
+
+log = logging.getLogger(__name__)
 
 
 def decode_upload(contents: str, filename: str, folder: Path) -> Path:
@@ -42,11 +47,19 @@ def decode_upload(contents: str, filename: str, folder: Path) -> Path:
 def run_import(
     contents: str, filename: str, layout: str | None, name: str | None, publisher: str | None, progress: Any = None
 ) -> dict[str, Any]:
-    """Import one upload; the result the panel shows (and keeps in the browser's session)."""
-    data = loaded()
-    if data.store is None or data.config is None:
+    """Import one upload; the result the panel shows (and keeps in the browser's session).
+
+    Runs as a background job, in a process of its own, maybe on another host (a Celery worker):
+    it opens the store from the settings (:func:`dashboard.jobs.job_config`), not from what the web
+    worker holds, and the web workers see the dataset through the store's revision.
+    """
+    config = job_config()
+    store = Store(config.database_url or None)  # its own engine: this runs in a process of its own
+    try:
+        store.migrate()
+    except (sa.exc.SQLAlchemyError, OSError) as exc:
+        log.warning("store %s cannot be opened (%s): import refused", store.where, exc)
         return refused_result(filename, [Problem(filename, 0, "-", "no store to keep imported data in (see the log)")])
-    store = Store(data.store.url)  # its own engine: this may run in a worker process of its own
     with tempfile.TemporaryDirectory(prefix="atlas-upload-") as folder:
         try:
             path = decode_upload(contents, filename, Path(folder))
@@ -64,9 +77,9 @@ def run_import(
                 name=(name or "").strip() or None,
                 publisher=(publisher or "").strip() or None,
                 file_name=Path(filename).name,
-                data_dir=data.config.data_dir,
+                data_dir=config.data_dir,
                 on_read=on_read,
-                suppression_threshold=data.config.suppression_threshold,
+                suppression_threshold=config.suppression_threshold,
             )
         except ImportRefused as exc:
             return refused_result(filename, exc.problems)
