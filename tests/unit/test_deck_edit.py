@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -122,3 +124,12 @@ def test_the_view_shown_is_followed_through_a_delete(case: tuple[int, int, int])
 def test_edited_decks_still_write_the_versioned_format() -> None:
     deck = move_view(rename_view(deck_of("A", "B"), 0, "First"), 1, -1)
     assert dump_deck(deck).startswith('{\n  "version": 1,\n  "views": [')
+
+
+@pytest.mark.parametrize("editing", [False, True])
+def test_a_deck_item_names_every_control(editing: bool) -> None:
+    from dashboard.layout import deck_item
+
+    item = json.dumps(deck_item(1, "Lake Volta", 3, current=True, editing=editing).to_plotly_json(), default=str)
+    wanted = ["New title for view 2", "Keep the new title"] if editing else ["Rename view 2", "Delete view 2"]
+    assert all(text in item for text in wanted)
