@@ -603,7 +603,8 @@ def deck_item(index: int, title: str, count: int, current: bool = False, editing
                 className="atlas-deck-tools",
             ),
         ]
-    return html.Li(body, className="atlas-deck-item" + (" editing" if editing else ""), **marks)
+    content = [html.Div(body, className="atlas-deck-edit")] if editing else body
+    return html.Li(content, className="atlas-deck-item" + (" editing" if editing else ""), **marks)
 
 
 def create_deck_panel() -> html.Section:
