@@ -76,13 +76,16 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       const views = (deck && deck.views) || [];
       if (!views.length) return [noUpdate, noUpdate];
       const triggered = window.dash_clientside.callback_context.triggered_id;
-      let at = typeof index === "number" ? index : -1;
+      // -1 (a deck just loaded) is before the first view: the first Right shows view 1; past
+      // the end stays on the last.
+      let at = typeof index === "number" && index >= -1 ? Math.min(index, views.length - 1) : -1;
       if (triggered === "deck-next") at = Math.min(at + 1, views.length - 1);
       else if (triggered === "deck-prev") at = Math.max(at - 1, 0);
       else if (triggered && typeof triggered === "object") {
         if (!(opened || []).some((n) => n)) return [noUpdate, noUpdate];
         at = triggered.index;
       }
+      if (!views[at]) return [noUpdate, noUpdate];
       // The saved state is the view's URL parameters, written by Python in the order they are
       // declared (dashboard/state.py PARAMETERS): no list of them is needed here.
       const state = views[at].state || {};
@@ -172,3 +175,73 @@ window.addEventListener("load", function () {
 window.dashAgGridFunctions = Object.assign({}, window.dashAgGridFunctions, {
   atlasInView: (params) => !window.atlasInView || window.atlasInView.has(params.data.id),
 });
+
+/* Editing the deck from the keyboard. The deck's list is drawn again after each change, which
+   drops the focus: the control pressed says where the focus goes next (the same button on the
+   view's new place, Undo after a delete, the title's button after a rename), and it is given
+   there once that element is on the page. Alt+Up / Alt+Down on an item move it. Escape in the
+   title box cancels the rename. Loading over saved views asks first: the focus goes to Cancel. */
+(function () {
+  const byId = (type, index) => document.getElementById(JSON.stringify({ index: index, type: type }));
+  // want: where the focus goes; inList: only once the list is drawn again (the old list has
+  // elements of the same ids).
+  let want = null;
+  const aim = function (find, inList) {
+    want = { find: find, inList: !!inList, until: Date.now() + 5000 };
+    if (!inList) settle([]);
+  };
+  const settle = function (records) {
+    if (!want) return;
+    if (Date.now() > want.until) { want = null; return; }
+    const list = document.getElementById("deck-list");
+    if (want.inList && !records.some((r) => list && list.contains(r.target))) return;
+    const element = want.find();
+    if (element && !element.disabled && element.offsetParent !== null) {
+      element.focus();
+      want = null;
+    }
+  };
+  const enabled = (...elements) => elements.find((e) => e && !e.disabled) || null;
+  document.addEventListener("click", function (event) {
+    const button = event.target && event.target.closest && event.target.closest("button");
+    if (!button || !button.id) return;
+    if (button.id === "deck-example") return aim(() => document.getElementById("deck-cancel"));
+    if (button.id === "deck-replace" || button.id === "deck-cancel") {
+      return aim(() => document.getElementById("deck-example"));
+    }
+    if (button.id[0] !== "{") return;
+    let id;
+    try { id = JSON.parse(button.id); } catch (error) { return; }
+    const i = id.index;
+    if (id.type === "deck-up") aim(() => enabled(byId("deck-up", i - 1), byId("deck-down", i - 1)), true);
+    else if (id.type === "deck-down") aim(() => enabled(byId("deck-down", i + 1), byId("deck-up", i + 1)), true);
+    else if (id.type === "deck-delete") aim(() => document.getElementById("deck-undo"));
+    else if (id.type === "deck-rename-ok" || id.type === "deck-rename-cancel") aim(() => byId("deck-rename", i), true);
+  }, true);
+  document.addEventListener("change", function (event) {
+    if (event.target && event.target.closest && event.target.closest("#deck-upload")) {
+      aim(() => document.getElementById("deck-cancel"));
+    }
+  }, true);
+  document.addEventListener("keydown", function (event) {
+    const item = event.target && event.target.closest && event.target.closest("#deck-list li[data-index]");
+    if (!item) return;
+    const i = Number(item.getAttribute("data-index"));
+    if (event.key === "Escape" && event.target.tagName === "INPUT") {
+      const cancel = byId("deck-rename-cancel", i);
+      if (cancel) { cancel.click(); event.preventDefault(); }
+      return;
+    }
+    if (event.key === "Enter" && event.target.tagName === "INPUT") {
+      aim(() => byId("deck-rename", i), true);
+      return;
+    }
+    if (!event.altKey || (event.key !== "ArrowUp" && event.key !== "ArrowDown")) return;
+    const button = byId(event.key === "ArrowUp" ? "deck-up" : "deck-down", i);
+    if (button && !button.disabled) button.click();
+    event.preventDefault();
+  });
+  new MutationObserver(settle).observe(document.documentElement, {
+    childList: true, subtree: true, attributes: true, attributeFilter: ["hidden", "disabled"],
+  });
+})();

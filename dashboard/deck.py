@@ -45,8 +45,8 @@ from __future__ import annotations
 import difflib
 import json
 import unicodedata
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -68,6 +68,7 @@ CURRENT_VERSION = 1
 MAX_BYTES = 1_000_000
 MAX_VIEWS = 200
 MAX_TITLE = 120
+UNDO_DEPTH = 10  # decks kept for Undo; each travels with every deck edit, so a few are enough
 
 # The URL parameters of dashboard/state.py, in the order a saved state lists them.
 PARAMETERS: tuple[str, ...] = NAMES
@@ -420,6 +421,92 @@ def clean_title(text: str | None, fallback: str) -> str:
     """
     cleaned = "".join(" " if unicodedata.category(char) in ("Cc", "Cs") else char for char in text or "")
     return cleaned.strip()[:MAX_TITLE].strip() or fallback
+
+
+# --- Editing ------------------------------------------------------------------------------------
+# Each edit takes a deck and gives a new one; a view is named by its position (0 for the first).
+# Positions come from the page, which may be stale or crafted: one out of range raises IndexError.
+
+
+def _at(deck: Deck, index: int) -> SavedView:
+    if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < len(deck.views):
+        raise IndexError(f"no view at position {index!r} in a deck of {len(deck.views)}")
+    return deck.views[index]
+
+
+def add_view(deck: Deck, view: SavedView) -> Deck:
+    """``deck`` with ``view`` added at the end.
+
+    Raises
+    ------
+    DeckError
+        If the deck already holds :data:`MAX_VIEWS` views (a longer one would not load again).
+    """
+    if len(deck.views) >= MAX_VIEWS:
+        raise DeckError(f"A deck holds at most {MAX_VIEWS} views: delete one before saving another.")
+    return replace(deck, views=(*deck.views, view))
+
+
+def rename_view(deck: Deck, index: int, title: str | None) -> Deck:
+    """``deck`` with view ``index`` titled ``title`` (cleaned as :func:`clean_title`; empty keeps the old one)."""
+    view = _at(deck, index)
+    views = list(deck.views)
+    views[index] = replace(view, title=clean_title(title, view.title))
+    return replace(deck, views=tuple(views))
+
+
+def move_view(deck: Deck, index: int, offset: int) -> Deck:
+    """``deck`` with view ``index`` moved ``offset`` places (-1 up, 1 down), stopping at either end."""
+    view = _at(deck, index)
+    target = min(max(index + offset, 0), len(deck.views) - 1)
+    views = [v for i, v in enumerate(deck.views) if i != index]
+    views.insert(target, view)
+    return replace(deck, views=tuple(views))
+
+
+def delete_view(deck: Deck, index: int) -> Deck:
+    """``deck`` without view ``index``."""
+    _at(deck, index)
+    return replace(deck, views=deck.views[:index] + deck.views[index + 1 :])
+
+
+def index_after_move(current: int, index: int, offset: int, count: int) -> int:
+    """Where the view shown (at ``current``; -1 for none) is after view ``index`` moved ``offset`` places."""
+    if not 0 <= current < count:
+        return -1
+    target = min(max(index + offset, 0), count - 1)
+    if current == index:
+        return target
+    if index < current <= target:
+        return current - 1
+    if target <= current < index:
+        return current + 1
+    return current
+
+
+def index_after_delete(current: int, index: int) -> int:
+    """Where the view shown (at ``current``) is after view ``index`` is deleted; -1 if it was that one."""
+    if current == index or current < 0:
+        return -1
+    return current - 1 if current > index else current
+
+
+def remember(history: Sequence[Deck], deck: Deck) -> tuple[Deck, ...]:
+    """The undo history with ``deck`` (the deck before a change) added; the oldest go past :data:`UNDO_DEPTH`."""
+    return (*history, deck)[-UNDO_DEPTH:]
+
+
+def undo(history: Sequence[Deck]) -> tuple[Deck, tuple[Deck, ...]]:
+    """The deck before the last change, and the history without it.
+
+    Raises
+    ------
+    IndexError
+        If there is nothing to undo.
+    """
+    if not history:
+        raise IndexError("nothing to undo")
+    return history[-1], tuple(history[:-1])
 
 
 def example_deck_path() -> Path:

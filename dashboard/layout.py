@@ -33,8 +33,8 @@ POLITE: dict[str, Any] = {"aria-live": "polite"}
 KEY_LABEL: dict[str, Any] = {"aria-label": "Key to the map"}
 PROFILE_LABEL: dict[str, Any] = {"aria-label": "Country profile"}
 DECK_LABEL: dict[str, Any] = {"aria-label": "Saved views"}
-PREV_LABEL: dict[str, Any] = {"aria-label": "Previous saved view"}
-NEXT_LABEL: dict[str, Any] = {"aria-label": "Next saved view"}
+DECK_LIST_LABEL: dict[str, Any] = {"aria-label": "Saved views, in the order presenter mode shows them"}
+CONFIRM_LABEL: dict[str, Any] = {"aria-labelledby": "deck-confirm-text"}
 CLOSE_LABEL: dict[str, Any] = {"aria-label": "Close the profile"}
 PLAY_STEP_MS = 1800  # a readable pace on a projector
 KIND_PREFIX = {"dialogue": "", "region": "Region: ", "subregion": "Sub-region: "}
@@ -587,8 +587,91 @@ def create_downloads(query: str) -> html.Div:
     )
 
 
+def _deck_button(text: str, ident: Any, label: str, **props: Any) -> html.Button:
+    """A small button of the deck panel; ``label`` is what a screen reader says (and the tooltip)."""
+    props.setdefault("className", "btn btn-outline-dark btn-sm")
+    return html.Button(text, id=ident, n_clicks=0, type="button", title=label, **_aria_label(label), **props)
+
+
+def _aria_label(label: str) -> dict[str, Any]:
+    return {"aria-label": label}
+
+
+def _aria_current(current: bool) -> dict[str, Any]:
+    return {"aria-current": "true"} if current else {}
+
+
+def deck_item(index: int, title: str, count: int, current: bool = False, editing: bool = False) -> html.Li:
+    """One saved view in the deck's list: its title (opens it) and buttons to rename, move and delete it.
+
+    While ``editing``, the title is a text box with OK and Cancel instead. The buttons carry
+    ``data-action`` and ``data-index`` so that assets/atlas.js can give focus back after the list
+    is drawn again, and Alt+Up/Alt+Down on an item can press its move buttons.
+    """
+    number = f"view {index + 1}"
+    marks: dict[str, Any] = {"data-index": index}
+    if editing:
+        body: list[Any] = [
+            # dcc.Input takes no aria-label: the label around it names it.
+            html.Label(
+                [
+                    html.Span(f"New title for {number}", className="visually-hidden"),
+                    dcc.Input(
+                        id={"type": "deck-rename-input", "index": index},
+                        value=title,
+                        type="text",
+                        maxLength=120,
+                        autoFocus=True,
+                        debounce=True,
+                        className="form-control form-control-sm",
+                    ),
+                ],
+                className="m-0",
+            ),
+            _deck_button("OK", {"type": "deck-rename-ok", "index": index}, f"Keep the new title of {number}"),
+            _deck_button("Cancel", {"type": "deck-rename-cancel", "index": index}, f"Keep the old title of {number}"),
+        ]
+    else:
+        body = [
+            html.Button(
+                title,
+                id={"type": "deck-open", "index": index},
+                n_clicks=0,
+                type="button",
+                className="btn btn-link btn-sm atlas-deck-open" + (" current" if current else ""),
+                title=f"Show {number}: {title}",
+                **_aria_current(current),
+            ),
+            html.Span(
+                [
+                    _deck_button("✎", {"type": "deck-rename", "index": index}, f"Rename {number}, {title}"),
+                    _deck_button(
+                        "↑",
+                        {"type": "deck-up", "index": index},
+                        f"Move {number} up (Alt+Up)",
+                        disabled=index == 0,
+                    ),
+                    _deck_button(
+                        "↓",
+                        {"type": "deck-down", "index": index},
+                        f"Move {number} down (Alt+Down)",
+                        disabled=index == count - 1,
+                    ),
+                    _deck_button("✕", {"type": "deck-delete", "index": index}, f"Delete {number}, {title}"),
+                ],
+                className="atlas-deck-tools",
+            ),
+        ]
+    content = [html.Div(body, className="atlas-deck-edit")] if editing else body
+    return html.Li(content, className="atlas-deck-item" + (" editing" if editing else ""), **marks)
+
+
 def create_deck_panel() -> html.Section:
-    """Saved views: name the view and save it; the list is the deck presenter mode steps through."""
+    """Saved views: name the view and save it; the list is the deck presenter mode steps through.
+
+    Each saved view can be renamed, moved and deleted, and the last change undone. Loading a file
+    or the example deck over saved views asks first (``deck-confirm``), in the page.
+    """
     return html.Section(
         [
             html.H2("Saved views (deck)", className="h6 mt-3"),
@@ -606,27 +689,37 @@ def create_deck_panel() -> html.Section:
                 ],
                 className="d-flex gap-1 mb-2",
             ),
-            html.Ol(id="deck-list", className="atlas-deck"),
+            html.Ol(id="deck-list", className="atlas-deck", **DECK_LIST_LABEL),
             html.Div(
                 [
-                    html.Button(
-                        "◀",
-                        id="deck-prev",
-                        n_clicks=0,
-                        type="button",
-                        className="btn btn-outline-dark btn-sm",
-                        title="Previous view (Left, Page Up)",
-                        **PREV_LABEL,
+                    html.P(id="deck-confirm-text", className="mb-1"),
+                    html.Div(
+                        [
+                            html.Button(
+                                "Replace", id="deck-replace", n_clicks=0, type="button", className="btn btn-dark btn-sm"
+                            ),
+                            html.Button(
+                                "Cancel",
+                                id="deck-cancel",
+                                n_clicks=0,
+                                type="button",
+                                className="btn btn-outline-dark btn-sm",
+                            ),
+                        ],
+                        className="d-flex gap-1",
                     ),
-                    html.Button(
-                        "▶",
-                        id="deck-next",
-                        n_clicks=0,
-                        type="button",
-                        className="btn btn-outline-dark btn-sm",
-                        title="Next view (Right, Page Down)",
-                        **NEXT_LABEL,
-                    ),
+                ],
+                id="deck-confirm",
+                hidden=True,
+                role="alertdialog",
+                className="atlas-deck-confirm",
+                **CONFIRM_LABEL,
+            ),
+            html.Div(
+                [
+                    _deck_button("◀", "deck-prev", "Previous saved view (Left, Page Up)"),
+                    _deck_button("▶", "deck-next", "Next saved view (Right, Page Down)"),
+                    _deck_button("Undo", "deck-undo", "Undo the last change to the deck"),
                     html.Button(
                         "Download deck",
                         id="deck-download",
@@ -702,6 +795,9 @@ def create_layout(query: str | None = "") -> html.Div:
             dcc.Store(id="presenting", data=False),
             dcc.Store(id="deck", storage_type="local"),
             dcc.Store(id="deck-index", data=-1),
+            dcc.Store(id="deck-history", data=[]),  # decks before each change, for Undo
+            dcc.Store(id="deck-pending"),  # a deck read, waiting for "Replace"
+            dcc.Store(id="deck-editing", data=-1),  # the view whose title is being edited
             html.Header(
                 [
                     html.Div(
