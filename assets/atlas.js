@@ -25,10 +25,9 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       if (on && root.requestFullscreen && !document.fullscreenElement) root.requestFullscreen().catch(() => {});
       if (!on && document.fullscreenElement && document.exitFullscreen) document.exitFullscreen().catch(() => {});
       const graph = document.querySelector("#map .js-plotly-plot");
-      if (graph && window.Plotly) {
-        window.Plotly.relayout(graph, { "hoverlabel.font.size": on ? 24 : 15 });
-        [150, 500, 1000].forEach((ms) => window.setTimeout(() => window.Plotly.Plots.resize(graph), ms));
-      }
+      if (graph && window.Plotly) window.Plotly.relayout(graph, { "hoverlabel.font.size": on ? 24 : 15 });
+      // The class lands once this returns; going full screen resizes the window a little later.
+      [0, 150, 500, 1000].forEach((ms) => window.setTimeout(window.atlasFitScreen, ms));
       return [on, on ? "atlas presenting" : "atlas", on ? "Leave (P)" : "Present (P)"];
     },
 
@@ -117,6 +116,68 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
     },
   },
 });
+
+/* Presenter mode fits the key into the room the stylesheet gives it: at its full size if it fits,
+   else smaller, down to a floor a room can still read (0.85: 27 px, cap 19 px at 1080), then in two columns
+   (beside the map: as narrow as they can be, at the floor), then smaller rather than cut off.
+   Under the map (4:3 screens) "fits" means no more than 40% of the height. Then the map is
+   redrawn to the room left. Runs on entering presenter mode, on resize and when the key or
+   the profile changes (a deck step). */
+window.atlasFitScreen = function () {
+  const root = document.getElementById("atlas-root");
+  const key = document.getElementById("legend");
+  const graph = document.querySelector("#map .js-plotly-plot");
+  if (!root || !key) return;
+  const presenting = root.classList.contains("presenting");
+  const set = function (scale, two) {
+    key.style.setProperty("--atlas-key-scale", String(scale));
+    key.classList.toggle("atlas-key-two", two);
+  };
+  set(1, false);
+  if (presenting) {
+    const row = key.parentElement;
+    const map = document.getElementById("map");
+    const under = key.getBoundingClientRect().top >= map.getBoundingClientRect().bottom - 1;
+    const fits = function () {
+      if (under) return key.offsetHeight <= 0.4 * row.clientHeight;
+      return key.scrollHeight <= key.clientHeight + 1 && key.scrollWidth <= key.clientWidth + 1;
+    };
+    const floor = [1, 0.95, 0.9, 0.85];
+    const below = [0.8, 0.75, 0.7, 0.65, 0.6, 0.55, 0.5];
+    const tries = under
+      ? floor.concat(below).map((scale) => [scale, false])
+      : floor.map((scale) => [scale, false]).concat([0.85].concat(below).map((scale) => [scale, true]));
+    tries.some(function (t) {
+      set(t[0], t[1]);
+      return fits();
+    });
+  }
+  if (graph && window.Plotly) window.Plotly.Plots.resize(graph);
+};
+
+(function () {
+  let pending = false;
+  const refit = function () {
+    const root = document.getElementById("atlas-root");
+    if (pending || !root || !root.classList.contains("presenting")) return;
+    pending = true;
+    window.requestAnimationFrame(function () {
+      pending = false;
+      window.atlasFitScreen();
+    });
+  };
+  window.addEventListener("resize", refit);
+  // The key's and the profile's content only (not their attributes, which the fit itself sets).
+  const watch = function () {
+    const row = document.querySelector(".atlas-map-row");
+    if (!row) return window.setTimeout(watch, 200);
+    ["legend", "profile", "view-title", "source-line"].forEach(function (id) {
+      const element = document.getElementById(id);
+      if (element) new MutationObserver(refit).observe(element, { childList: true, subtree: true, characterData: true });
+    });
+  };
+  window.addEventListener("load", watch);
+})();
 
 /* Keys: Esc closes an open country profile; P toggles presenter mode; in presenter mode
    Left/Right and Page Up/Page Down (what slide clickers send) step through the saved views. */

@@ -847,27 +847,19 @@ def create_layout(query: str | None = "") -> html.Div:
                     html.Main(
                         [
                             html.P(panels["summary"], id="summary", className="atlas-summary", **POLITE),
+                            # A grid: the stylesheet places the profile and the key beside or under
+                            # the map, by mode and by the screen's shape.
                             html.Div(
                                 [
                                     create_map(figure),
-                                    html.Div(
-                                        [
-                                            html.Section(
-                                                create_profile(data, state),
-                                                id="profile",
-                                                className="atlas-profile",
-                                                role="region",
-                                                **PROFILE_LABEL,
-                                            ),  # type: ignore[arg-type]
-                                            html.Aside(
-                                                create_key(state),
-                                                id="legend",
-                                                className="atlas-key",
-                                                **KEY_LABEL,
-                                            ),
-                                        ],
-                                        className="atlas-side",
-                                    ),
+                                    html.Section(
+                                        create_profile(data, state),
+                                        id="profile",
+                                        className="atlas-profile",
+                                        role="region",
+                                        **PROFILE_LABEL,
+                                    ),  # type: ignore[arg-type]
+                                    html.Aside(create_key(state), id="legend", className="atlas-key", **KEY_LABEL),
                                 ],
                                 className="atlas-map-row",
                             ),

@@ -11,6 +11,10 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from tests.integration.test_map import wait_for_map
+from tests.integration.test_presenter_fit import set_inner_size
+
+# 8050 as dash.testing's default; ATLAS_TEST_PORT serves them elsewhere (beside other test runs).
+PORT = int(os.environ.get("ATLAS_TEST_PORT", "8050"))
 
 
 def click(driver, element) -> None:
@@ -29,7 +33,9 @@ def press(driver, key: str) -> None:
 
 
 def test_present001_presenter_mode_hides_controls_and_enlarges_type(dash_duo, atlas_app):
-    dash_duo.start_server(atlas_app)
+    dash_duo.start_server(atlas_app, port=PORT)
+    # Presenter type is sized to the screen: hold it at a projector's (headless full screen is 800x600).
+    set_inner_size(dash_duo.driver, 1920, 1080)
     wait_for_map(dash_duo)
     aside = dash_duo.find_element(".atlas-aside")
     assert aside.is_displayed()
@@ -68,7 +74,7 @@ def wait_for_download(folder: str, suffix: str, timeout: float = 20) -> str:
 
 
 def test_present002_map_image_exports_at_presentation_size(dash_duo, atlas_app):
-    dash_duo.start_server(atlas_app)
+    dash_duo.start_server(atlas_app, port=PORT)
     dash_duo.wait_for_page(f"{dash_duo.server_url}/?region=rcm")
     wait_for_map(dash_duo)
     click(dash_duo.driver, dash_duo.find_element("#export-png"))
@@ -85,7 +91,7 @@ def test_present002_map_image_exports_at_presentation_size(dash_duo, atlas_app):
 
 
 def test_present003_right_arrow_steps_through_the_deck(dash_duo, atlas_app):
-    dash_duo.start_server(atlas_app)
+    dash_duo.start_server(atlas_app, port=PORT)
     wait_for_map(dash_duo)
     click(dash_duo.driver, dash_duo.find_element("#deck-example"))
     dash_duo.wait_for_contains_text("#deck-message", "Loaded 10 views", timeout=10)
@@ -110,7 +116,7 @@ def test_present003_right_arrow_steps_through_the_deck(dash_duo, atlas_app):
 
 
 def test_present004_a_malformed_deck_is_refused_and_the_deck_kept(dash_duo, atlas_app, tmp_path):
-    dash_duo.start_server(atlas_app)
+    dash_duo.start_server(atlas_app, port=PORT)
     wait_for_map(dash_duo)
     click(dash_duo.driver, dash_duo.find_element("#deck-example"))
     dash_duo.wait_for_contains_text("#deck-message", "Loaded 10 views", timeout=10)
