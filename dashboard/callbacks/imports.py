@@ -20,6 +20,7 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard.add_data import report_children
+from dashboard.callbacks.inputs import text
 from dashboard.data import loaded
 from dashboard.editors import may_edit
 from dashboard.jobs import job_config
@@ -151,7 +152,8 @@ def import_upload(
     set_progress((5, "reading…"))
     result = run_import(contents, str(filename or "upload.csv"), layout, name, publisher, set_progress)
     set_progress((100, "done") if result["ok"] else (0, ""))
-    if not (result["ok"] and result.get("status") != UNCHANGED and isinstance(href, str)):
+    href = text(href)
+    if not (result["ok"] and result.get("status") != UNCHANGED and href):
         return result, no_update
     return result, page_after_import(href, result.get("indicator", ""))
 
@@ -204,4 +206,4 @@ def remove_dataset(clicks: Any, href: Any) -> Any:
     if data.store is None:
         raise PreventUpdate
     Store(data.store.url).remove(str(trigger["slug"]))
-    return href
+    return text(href) or no_update  # the page's own address; junk in a crafted request goes nowhere
