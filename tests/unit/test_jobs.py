@@ -14,11 +14,8 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
-import shutil
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -29,9 +26,9 @@ from dashboard.config import load_config
 from dashboard.jobs import create_manager
 from geodata import BUNDLED_DIR
 from geodata.store import Store
+from tests.unit.redis_process import REDIS_SERVER, RedisProcess
 
 ROOT = Path(__file__).resolve().parents[2]
-REDIS_SERVER = shutil.which("redis-server")
 REDIS_URL = os.environ.get("ATLAS_TEST_REDIS_URL", "")
 HAS_CELERY = importlib.util.find_spec("celery") is not None
 DEADLINE = 60.0  # seconds any one step may take before the test fails
@@ -86,27 +83,6 @@ print(json.dumps({"manager": manager, "answer": answer, "progress": progress,
 """
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait_for_redis(url: str) -> None:
-    import redis
-
-    client = redis.Redis.from_url(url, socket_timeout=0.5)
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            client.ping()
-            return
-        except redis.ConnectionError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.05)
-
-
 @pytest.fixture
 def jobs_redis(tmp_path: Path) -> Iterator[str]:
     """A Redis for the queue: a ``redis-server`` of the test's own, else ``ATLAS_TEST_REDIS_URL``."""
@@ -117,20 +93,12 @@ def jobs_redis(tmp_path: Path) -> Iterator[str]:
             pytest.skip("needs Debian's redis-server or a Redis at ATLAS_TEST_REDIS_URL")
         yield REDIS_URL
         return
-    port = free_port()
-    server = subprocess.Popen(
-        [REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
-        + ["--dir", str(tmp_path)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    server = RedisProcess(tmp_path)
+    server.start()
     try:
-        url = f"redis://127.0.0.1:{port}/0"
-        wait_for_redis(url)
-        yield url
+        yield server.url
     finally:
-        server.kill()  # our own child, by its handle
-        server.wait()
+        server.stop()
 
 
 def environment(redis_url: str, database_url: str) -> dict[str, str]:
