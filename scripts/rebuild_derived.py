@@ -124,12 +124,11 @@ def copy_vendor(modules: Path) -> None:
     (VENDOR_ASSETS / "bootstrap.min.css").write_text(css)
     package = modules / "plotly.js-geo-dist-min"
     js = (package / "plotly-geo.min.js").read_text(encoding="utf-8")
-    # The figure's config names the local shapes; the default is a CDN, which a call without that
-    # config (an export, a console) would reach for. Nothing else in the bundle fetches.
-    cdn_default = 'topojsonURL:{valType:"string",noBlank:!0,dflt:"https://cdn.plot.ly/un/"}'
-    if js.count(cdn_default) != 1:
+    # The figure's config names the local shapes; the bundle's default is a remote server, which a
+    # call without that config (an export, a console) would reach for. Nothing else in it fetches.
+    js, found = re.subn(r'(topojsonURL:\{valType:"string",noBlank:!0,dflt:")[^"]*(")', r"\1/assets/topojson/\2", js)
+    if found != 1:
         sys.exit(f"{PLOTLY_GEO}: the default topojsonURL is not where this script expects it")
-    js = js.replace(cdn_default, cdn_default.replace("https://cdn.plot.ly/un/", "/assets/topojson/"))
     (VENDOR_ASSETS / "plotly-geo.min.js").write_text(js, encoding="utf-8")
     shutil.copyfile(package / "LICENSE", VENDOR_ASSETS / "plotly-geo.min.js.LICENSE.txt")
 
