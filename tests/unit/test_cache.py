@@ -26,6 +26,7 @@ from dashboard.cache import cache_config, fingerprint, init_cache, remember
 from dashboard.config import Config, load_config
 from dashboard.data import init_data, memoized
 from dashboard.downloads import register_downloads
+from tests.unit.callback_bodies import real_bodies
 from tests.unit.redis_process import REDIS_SERVER, RedisProcess, free_port
 
 REDIS_URL = os.environ.get("ATLAS_TEST_REDIS_URL", "")
@@ -225,20 +226,6 @@ def test_downloads_and_export_answer_while_redis_is_down(tiny, keep_loaded, capl
     assert len(outage_warnings(caplog)) == 1
 
 
-def _props(layout: Any) -> dict[str, dict[str, Any]]:
-    found, stack = {}, [layout]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            props = node.get("props")
-            if isinstance(props, dict) and isinstance(props.get("id"), str):
-                found[props["id"]] = props
-            stack.extend(node.values())
-        elif isinstance(node, list):
-            stack.extend(node)
-    return found
-
-
 def test_the_page_and_the_map_callback_answer_while_redis_is_down(atlas_app, caplog):
     caplog.set_level(logging.WARNING, logger="dashboard.cache")
     server = atlas_app.server
@@ -248,30 +235,14 @@ def test_the_page_and_the_map_callback_answer_while_redis_is_down(atlas_app, cap
         assert client.get("/?region=rcm").status_code == 200
         layout = client.get("/_dash-layout", headers={"Referer": "http://localhost/?region=africa"})
         assert layout.status_code == 200
-        props = _props(layout.get_json())
         # The map's callback, posted as dash-renderer posts it after a region change.
-        spec = next(d for d in client.get("/_dash-dependencies").get_json() if "...map.figure..." in d["output"])
-        props["region"]["value"] = ["bali-process"]
-        props.setdefault("url", {}).setdefault("search", "")
-
-        def values(deps: list[dict[str, str]]) -> list[dict[str, Any]]:
-            return [
-                {**d, "value": props[d["id"]][d["property"]]} if d["property"] in props.get(d["id"], {}) else dict(d)
-                for d in deps
-            ]
-
-        output = spec["output"]
-        body = {
-            "output": output,
-            "outputs": [
-                {"id": part.rsplit(".", 1)[0], "property": part.rsplit(".", 1)[1]} for part in output[2:-2].split("...")
-            ],
-            "inputs": values(spec["inputs"]),
-            "changedPropIds": ["region.value"],
-            "parsedChangedPropsIds": ["region.value"],
-        }
-        if spec["state"]:
-            body["state"] = values(spec["state"])
+        changed = {"region.value": ["bali-process"], "url.search": ""}
+        body = next(
+            b
+            for b in real_bodies(client, "http://localhost/?region=africa", changed)
+            if "...map.figure..." in b["output"]
+        )
+        body["changedPropIds"] = ["region.value"]
         response = client.post("/_dash-update-component", data=json.dumps(body), content_type="application/json")
         assert response.status_code == 200, response.get_data()[:500]
         assert "map" in response.get_json()["response"]
