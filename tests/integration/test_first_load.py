@@ -47,6 +47,13 @@ def network_log(driver) -> tuple[dict[str, str], dict[str, float], dict[str, dic
     return urls, received, responses
 
 
+def open_page(dash_duo) -> tuple[float, tuple[dict[str, str], dict[str, float], dict[str, dict[str, str]]]]:
+    """Open the page and wait for the map: ms from navigation to its countries drawn, and the network log."""
+    dash_duo.wait_for_page(dash_duo.server.url)
+    dash_duo.wait_for_element("#map .choroplethlayer path.choroplethlocation", timeout=20)
+    return dash_duo.driver.execute_script("return window.atlasMapDrawnAt"), network_log(dash_duo.driver)
+
+
 def test_load001_first_screen_cold_cache(dash_duo, atlas_app):
     dash_duo.start_server(atlas_app, navigate=False, port=PORT)
     driver = dash_duo.driver
@@ -55,10 +62,7 @@ def test_load001_first_screen_cold_cache(dash_duo, atlas_app):
     driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": RECORD_DRAWN})
     driver.get_log("performance")  # drop what came before the page
 
-    dash_duo.wait_for_page(dash_duo.server.url)
-    dash_duo.wait_for_element("#map .choroplethlayer path.choroplethlocation", timeout=20)
-    drawn_ms = driver.execute_script("return window.atlasMapDrawnAt")
-    urls, received, responses = network_log(driver)
+    drawn_ms, (urls, received, responses) = open_page(dash_duo)
 
     total = sum(received.values())
     print(f"\nfirst load, cold cache: map drawn {drawn_ms:.0f} ms after navigation; {total / 1e6:.2f} MB transferred")
@@ -86,10 +90,7 @@ def test_load001_first_screen_cold_cache(dash_duo, atlas_app):
     assert total < MAX_BYTES
 
     # A second visit: the versioned scripts and styles come from the browser's cache, unasked.
-    dash_duo.wait_for_page(dash_duo.server.url)
-    dash_duo.wait_for_element("#map .choroplethlayer path.choroplethlocation", timeout=20)
-    warm_ms = driver.execute_script("return window.atlasMapDrawnAt")
-    _, warm_received, _ = network_log(driver)
+    warm_ms, (_, warm_received, _) = open_page(dash_duo)
     warm = sum(warm_received.values())
     print(f"second visit, warm cache: map drawn {warm_ms:.0f} ms after navigation; {warm / 1e3:.0f} KB transferred")
     assert warm < MAX_WARM_BYTES
