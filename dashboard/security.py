@@ -153,9 +153,10 @@ def install(server: flask.Flask, script_hashes: Sequence[str], callbacks: Mappin
         request = flask.request
         if callbacks is None or request.method != "POST" or not request.path.endswith("/_dash-update-component"):
             return None
-        try:
-            body = json.loads(request.get_data(cache=True) or b"null")
-        except ValueError:  # not JSON, not UTF-8, or a number too long to read
+        # Parsed once: Flask keeps it, and Dash's own get_json() reads it back instead of parsing again
+        # (an import's upload travels in the body, as base64).
+        body = request.get_json(force=True, silent=True)
+        if body is None:  # not JSON, not UTF-8, a number too long to read, or null
             return _error("The request is not a callback request this page sends.", 400)
         why = callback_mismatch(body, callbacks)
         if why:
