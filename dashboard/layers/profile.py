@@ -88,11 +88,12 @@ def draw_folium(view: View, facts: Facts, canvas: Canvas) -> None:
     country = view.state.country
     if not country:
         return
-    for iso3 in partners(view):
+    near = partners(view)
+    for iso3 in near:
         canvas.edges[iso3] = {"color": PROFILE_COLOUR, "weight": PARTNER_WIDTH}
     canvas.edges[country] = {"color": PROFILE_COLOUR, "weight": WIDTH}
     entries = [KeyEntry(f"{facts.raw_names.get(country, country)} (profile)", _square(WIDTH))]
-    if partners(view):
+    if near:
         entries.append(KeyEntry("Its partners on the routes in view", _square(PARTNER_WIDTH)))
     canvas.key.append(KeyGroup("Country profile", tuple(entries)))
 

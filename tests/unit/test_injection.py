@@ -88,10 +88,12 @@ FIELDS: dict[str, tuple[str, tuple[int, ...], str]] = {
     "programs.program_id": ("programs.csv", (5,), "program_id"),
 }
 
-EXPORTS = ("map", "map-population", "brief", "programs.csv", "routes.csv", "indicators.csv", "figure")
+EXPORTS = ("map", "map-population", "map-profile", "brief", "programs.csv", "routes.csv", "indicators.csv", "figure")
 URLS = {
     "map": "/export/map.html",
     "map-population": "/export/map.html?indicator=population",
+    # A profile open: its outline and key entry, the roles' hovers naming the partners.
+    "map-profile": "/export/map.html?country=KHM",
     "brief": "/brief/KHM.html",
     "programs.csv": "/download/programs.csv",
     "routes.csv": "/download/routes.csv",
@@ -99,7 +101,7 @@ URLS = {
 }
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?")  # a negative longitude is a number, not a formula
 CSV_EXPORTS = ("programs.csv", "routes.csv", "indicators.csv")
-HTML_EXPORTS = ("map", "map-population", "brief")
+HTML_EXPORTS = ("map", "map-population", "map-profile", "brief")
 
 # Where each field shows (the others it must still pass through harmlessly): checked, so that a
 # case cannot pass because the field never reached the export.
@@ -179,6 +181,7 @@ SHOWN: dict[str, set[str]] = {
 }
 # Cambodia has no population figure, so no sub-region median in its tooltip; the unit shows instead.
 SHOWN["map-population"] = SHOWN["map"] - {"countries.un_subregion"} | {"indicator_catalogue.unit"}
+SHOWN["map-profile"] = SHOWN["map"]
 
 
 def hostile(payload: str, field: str) -> str:
@@ -197,7 +200,7 @@ class Exported:
 def _figure_text(data: AtlasData) -> tuple[str, dict[str, object]]:
     """Everything the PNG/SVG export draws from the data: the figure (traces, hover texts), the
     HTML key beside it, the title and the source line, as one JSON text."""
-    state, notices = from_query("", data.choices)
+    state, notices = from_query("?country=KHM", data.choices)  # a profile open: its layer drawn too
     assert notices == []
     view = build_view(data.atlas, state, data.groups)
     figure, _ = make_figure(view, data.facts)
