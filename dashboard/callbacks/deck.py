@@ -303,7 +303,12 @@ def deck_title(deck: Deck, index: int) -> str:
 def list_deck(stored: Any, index: Any, editing: Any) -> list[Any]:
     deck = _from_store(stored)
     if not deck.views:
-        return [html.Li("No saved views yet: name this view and press Save, or load the example deck.")]
+        return [
+            html.Li(
+                "No saved views yet: name this view and press Save, or load the example deck.",
+                className="atlas-deck-empty",
+            )
+        ]
     current, editing = _index(index), _index(editing)
     return [
         deck_item(i, view.title, len(deck.views), current=i == current, editing=i == editing)
