@@ -159,6 +159,8 @@ def _safe_next(target: str | None) -> str:
     """Where to go after signing in: a path of this site only (never ``//elsewhere``)."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return "/"
+    if any(ord(c) < 32 or ord(c) == 127 for c in target):  # a line break would start a header of its own
+        return "/"
     return target
 
 

@@ -262,3 +262,24 @@ def test_only_the_import_and_removal_change_data():
     assert changes_data({"output": "add-data-reload.href@abc123"})
     assert not changes_data({"output": "..map.figure...slots.data.."})
     assert not changes_data({"output": 5}) and not changes_data([]) and not changes_data(None)
+
+
+@pytest.mark.parametrize(
+    ("asked", "goes_to"),
+    [
+        ("/?region=rcm", "/?region=rcm"),
+        ("//elsewhere.example/", "/"),
+        ("/\\elsewhere.example", "/"),
+        ("https://elsewhere.example/", "/"),
+        ("javascript:alert(1)", "/"),
+        ("/\r\nSet-Cookie: editor=x", "/"),  # a header of its own, if it reached the redirect
+        ('/"><script>alert(1)</script>', '/"><script>alert(1)</script>'),  # a path: kept, escaped in the page
+    ],
+)
+def test_after_sign_in_only_this_site_and_as_text(client, with_editors, asked, goes_to):
+    page = client.get("/login", query_string={"next": asked}, environ_base=REMOTE).get_data(as_text=True)
+    assert "<script>alert" not in page
+    signed = client.post("/login", data={"name": "ana", "password": PASSWORD, "next": asked}, environ_base=REMOTE)
+    assert signed.status_code == 303
+    assert signed.headers["Location"] == goes_to
+    client.post("/logout", environ_base=REMOTE)
