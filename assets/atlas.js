@@ -12,6 +12,15 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       });
     },
 
+    /* The language picker: the same view, made again in the language chosen (a new page load,
+       as the server writes every word of it). */
+    switchLanguage: function (language) {
+      if (!language || language === document.documentElement.lang) return;
+      const params = new URLSearchParams(window.location.search);
+      params.set("lang", language);
+      window.location.search = params.toString().replace(/%7E/g, "~");
+    },
+
     /* The links to the data and the map of the view on screen: each keeps its path and takes the
        view's normalised query. */
     downloadLinks: function (query, ...hrefs) {

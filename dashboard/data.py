@@ -18,6 +18,7 @@ from typing import TypeVar
 import sqlalchemy as sa
 from flask import Flask
 
+from dashboard import i18n
 from dashboard.cache import fingerprint, init_cache, remember
 from dashboard.config import Config
 from dashboard.layers import REGISTRY, Facts, Trace, check_needs, facts_of, is_on, reading
@@ -159,14 +160,14 @@ def query_of(state: ViewState) -> str:
 
 
 def memoized(name: str, key: str, compute: Callable[[], T]) -> T:
-    """``compute()``, kept in the cache under ``name``, ``key`` and the data's fingerprint; computed
+    """``compute()``, kept in the cache under ``name``, ``key``, the language and the data's fingerprint; computed
     without the cache when it is down (:func:`dashboard.cache.remember`).
 
     The key is made by the caller from a normalised state, so a lookup costs one ``cache.get``:
     ``cache.memoize`` would add a signature inspection and a version lookup per call, which
     cost more than most of what is cached here (``python -m benchmarks --profile``).
     """
-    return remember(f"atlas/{loaded().fingerprint}/{name}/{key}", compute)
+    return remember(f"atlas/{loaded().fingerprint}/{i18n.lang()}/{name}/{key}", compute)
 
 
 def view_for(query: str) -> View:

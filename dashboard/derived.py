@@ -9,6 +9,9 @@ old one whose address it happens to reuse, which a cache keyed on ``id()`` alone
 What the view state changes (the rows in view, a layer's traces) is not kept here but in
 Flask-Caching, under the state (:func:`dashboard.data.memoized`).
 
+Values are kept per language (:func:`dashboard.i18n.lang`): a hover text made for a Spanish page
+is never handed to an English one.
+
 A value must not hold its owner (a strong reference would keep the owner alive for ever);
 hold a ``weakref`` to it instead, or only the parts it needs.
 """
@@ -18,6 +21,8 @@ from __future__ import annotations
 import weakref
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
+
+from dashboard import i18n
 
 T = TypeVar("T")
 
@@ -39,6 +44,7 @@ def derived(owner: object, key: Hashable, compute: Callable[[], T]) -> T:
         Makes the value; called at most once per owner and key (twice at worst, by two
         threads at once: it must be a pure function of its inputs).
     """
+    key = (key, i18n.lang())  # text is made in the request's language: each keeps its own
     ident = id(owner)
     entry = _KEPT.get(ident)
     if entry is None or entry[0]() is not owner:

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 import flask
 from dash import Dash
 
-from dashboard import editors, security
+from dashboard import editors, i18n, security
 from dashboard.add_data import register_import_downloads
 from dashboard.brief import register_brief
 from dashboard.config import Config, load_config
@@ -63,9 +63,16 @@ def create_app(config: Config | None = None) -> Dash:
         background_callback_manager=create_manager(config),
     )
     app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
+    _index = app.interpolate_index
+
+    def interpolate_index(**parts: object) -> str:  # the page's language, as its request chose it
+        return _index(**parts).replace('<html lang="en">', f'<html lang="{i18n.lang()}">', 1)
+
+    app.interpolate_index = interpolate_index  # type: ignore[method-assign,assignment]
     app.index_string = preload_shapes(app.index_string)
     register_cache_headers(app)
     editors.install(app.server, config)  # first: a refused request does no other work
+    i18n.install(app.server, page_query)
     init_data(app.server, config)
     import dashboard.callbacks  # noqa: F401  (registers the callbacks on import)
 

@@ -17,9 +17,11 @@ import numpy as np
 from dash import Patch, dcc, html
 
 from dashboard import formatting as fmt
+from dashboard import i18n
 from dashboard.add_data import create_add_data_panel, create_datasets_control
 from dashboard.data import AtlasData, layer_traces, loaded, memoized, view_for
 from dashboard.figure import TOPOJSON_URL, make_figure
+from dashboard.i18n import _
 from dashboard.layers import REGISTRY, is_on, reading, source_ids_in_view
 from dashboard.layers.routes import on_map
 from dashboard.legend import Group, create_legend_section, legend_groups
@@ -338,7 +340,7 @@ def sources_patch(data: AtlasData, had: list[str], sources: list[str]) -> Patch:
 
 def create_fact_sheet_figures(data: AtlasData) -> html.Div:
     items = []
-    for _, figure in data.atlas.figures.iterrows():
+    for _row, figure in data.atlas.figures.iterrows():
         value = f"{figure['value']:,.0f}"
         if figure["unit"] == "US dollars":
             value = f"${figure['value'] / 1e6:,.0f} million"
@@ -767,6 +769,28 @@ def create_image_exports() -> html.Div:
     )
 
 
+def create_language_picker(current: str) -> html.Div:
+    """The languages, each named in itself (and marked so for screen readers); choosing one reloads
+    the page in it (``atlas.switchLanguage``)."""
+    return html.Div(
+        [
+            html.Label(_("Language"), htmlFor="lang", className="visually-hidden"),
+            dcc.Dropdown(
+                id="lang",
+                options=[
+                    {"label": html.Span(name, lang=code), "value": code, "search": name}
+                    for code, name in i18n.LANGUAGES.items()
+                ],
+                value=current,
+                clearable=False,
+                searchable=False,
+                className="atlas-language",
+            ),
+        ],
+        className="atlas-language-picker",
+    )
+
+
 def create_map(figure: dict[str, object]) -> dcc.Graph:
     return dcc.Graph(id="map", figure=figure, config=GRAPH_CONFIG, className="atlas-map", responsive=True)
 
@@ -779,6 +803,8 @@ def create_layout(query: str | None = "") -> html.Div:
     """
     data = loaded()
     state, notices = from_query(query or "", data.choices)
+    # The request's language: the URL's, else the browser's (dashboard.i18n), written into the URL.
+    state = replace(state, lang=i18n.lang())
     normal = to_query(state, data.choices)
     view = view_for(normal)
     figure, slots = make_figure(view, data.facts, lambda layer: layer_traces(layer, view))
@@ -810,6 +836,7 @@ def create_layout(query: str | None = "") -> html.Div:
                         ]
                     ),
                     html.P(panels["title"], id="view-title", className="atlas-view-title mb-0"),
+                    create_language_picker(state.lang),
                     html.Button(
                         "Present (P)",
                         id="present",

@@ -19,6 +19,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
+from dashboard.i18n import DEFAULT as DEFAULT_LANGUAGE
+from dashboard.i18n import LANGUAGES, N_, gettext
+
 MULTI_SEPARATORS = ("~", ",")
 FLOW_TOPS = ("10", "25", "50", "100", "all")  # how many counted flows a view can draw ("all": every one)
 
@@ -59,6 +62,7 @@ class ViewState:
     flowscale: str = "country"  # counted flows between countries, or between UN sub-regions
     flowcountry: str = ""  # only the flows into or out of this country (ISO3), or ""
     flowdir: str = "both"  # with flowcountry: flows "in" to it, "out" of it, or "both"
+    lang: str = DEFAULT_LANGUAGE  # the language of the atlas's own words (dashboard.i18n)
 
     def key(self, fields: Iterable[str]) -> str:
         """``fields`` of this state as a cache key, each value written as its parameter's codec writes it.
@@ -212,17 +216,24 @@ class Param:
 
 # In URL order: a parameter's allowed values and default may depend on those before it.
 PARAMETERS: tuple[Param, ...] = (
-    Param("regions", "region", Multi(), lambda c, f: c.regions, "Unknown region {value} ignored.", control="region"),
-    Param("types", "type", Multi(), lambda c, f: c.types, "Unknown program type {value} ignored.", control="type"),
     Param(
-        "forms", "form", Multi(), lambda c, f: c.forms, "Unknown form of exploitation {value} ignored.", control="form"
+        "regions", "region", Multi(), lambda c, f: c.regions, N_("Unknown region {value} ignored."), control="region"
+    ),
+    Param("types", "type", Multi(), lambda c, f: c.types, N_("Unknown program type {value} ignored."), control="type"),
+    Param(
+        "forms",
+        "form",
+        Multi(),
+        lambda c, f: c.forms,
+        N_("Unknown form of exploitation {value} ignored."),
+        control="form",
     ),
     Param(
         "indicator",
         "indicator",
         Single(),
         lambda c, f: tuple(c.indicator_years),
-        "Unknown indicator {value}: showing {default}.",
+        N_("Unknown indicator {value}: showing {default}."),
         default=lambda c, f: c.default_indicator,
         control="indicator",
     ),
@@ -231,7 +242,7 @@ PARAMETERS: tuple[Param, ...] = (
         "year",
         Year(),
         lambda c, f: c.indicator_years.get(f["indicator"], ()),
-        "No {indicator} data for year {value}: showing {default}.",
+        N_("No {indicator} data for year {value}: showing {default}."),
         default=lambda c, f: c.latest_year(f["indicator"]),
         cut=10,
         control="year",
@@ -241,7 +252,7 @@ PARAMETERS: tuple[Param, ...] = (
         "layers",
         Multi(none=()),  # only "none" switches every layer off
         lambda c, f: c.layers,
-        "Unknown layer {value} ignored.",
+        N_("Unknown layer {value} ignored."),
         default=lambda c, f: _ordered(c.default_layers or c.layers, c.layers),
         control="layers",
     ),
@@ -250,7 +261,7 @@ PARAMETERS: tuple[Param, ...] = (
         "country",
         Single(case="upper", quiet_blank=True),
         lambda c, f: c.countries,
-        "Unknown country code {value}: no profile opened.",
+        N_("Unknown country code {value}: no profile opened."),
         default=_always(""),
         cut=10,
         control="country",
@@ -260,7 +271,7 @@ PARAMETERS: tuple[Param, ...] = (
         "select",
         Single(case="kept", quiet_blank=True),
         lambda c, f: c.selectable,
-        "Nothing called {value} to highlight.",
+        N_("Nothing called {value} to highlight."),
         default=_always(""),
     ),
     Param(
@@ -268,7 +279,7 @@ PARAMETERS: tuple[Param, ...] = (
         "datasets",
         Multi(none=("none",), every_is_default=True),
         lambda c, f: c.datasets,
-        "Unknown dataset {value} ignored.",
+        N_("Unknown dataset {value} ignored."),
         control="datasets",
     ),
     # Counted flows (dashboard.flows): how many are drawn, at what scale, into or out of which country.
@@ -277,7 +288,7 @@ PARAMETERS: tuple[Param, ...] = (
         "flows",
         Single(),
         _always(FLOW_TOPS),
-        "Unknown number of flows {value}: drawing the strongest {default}.",
+        N_("Unknown number of flows {value}: drawing the strongest {default}."),
         default=_always("50"),
         cut=10,
         control="flows",
@@ -287,7 +298,7 @@ PARAMETERS: tuple[Param, ...] = (
         "flowscale",
         Single(),
         _always(("country", "subregion")),
-        "Unknown flow scale {value}: flows between countries.",
+        N_("Unknown flow scale {value}: flows between countries."),
         default=_always("country"),
         cut=20,
         control="flowscale",
@@ -297,7 +308,7 @@ PARAMETERS: tuple[Param, ...] = (
         "flowcountry",
         Single(case="upper", quiet_blank=True),
         lambda c, f: c.countries,
-        "Unknown country code {value}: flows of every country shown.",
+        N_("Unknown country code {value}: flows of every country shown."),
         default=_always(""),
         cut=10,
         control="flowcountry",
@@ -307,10 +318,20 @@ PARAMETERS: tuple[Param, ...] = (
         "flowdir",
         Single(),
         _always(("both", "in", "out")),
-        "Unknown flow direction {value}: flows both ways.",
+        N_("Unknown flow direction {value}: flows both ways."),
         default=_always("both"),
         cut=10,
         control="flowdir",
+    ),
+    # No control of its own in the view: the picker reloads the page in the language chosen.
+    Param(
+        "lang",
+        "lang",
+        Single(),
+        _always(tuple(LANGUAGES)),
+        N_("Unknown language {value}: showing the atlas in English."),
+        default=_always(DEFAULT_LANGUAGE),
+        cut=10,
     ),
 )
 NAMES: tuple[str, ...] = tuple(param.name for param in PARAMETERS)
@@ -417,7 +438,7 @@ def _lowered(params: dict[str, list[str]], notices: list[str], quiet: bool = Fal
         elif quiet:
             out[name] = list(values)
         else:
-            notices.append(f"Unknown parameter {name[:40]!r} ignored.")
+            notices.append(gettext("Unknown parameter {name} ignored.").format(name=repr(name[:40])))
     return out
 
 
@@ -449,6 +470,6 @@ def from_query(query: str | Mapping[str, Sequence[str]], choices: Choices) -> tu
         value, dropped = param.codec.decode(raw, param.allowed(choices, fields)) if raw else (None, [])
         if dropped:
             shown = ", ".join(repr(v[: param.cut]) for v in dropped)
-            notices.append(param.notice.format(value=shown, default=default, **fields))
+            notices.append(gettext(param.notice).format(value=shown, default=default, **fields))
         fields[param.field] = default if value is None else value
     return ViewState(**fields), notices

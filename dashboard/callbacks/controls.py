@@ -21,6 +21,13 @@ clientside_callback(
     prevent_initial_call=True,
 )
 
+# Another language: the page is made again in it (every word of the page, with the view kept).
+clientside_callback(
+    ClientsideFunction(namespace="atlas", function_name="switchLanguage"),
+    Input("lang", "value"),
+    prevent_initial_call=True,
+)
+
 # The grids show the rows in view: a new list of ids re-runs their external filter.
 clientside_callback(
     ClientsideFunction(namespace="atlas", function_name="filterTables"),

@@ -10,6 +10,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, Patch, State, callback, ctx, no_update
 from dash.exceptions import PreventUpdate
 
+from dashboard import i18n
 from dashboard.callbacks.inputs import control, counts, mapping, text
 from dashboard.data import layer_traces, loaded, query_of, state_from, view_for
 from dashboard.deck import params_to_query
@@ -48,10 +49,12 @@ def state_from_controls(*values: Any, **named: Any) -> tuple[ViewState, list[str
         The state and the notices of values dropped, as :func:`dashboard.state.from_query` gives them.
     """
     given = {**dict(zip(NAMES, values, strict=False)), **named}
-    # Each control value is one value, whatever it holds ("&", "#", "%" included): no query string is built.
-    state, notices = state_from({name: BY_NAME[name].codec.from_control(value) for name, value in given.items()})
     # A year the new indicator lacks is not the user's mistake: the latest year stands in, quietly.
-    return state, [n for n in notices if not n.startswith("No ")]
+    years = loaded().choices.indicator_years.get(str(given.get("indicator")), ())
+    if given.get("year") is not None and str(given["year"]) not in {str(year) for year in years}:
+        given["year"] = None
+    # Each control value is one value, whatever it holds ("&", "#", "%" included): no query string is built.
+    return state_from({name: BY_NAME[name].codec.from_control(value) for name, value in given.items()})
 
 
 def control_values(state: ViewState, shown: dict[str, Any], choices: Choices) -> dict[str, Any]:
@@ -172,6 +175,9 @@ def render_view(
         state = replace(old, country="")
     else:
         state, notices = state_from_controls(**controls, select=old.select)
+    # The page is in one language (the picker reloads it in another): back, forward or a deck's
+    # view keep it.
+    state = replace(state, lang=i18n.lang())
     query = query_of(state)
     state, _ = state_from(query)
     view = view_for(query)

@@ -14,12 +14,13 @@ validation keeps that fast. The registry's order is the drawing order, bottom to
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from dashboard import i18n
 from dashboard.derived import derived
 from dashboard.state import ViewState
 from dashboard.view import View, columns_of
@@ -36,8 +37,8 @@ class Facts:
     citations, and the suppression threshold. Made once per atlas and threshold (:func:`facts_of`)."""
 
     threshold: int
-    names: Mapping[str, str]  # HTML-escaped, by ISO3
-    raw_names: Mapping[str, str]  # as in the data
+    names: Mapping[str, str]  # HTML-escaped, by ISO3, in the language of the request
+    raw_names: Mapping[str, str]  # not escaped, in the language of the request
     label_points: Mapping[str, tuple[float, float]]  # (lon, lat) of each country the map can draw at
     subregions: Mapping[str, str]  # HTML-escaped M49 sub-region, by ISO3
     sources: pd.DataFrame = field(repr=False, compare=False)
@@ -52,17 +53,45 @@ class Facts:
         return self._citations[cell]
 
 
+class CountryNames(Mapping[str, str]):
+    """Country names by ISO3 in the language of the request (CLDR's, else the data's), each
+    written by ``write`` (escaped for plotly.js, or as it is); made once per language."""
+
+    def __init__(self, as_in_data: Mapping[str, str], write: Callable[[str], str]) -> None:
+        self._as_in_data = as_in_data
+        self._write = write
+        self._by_language: dict[str, dict[str, str]] = {}
+
+    def _names(self) -> dict[str, str]:
+        language = i18n.lang()
+        names = self._by_language.get(language)
+        if names is None:
+            names = {iso3: self._write(i18n.country_name(iso3, name)) for iso3, name in self._as_in_data.items()}
+            self._by_language[language] = names
+        return names
+
+    def __getitem__(self, iso3: str) -> str:
+        return self._names()[iso3]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._as_in_data)
+
+    def __len__(self) -> int:
+        return len(self._as_in_data)
+
+
 def facts_of(atlas: Atlas, threshold: int = 11) -> Facts:
     """The :class:`Facts` of ``atlas`` (made once per atlas and threshold)."""
     from dashboard.formatting import esc
 
     def make() -> Facts:
         countries = atlas.countries
+        as_in_data = {str(iso3): str(name) for iso3, name in countries["name"].items()}
         drawn = countries.dropna(subset=["label_lon", "label_lat"])
         return Facts(
             threshold=threshold,
-            names={str(iso3): esc(name) for iso3, name in countries["name"].items()},
-            raw_names={str(iso3): str(name) for iso3, name in countries["name"].items()},
+            names=CountryNames(as_in_data, esc),
+            raw_names=CountryNames(as_in_data, str),
             label_points={
                 str(iso3): (float(x), float(y))
                 for iso3, x, y in zip(drawn.index, drawn["label_lon"], drawn["label_lat"], strict=True)

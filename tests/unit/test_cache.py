@@ -203,7 +203,7 @@ def test_two_fingerprints_never_share_a_key(redis_url, tiny, keep_loaded):
         made[data.fingerprint] = deployment
     assert len(made) == 3
     for key, deployment in made.items():
-        assert stored(redis_url, f"atlas/{key}/{probe}/q") == deployment
+        assert stored(redis_url, f"atlas/{key}/en/{probe}/q") == deployment
 
 
 # --- the app, with Redis down ---------------------------------------------------------------------
