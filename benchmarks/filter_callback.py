@@ -129,17 +129,21 @@ class BrowserSession:
     ----------
     client : flask.testing.FlaskClient
         A test client of the one app of this process.
+    page : str
+        The page's query (``"?lang=es"``): the browser names the page in the ``Referer`` of each
+        request Dash makes, and the app answers in the page's language.
     """
 
-    def __init__(self, client: FlaskClient) -> None:
+    def __init__(self, client: FlaskClient, page: str = "") -> None:
         self.client = client
-        client.get("/")  # Dash sets its callbacks up on the first request it serves
+        self.headers = {"Accept-Encoding": ACCEPT_ENCODING, "Referer": f"http://localhost/{page}"}
+        client.get(f"/{page}")  # Dash sets its callbacks up on the first request it serves
         deps = client.get("/_dash-dependencies").get_json()
         self.spec = next(d for d in deps if "...map.figure..." in d["output"])
         # The table search: a callback that does next to nothing, so its time is Dash's own cost.
         self.floor_spec = next(d for d in deps if "programs-grid.dashGridOptions" in d["output"])
         started = time.perf_counter()
-        response = client.get("/_dash-layout", headers={"Accept-Encoding": ACCEPT_ENCODING})
+        response = client.get("/_dash-layout", headers=self.headers)
         self.layout_seconds = time.perf_counter() - started
         self.layout_wire_bytes = len(response.get_data())
         body = _decode(response.get_data(), response.headers.get("Content-Encoding", ""))
@@ -182,7 +186,7 @@ class BrowserSession:
 
     def _post(self, payload: dict[str, Any]) -> tuple[float, bytes, bytes]:
         body = json.dumps({k: v for k, v in payload.items() if v is not None})  # undefined is left out
-        headers = {"Accept-Encoding": ACCEPT_ENCODING, "Content-Type": "application/json"}
+        headers = {**self.headers, "Content-Type": "application/json"}
         started = time.perf_counter()
         response = self.client.post("/_dash-update-component", data=body, headers=headers)
         seconds = time.perf_counter() - started

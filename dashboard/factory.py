@@ -24,13 +24,14 @@ ASSETS = Path(__file__).resolve().parents[1] / "assets"
 def page_query() -> str | None:
     """The query of the page the layout is for, or ``None`` if it cannot be known here.
 
-    Dash asks for the layout with a separate request (``/_dash-layout``); the browser names the
-    page in its ``Referer`` header (same-origin requests carry the full URL by default).
+    Dash asks for the layout, and posts each callback, with requests of its own (``/_dash-layout``,
+    ``/_dash-update-component``); the browser names the page in their ``Referer`` header
+    (same-origin requests carry the full URL: ``Referrer-Policy: same-origin``).
     """
     if not flask.has_request_context():
         return None
     request = flask.request
-    if request.path.rstrip("/").endswith("_dash-layout"):
+    if "/_dash-" in request.path:
         if not request.referrer:
             return None
         parts = urlsplit(request.referrer)

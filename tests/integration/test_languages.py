@@ -1,0 +1,144 @@
+"""The atlas in Spanish, French and Indonesian, in a real browser: no English of the atlas's own
+left on the main screen or in presenter mode, the picker keeps the view, longer words fit."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from babel.messages.pofile import read_po
+from selenium.webdriver.common.by import By
+
+from dashboard import i18n
+from tests.integration.test_map import wait_for_map
+from tests.integration.test_present import press
+from tests.integration.test_presenter_fit import set_inner_size
+
+PORT = 8085  # its own port: the other browser tests keep 8050
+
+# Every text the page shows, with the language it is marked as (the nearest ``lang`` attribute):
+# text nodes and the words a screen reader or a tooltip gives (aria-label, title, placeholder).
+SHOWN_TEXT = """
+const out = [];
+const seen = (el) => el && el.getClientRects().length > 0 && getComputedStyle(el).visibility !== "hidden";
+const langOf = (el) => { const m = el.closest("[lang]"); return m ? m.getAttribute("lang") : ""; };
+const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+  const el = node.parentElement;
+  if (!el || ["SCRIPT", "STYLE", "NOSCRIPT"].includes(el.tagName) || !seen(el)) continue;
+  const text = node.textContent.trim();
+  if (text) out.push([text, langOf(el), el.tagName]);
+}
+for (const el of document.body.querySelectorAll("[aria-label], [title], [placeholder]")) {
+  if (!seen(el)) continue;
+  for (const name of ["aria-label", "title", "placeholder"]) {
+    const text = (el.getAttribute(name) || "").trim();
+    if (text) out.push([text, langOf(el), el.tagName + "@" + name]);
+  }
+}
+return out;
+"""
+
+
+@cache
+def english_of(code: str) -> list[tuple[str, re.Pattern[str]]]:
+    """The atlas's English strings that ``code`` writes otherwise, as patterns of whole texts
+    (a placeholder matches anything) and, for phrases of three words or more, of parts of texts."""
+    with open(i18n.LOCALE_DIR / code / "LC_MESSAGES" / "messages.po", "rb") as po:
+        catalog = read_po(po, locale=code)
+    patterns = []
+    for message in catalog:
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        for english in ids:
+            if not english or english in strings or not re.search(r"[A-Za-z]{2}", english):
+                continue
+            body = ".+?".join(re.escape(part) for part in re.split(r"\{\w*\}", english))
+            whole = re.compile(rf"^{body}$")
+            patterns.append((english, whole))
+            if len(english.split()) >= 3 and "{" not in english:
+                patterns.append((english, re.compile(re.escape(english))))
+    return patterns
+
+
+def english_left(driver, code: str) -> list[tuple[str, str, str]]:
+    """(text, where, English string) for each text in the page's language that is atlas English."""
+    left = []
+    for text, lang, where in driver.execute_script(SHOWN_TEXT):
+        if lang != code:  # data marked as English (a program's name), or a language's own name
+            continue
+        for english, pattern in english_of(code):
+            if pattern.search(text):
+                left.append((text[:80], where, english))
+                break
+    return left
+
+
+def wait_until(condition, timeout: float = 10) -> None:
+    import time
+
+    end = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < end, "timed out"
+        time.sleep(0.1)
+
+
+def open_in(dash_duo, query: str, code: str) -> None:
+    dash_duo.driver.get(f"{dash_duo.server.url}/{query}")
+    wait_for_map(dash_duo)
+    assert dash_duo.driver.execute_script("return document.documentElement.lang") == code
+
+
+def test_lang001_spanish_rcm_view_has_no_english_left(dash_duo, atlas_app):
+    dash_duo.start_server(atlas_app, port=PORT)
+    set_inner_size(dash_duo.driver, 1920, 1080)
+    open_in(dash_duo, "?region=rcm&lang=es", "es")
+    assert english_left(dash_duo.driver, "es") == []
+    # A filter change is answered in the page's language too (Dash's requests name the page).
+    before = dash_duo.find_element("#summary").text
+    dash_duo.find_element("#type input[type='checkbox']").click()
+    wait_until(lambda: dash_duo.find_element("#summary").text != before)
+    assert english_left(dash_duo.driver, "es") == []
+    press(dash_duo.driver, "p")
+    dash_duo.wait_for_element(".atlas.presenting", timeout=5)
+    assert english_left(dash_duo.driver, "es") == []
+    assert dash_duo.get_logs() == []
+
+
+def test_lang002_picker_keeps_the_view_in_another_language(dash_duo, atlas_app):
+    dash_duo.start_server(atlas_app, port=PORT)
+    open_in(dash_duo, "?region=bali-process", "en")
+    dash_duo.select_dcc_dropdown("#lang", "Bahasa Indonesia")
+    dash_duo.wait_for_element("html[lang='id']", timeout=10)
+    wait_for_map(dash_duo)
+    search = dash_duo.driver.execute_script("return window.location.search")
+    assert "region=bali-process" in search and "lang=id" in search
+    assert english_left(dash_duo.driver, "id") == []
+
+
+def test_lang003_browser_language_chosen_when_the_url_says_none(dash_duo, atlas_app):
+    dash_duo.start_server(atlas_app, port=PORT)
+    driver = dash_duo.driver
+    driver.execute_cdp_cmd("Network.enable", {})
+    driver.execute_cdp_cmd("Network.setExtraHTTPHeaders", {"headers": {"Accept-Language": "fr-SN,fr;q=0.9"}})
+    open_in(dash_duo, "", "fr")
+    assert english_left(driver, "fr") == []
+
+
+def test_lang004_french_fits_a_laptop_screen(dash_duo, atlas_app):
+    """French runs 20-30% longer: at 1280x800 no control's words are cut off."""
+    dash_duo.start_server(atlas_app, port=PORT)
+    set_inner_size(dash_duo.driver, 1280, 800)
+    open_in(dash_duo, "?region=rcm&lang=fr", "fr")
+    clipped = dash_duo.driver.execute_script(
+        """
+        const controls = ".atlas-aside label, .atlas-aside legend, .atlas-aside summary, .atlas-aside button, "
+          + ".atlas-header button, .atlas-key li";
+        return [...document.querySelectorAll(controls)]
+          .filter((el) => el.getClientRects().length && el.scrollWidth > el.clientWidth + 1)
+          .map((el) => el.textContent.trim().slice(0, 60));
+        """
+    )
+    assert clipped == []
+    dash_duo.driver.save_screenshot("/tmp/atlas-fr-1280x800.png")
+    assert dash_duo.driver.find_elements(By.CSS_SELECTOR, "#map .choroplethlayer path")
