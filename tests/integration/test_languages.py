@@ -11,7 +11,6 @@ from selenium.webdriver.common.by import By
 
 from dashboard import i18n
 from tests.integration.test_map import wait_for_map
-from tests.integration.test_present import press
 from tests.integration.test_presenter_fit import set_inner_size
 
 PORT = 8085  # its own port: the other browser tests keep 8050
@@ -99,7 +98,7 @@ def test_lang001_spanish_rcm_view_has_no_english_left(dash_duo, atlas_app):
     dash_duo.find_element("#type input[type='checkbox']").click()
     wait_until(lambda: dash_duo.find_element("#summary").text != before)
     assert english_left(dash_duo.driver, "es") == []
-    press(dash_duo.driver, "p")
+    dash_duo.find_element("#present").click()
     dash_duo.wait_for_element(".atlas.presenting", timeout=5)
     assert english_left(dash_duo.driver, "es") == []
     assert dash_duo.get_logs() == []
