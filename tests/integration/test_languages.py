@@ -3,13 +3,9 @@ left on the main screen or in presenter mode, the picker keeps the view, longer 
 
 from __future__ import annotations
 
-import re
-from functools import cache
-
-from babel.messages.pofile import read_po
 from selenium.webdriver.common.by import By
 
-from dashboard import i18n
+from tests.english import english_in
 from tests.integration.test_map import wait_for_map
 from tests.integration.test_presenter_fit import set_inner_size
 
@@ -39,38 +35,12 @@ return out;
 """
 
 
-@cache
-def english_of(code: str) -> list[tuple[str, re.Pattern[str]]]:
-    """The atlas's English strings that ``code`` writes otherwise, as patterns of whole texts
-    (a placeholder matches anything) and, for phrases of three words or more, of parts of texts."""
-    with open(i18n.LOCALE_DIR / code / "LC_MESSAGES" / "messages.po", "rb") as po:
-        catalog = read_po(po, locale=code)
-    patterns = []
-    for message in catalog:
-        ids = message.id if isinstance(message.id, tuple) else (message.id,)
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        for english in ids:
-            if not english or english in strings or not re.search(r"[A-Za-z]{2}", english):
-                continue
-            body = ".+?".join(re.escape(part) for part in re.split(r"\{\w*\}", english))
-            whole = re.compile(rf"^{body}$")
-            patterns.append((english, whole))
-            if len(english.split()) >= 3 and "{" not in english:
-                patterns.append((english, re.compile(re.escape(english))))
-    return patterns
-
-
 def english_left(driver, code: str) -> list[tuple[str, str, str]]:
     """(text, where, English string) for each text in the page's language that is atlas English."""
-    left = []
-    for text, lang, where in driver.execute_script(SHOWN_TEXT):
-        if lang != code:  # data marked as English (a program's name), or a language's own name
-            continue
-        for english, pattern in english_of(code):
-            if pattern.search(text):
-                left.append((text[:80], where, english))
-                break
-    return left
+    shown = [(text, where) for text, lang, where in driver.execute_script(SHOWN_TEXT) if lang == code]
+    # Text of another language (data marked as English, a language's own name) is left out.
+    places = dict(shown)
+    return [(text, places.get(text, ""), english) for text, english in english_in([t for t, _ in shown], code)]
 
 
 def wait_until(condition, timeout: float = 10) -> None:
