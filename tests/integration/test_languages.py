@@ -3,6 +3,8 @@ left on the main screen or in presenter mode, the picker keeps the view, longer 
 
 from __future__ import annotations
 
+import re
+
 from selenium.webdriver.common.by import By
 
 from tests.english import english_in
@@ -111,3 +113,38 @@ def test_lang004_french_fits_a_laptop_screen(dash_duo, atlas_app):
     assert clipped == []
     dash_duo.driver.save_screenshot("/tmp/atlas-fr-1280x800.png")
     assert dash_duo.driver.find_elements(By.CSS_SELECTOR, "#map .choroplethlayer path")
+
+
+# The image the PNG and SVG buttons make, caught before plotly.js draws it: its title, key and
+# source line are what a Spanish slide shows.
+CATCH_IMAGE = """
+window.atlasImage = null;
+window.Plotly.downloadImage = (spec, options) => {
+  window.atlasImage = spec;
+  return Promise.resolve(options.filename);
+};
+"""
+
+
+def image_texts(spec: dict) -> list[str]:
+    """The texts a slide made from ``spec`` shows: its title, annotations, the key's entries and headings."""
+    layout = spec["layout"]
+    texts = [layout["title"]["text"]] + [note["text"] for note in layout.get("annotations", [])]
+    for trace in spec["data"]:
+        if trace.get("showlegend", True) and trace.get("name"):
+            texts.append(trace["name"])
+        texts.append(((trace.get("legendgrouptitle") or {}).get("text")) or "")
+        texts.append(((trace.get("colorbar") or {}).get("title") or {}).get("text") or "")
+    return [piece for text in texts for piece in re.split(r"<[^>]+>", text) if piece.strip()]
+
+
+def test_lang005_spanish_png_export_has_no_english(dash_duo, atlas_app):
+    dash_duo.start_server(atlas_app, port=PORT)
+    open_in(dash_duo, "?region=rcm&layers=choropleth~roles~routes~programs&lang=es", "es")
+    dash_duo.driver.execute_script(CATCH_IMAGE)
+    dash_duo.driver.execute_script("arguments[0].click()", dash_duo.find_element("#export-png"))
+    wait_until(lambda: dash_duo.driver.execute_script("return window.atlasImage") is not None)
+    spec = dash_duo.driver.execute_script("return window.atlasImage")
+    texts = image_texts(spec)
+    assert len(texts) > 3 and english_in(texts, "es") == []
+    assert dash_duo.get_logs() == []
