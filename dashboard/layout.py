@@ -21,6 +21,7 @@ from dashboard import i18n
 from dashboard.add_data import create_add_data_panel, create_datasets_control
 from dashboard.data import AtlasData, layer_traces, loaded, memoized, view_for
 from dashboard.figure import TOPOJSON_URL, make_figure
+from dashboard.graph_locale import graph_locale
 from dashboard.i18n import _
 from dashboard.layers import REGISTRY, is_on, reading, source_ids_in_view
 from dashboard.layers.routes import on_map
@@ -792,7 +793,8 @@ def create_language_picker(current: str) -> html.Div:
 
 
 def create_map(figure: dict[str, object]) -> dcc.Graph:
-    return dcc.Graph(id="map", figure=figure, config=GRAPH_CONFIG, className="atlas-map", responsive=True)
+    config = {**GRAPH_CONFIG, **graph_locale()}
+    return dcc.Graph(id="map", figure=figure, config=config, className="atlas-map", responsive=True)
 
 
 def create_layout(query: str | None = "") -> html.Div:
