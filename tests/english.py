@@ -39,3 +39,26 @@ def english_in(texts: list[str], code: str) -> list[tuple[str, str]]:
                 left.append((text.strip()[:80], english))
                 break
     return left
+
+
+# English words no Spanish, French or Indonesian sentence uses: a text in one of those languages
+# that holds two of them is English the catalogs do not know yet (a string nobody marked).
+ENGLISH_ONLY = frozenset(
+    """the and of with from this that which these those their there here into onto about
+    show shows hide close open download downloads choose select switch click press drag
+    routes countries country victims people year years none unknown layer layers
+    key map sites site source sources program programs type types view views deck slide
+    of by to in or all no any every each more less than per""".split()
+) - {"no", "per", "map", "program", "programs", "source", "sources", "type", "types", "site", "sites"}
+
+
+def english_words(texts: list[str]) -> list[str]:
+    """The texts among ``texts`` that read as English (two or more English-only words), whatever
+    the catalogs say: what catches a string the code shows but never marked for translation."""
+    found = []
+    for text in texts:
+        words = re.findall(r"[A-Za-z]+", text.lower())
+        hits = [w for w in words if w in ENGLISH_ONLY]
+        if len(hits) >= 2 or (len(words) == 1 and words[0] in ENGLISH_ONLY and len(words[0]) > 3):
+            found.append(text.strip()[:80])
+    return found
