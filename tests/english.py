@@ -48,6 +48,7 @@ ENGLISH_ONLY = frozenset(
     show shows hide close open download downloads choose select switch click press drag
     routes countries country victims people year years none unknown layer layers
     key map sites site source sources program programs type types view views deck slide
+    partner funder funding count who when where what forced labour begging trafficking children
     of by to in or all no any every each more less than per""".split()
 ) - {"no", "per", "map", "program", "programs", "source", "sources", "type", "types", "site", "sites"}
 
@@ -62,3 +63,33 @@ def english_words(texts: list[str]) -> list[str]:
         if len(hits) >= 2 or (len(words) == 1 and words[0] in ENGLISH_ONLY and len(words[0]) > 3):
             found.append(text.strip()[:80])
     return found
+
+
+def data_strings(atlas) -> list[str]:
+    """Every text of the data ``atlas`` holds, longest first: a program's name, a partner, a
+    source's title, a note. Data stays as its source wrote it, so a test takes it out of a text
+    (a hover text mixes the atlas's words with data) before it looks for English."""
+    found: set[str] = set()
+    for table in (atlas.programs, atlas.routes, atlas.figures, atlas.sources, atlas.countries):
+        for column in table.columns:
+            for value in table[column].dropna():
+                if isinstance(value, str) and " " in value.strip():
+                    found.add(value)
+    for column in ("source", "licence"):
+        found.update(v for v in atlas.catalogue[column].dropna() if isinstance(v, str) and " " in v)
+    return sorted(found, key=len, reverse=True)
+
+
+def without_data(texts: list[str], data: list[str]) -> list[str]:
+    """``texts`` with every piece of ``data`` cut out (HTML-escaped data too)."""
+    from html import escape
+
+    from markupsafe import escape as escape_markup
+
+    out = []
+    for text in texts:
+        for value in data:
+            for written in (value, escape(value), str(escape_markup(value))):
+                text = text.replace(written, " ")
+        out.append(text)
+    return out
