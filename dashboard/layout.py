@@ -793,7 +793,7 @@ def create_language_picker(current: str) -> html.Div:
 
 
 def create_map(figure: dict[str, object]) -> dcc.Graph:
-    config = {**GRAPH_CONFIG, **graph_locale()}
+    config: Any = {**GRAPH_CONFIG, **graph_locale()}
     return dcc.Graph(id="map", figure=figure, config=config, className="atlas-map", responsive=True)
 
 
