@@ -2,7 +2,68 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
+
+
+class Message(str):
+    """An English message that keeps its template and values, so it can be shown in another language.
+
+    It is the English text (``Message("{value} is not a year", value="'20x7'") == "'20x7' is not a year"``),
+    so it is used wherever a ``str`` is; :attr:`template` (marked with ``N_``) and :attr:`values` let
+    whoever shows it translate the template and put the same values back (numbers as numbers, so
+    they are written the language's way; a cell's value or a file's name as it is).
+    """
+
+    template: str
+    values: tuple[tuple[str, Any], ...]
+
+    def __new__(cls, template: str, **values: Any) -> Message:
+        text = template.format(**{k: f"{v:,}" if isinstance(v, int) else v for k, v in values.items()})
+        made = super().__new__(cls, text)
+        made.template = template
+        made.values = tuple(values.items())
+        return made
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (self.template, dict(self.values)))
+
+    def said(self, translate: Callable[[str], str], number: Callable[[int], str]) -> str:
+        """The message in another language: ``translate`` (gettext) of the template, the values put back."""
+        return translate(self.template).format(**{k: number(v) if isinstance(v, int) else v for k, v in self.values})
+
+
+def _rebuild(template: str, values: dict[str, Any]) -> Message:
+    return Message(template, **values)
+
+
+def encode(text: str) -> str | list[Any]:
+    """``text`` as JSON keeps it: a :class:`Message` as ``[english, template, values]``."""
+    if isinstance(text, Message):
+        return [str.__str__(text), text.template, dict(text.values)]
+    return text
+
+
+def decode(kept: Any) -> str:
+    """What :func:`encode` wrote (a plain string as it is)."""
+    if isinstance(kept, list) and len(kept) == 3 and isinstance(kept[2], Mapping):
+        try:
+            return Message(str(kept[1]), **{str(k): v for k, v in kept[2].items()})
+        except (KeyError, IndexError, ValueError):
+            return str(kept[0])
+    return str(kept)
+
+
+def say(text: str, translate: Callable[[str], str], number: Callable[[int], str]) -> str:
+    """``text`` in the language of ``translate``: a :class:`Message` re-made from its translated
+    template, a plain string (a constant marked with ``N_``) translated as it is."""
+    if isinstance(text, Message):
+        try:
+            return text.said(translate, number)
+        except (KeyError, IndexError, ValueError):  # a translation that lost a placeholder: English
+            return str.__str__(text)
+    return translate(text) if text else text
 
 
 @dataclass(frozen=True, order=True)
@@ -10,7 +71,8 @@ class Problem:
     """One thing wrong with one cell (or row, or file).
 
     ``row`` counts as a spreadsheet does: the header is row 1, the first record row 2;
-    0 means the problem concerns the whole file.
+    0 means the problem concerns the whole file. ``message`` is English; a :class:`Message`
+    where it holds values (it is shown translated by :func:`say`).
     """
 
     file: str
@@ -20,6 +82,10 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.file}:{self.row}: {self.column}: {self.message}"
+
+    def said(self, translate: Callable[[str], str], number: Callable[[int], str]) -> str:
+        """``file:row: column: what``, the what in the language of ``translate``."""
+        return f"{self.file}:{self.row}: {self.column}: {say(self.message, translate, number)}"
 
 
 class DataError(Exception):

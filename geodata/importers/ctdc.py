@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from geodata import names
+from geodata.i18n import N_
 from geodata.importers import Imported, Importer
 from geodata.importers.files import Table, formula_cells
 from geodata.importers.report import (
@@ -350,7 +351,7 @@ def _reader(codes: Codes) -> Callable[[Table, ImportReport], Imported]:
 
 CTDC_2024 = Importer(
     key="ctdc",
-    label="CTDC Global Synthetic Dataset (2024 release)",
+    label=N_("CTDC Global Synthetic Dataset (2024 release)"),
     publisher=PUBLISHER,
     columns=REQUIRED_2024,
     optional=tuple(c for c in COLUMNS_2024 if c not in REQUIRED_2024),
@@ -360,7 +361,7 @@ CTDC_2024 = Importer(
 
 CTDC_2020 = Importer(
     key="ctdc-2020",
-    label="CTDC Global Dataset (k-anonymised, 2017–2020 copies)",
+    label=N_("CTDC Global Dataset (k-anonymised, 2017–2020 copies)"),
     publisher=PUBLISHER,
     columns=REQUIRED_2020,
     optional=OPTIONAL_2020,

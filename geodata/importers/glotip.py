@@ -27,6 +27,7 @@ from typing import Any
 import pandas as pd
 
 from geodata import names
+from geodata.i18n import N_
 from geodata.importers import Imported, Importer
 from geodata.importers.files import Table, formula_cells
 from geodata.importers.report import (
@@ -621,7 +622,7 @@ def _catalogue(figures: dict[str, _Figure]) -> pd.DataFrame:
 
 IMPORTER = Importer(
     key="glotip",
-    label="UNODC GLOTIP data (data_glotip.xlsx)",
+    label=N_("UNODC GLOTIP data (data_glotip.xlsx)"),
     publisher="United Nations Office on Drugs and Crime (UNODC)",
     columns=COLUMNS,
     optional=OPTIONAL,

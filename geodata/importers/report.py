@@ -17,19 +17,28 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from geodata.problems import Problem
+from geodata.i18n import N_
+from geodata.problems import Message, Problem, decode, encode, say
 from geodata.spreadsheet import defused
 
 # Reasons a row is set aside, shared by every importer so that reports read alike.
-EMPTY_ROW = "empty row"
-UNKNOWN_COUNTRY = "unknown country"
-NOT_A_COUNTRY = "regional aggregate, not a country"
-NO_VALUE = "no value"
-BAD_VALUE = "value not readable"
-BAD_YEAR = "year not readable"
-FORMULA = "spreadsheet formula in a cell"
-OUT_OF_SCOPE = "not a figure the atlas shows"
-INVALID = "fails the atlas's checks"
+EMPTY_ROW = N_("empty row")
+UNKNOWN_COUNTRY = N_("unknown country")
+NOT_A_COUNTRY = N_("regional aggregate, not a country")
+NO_VALUE = N_("no value")
+BAD_VALUE = N_("value not readable")
+BAD_YEAR = N_("year not readable")
+FORMULA = N_("spreadsheet formula in a cell")
+OUT_OF_SCOPE = N_("not a figure the atlas shows")
+INVALID = N_("fails the atlas's checks")
+
+
+def _english(message: str) -> str:
+    return message
+
+
+def _digits(n: int) -> str:
+    return f"{n:,}"
 
 
 class ImportRefused(Exception):
@@ -97,42 +106,59 @@ class ImportReport:
         """Every row read has exactly one outcome."""
         return self.rows_read == self.used + sum(self.merged.values()) + sum(self.set_aside.values())
 
-    def summary(self) -> list[str]:
-        """The report's head: what was read and what became of it."""
+    def summary(self, translate: Callable[[str], str] = _english, number: Callable[[int], str] = _digits) -> list[str]:
+        """The report's head: what was read and what became of it (in the language of ``translate``,
+        a gettext, with numbers written by ``number``; English by default)."""
+
+        def said(text: str) -> str:
+            return say(text, translate, number)
+
         merged = sum(self.merged.values())
         aside = sum(self.set_aside.values())
+        layout = translate(self.layout) if self.layout else translate(N_("unknown layout"))
         lines = [
-            f"{self.file}: {self.layout or 'unknown layout'}",
-            f"rows read: {self.rows_read:,}",
-            f"rows used: {self.used:,}",
-            f"rows merged: {merged:,}",
+            f"{self.file}: {layout}",
+            said(Message(N_("rows read: {count}"), count=self.rows_read)),
+            said(Message(N_("rows used: {count}"), count=self.used)),
+            said(Message(N_("rows merged: {count}"), count=merged)),
         ]
-        lines += [f"  {n:,} {rule}" for rule, n in self.merged.most_common()]
-        lines.append(f"rows set aside: {aside:,}")
-        lines += [f"  {n:,} {reason}" for reason, n in self.set_aside.most_common()]
-        lines += [f"note: {note}" for note in self.notes]
+        lines += [f"  {number(n)} {said(rule)}" for rule, n in self.merged.most_common()]
+        lines.append(said(Message(N_("rows set aside: {count}"), count=aside)))
+        lines += [f"  {number(n)} {said(reason)}" for reason, n in self.set_aside.most_common()]
+        lines += [said(Message(N_("note: {note}"), note=said(note))) for note in self.notes]
         return lines
 
-    def lines(self, limit: int | None = None) -> list[str]:
+    def lines(
+        self,
+        limit: int | None = None,
+        translate: Callable[[str], str] = _english,
+        number: Callable[[int], str] = _digits,
+    ) -> list[str]:
         """The summary, then the problems as ``file:row: column: what`` (the first ``limit`` of them)."""
         shown = self.problems if limit is None else self.problems[:limit]
-        out = self.summary() + [str(p) for p in shown]
+        out = self.summary(translate, number) + [p.said(translate, number) for p in shown]
         if limit is not None and len(self.problems) > limit:
-            out.append(f"... and {len(self.problems) - limit:,} more problems (download the report for all)")
+            more = Message(
+                N_("... and {count} more problems (download the report for all)"), count=len(self.problems) - limit
+            )
+            out.append(say(more, translate, number))
         return out
 
-    def to_csv(self) -> str:
+    def to_csv(self, translate: Callable[[str], str] = _english, number: Callable[[int], str] = _digits) -> str:
         """The report as CSV: one line per problem (``file,row,column,problem``), after the counts."""
         out = io.StringIO()
         writer = csv.writer(out)
-        writer.writerow(["file", "row", "column", "problem"])
-        for line in self.summary():
+        writer.writerow(
+            [translate(N_("file")), translate(N_("row")), translate(N_("column")), translate(N_("problem"))]
+        )
+        for line in self.summary(translate, number):
             writer.writerow([defused(self.file), "", "", defused(line)])
         for p in self.problems:
-            writer.writerow([defused(p.file), p.row, defused(p.column), defused(p.message)])
+            writer.writerow([defused(p.file), p.row, defused(p.column), defused(say(p.message, translate, number))])
         return out.getvalue()
 
     def to_dict(self) -> dict[str, Any]:
+        """The report as JSON keeps it (messages with their templates, to be shown in any language)."""
         return {
             "file": self.file,
             "layout": self.layout,
@@ -140,8 +166,8 @@ class ImportReport:
             "used": self.used,
             "merged": dict(self.merged),
             "set_aside": dict(self.set_aside),
-            "notes": list(self.notes),
-            "problems": [[p.file, p.row, p.column, p.message] for p in self.problems],
+            "notes": [encode(n) for n in self.notes],
+            "problems": [[p.file, p.row, p.column, encode(p.message)] for p in self.problems],
         }
 
     @classmethod
@@ -152,6 +178,6 @@ class ImportReport:
         report.used = int(data.get("used", 0))
         report.merged = Counter({str(k): int(v) for k, v in dict(data.get("merged", {})).items()})
         report.set_aside = Counter({str(k): int(v) for k, v in dict(data.get("set_aside", {})).items()})
-        report.notes = [str(n) for n in data.get("notes", [])]
-        report.problems = [Problem(str(f), int(r), str(c), str(m)) for f, r, c, m in data.get("problems", [])]
+        report.notes = [decode(n) for n in data.get("notes", [])]
+        report.problems = [Problem(str(f), int(r), str(c), decode(m)) for f, r, c, m in data.get("problems", [])]
         return report

@@ -26,6 +26,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from geodata import names, schema
+from geodata.i18n import N_
 from geodata.importers import Imported, Importer
 from geodata.importers.files import Table, formula_cells
 from geodata.importers.report import (
@@ -636,7 +637,7 @@ def _optional(columns: Sequence[str], required: Sequence[str]) -> tuple[str, ...
 
 PROGRAMS = TemplateImporter(
     key="programs",
-    label="Atlas template: programs and sites",
+    label=N_("Atlas template: programs and sites"),
     publisher="",
     columns=PROGRAM_REQUIRED,
     optional=_optional(PROGRAM_COLUMNS, PROGRAM_REQUIRED),
@@ -644,7 +645,7 @@ PROGRAMS = TemplateImporter(
 )
 ROUTES = TemplateImporter(
     key="routes",
-    label="Atlas template: routes",
+    label=N_("Atlas template: routes"),
     publisher="",
     columns=ROUTE_REQUIRED,
     optional=_optional(ROUTE_COLUMNS, ROUTE_REQUIRED),
@@ -653,7 +654,7 @@ ROUTES = TemplateImporter(
 )
 INDICATORS = TemplateImporter(
     key="indicators",
-    label="Atlas template: indicators",
+    label=N_("Atlas template: indicators"),
     publisher="",
     columns=INDICATOR_REQUIRED,
     optional=_optional((*INDICATOR_COLUMNS, *CATALOGUE_COLUMNS), INDICATOR_REQUIRED),

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from geodata import names
+from geodata.i18n import N_
 from geodata.importers import Imported, Importer
 from geodata.importers.files import Table, formula_cells
 from geodata.importers.report import (
@@ -305,7 +306,7 @@ def _indicators(rows: list[tuple[str, int, str]]) -> pd.DataFrame:
 
 IMPORTER = Importer(
     key="tip-tiers",
-    label="TIP Report tier placements by year (e.g. Kelley & Heiss map_tiers.csv)",
+    label=N_("TIP Report tier placements by year (e.g. Kelley & Heiss map_tiers.csv)"),
     publisher="U.S. Department of State, Trafficking in Persons Report (tiers as coded in the file)",
     columns=("iso3", "year", "tier"),
     optional=("name", "cowcode"),
