@@ -34,8 +34,10 @@ ROLE_WORDS = {
 
 
 def role_label(role: str) -> str:
-    """A role's name in the key (:data:`dashboard.view.ROLE_LABELS`) in the current language."""
-    return _(ROLE_LABELS[role])
+    """A role's name in the key (:data:`dashboard.view.ROLE_LABELS`, English, marked where it is
+    declared) in the current language."""
+    english: Mapping[str, str] = getattr(ROLE_LABELS, "english", ROLE_LABELS)  # the table as declared
+    return _(english[role])
 
 
 def role_words(role: str) -> str:
