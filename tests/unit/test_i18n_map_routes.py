@@ -118,7 +118,7 @@ def test_i18nmap003_words_are_translated(bundled, mixed_atlas):
     es = map_texts(bundled, "es")
     assert "Rutas, por forma de explotación (número desconocido)" in es
     assert "Países en las rutas" in es
-    assert any(text.startswith("Explotación: Trabajo forzoso") for text in es)
+    assert any(text.startswith("Forma: Trabajo forzoso") for text in es)
     fr = map_texts(mixed_atlas, "fr", year=2002, flows="1")
     assert "Flux comptés\u00a0: personnes, une année" in fr
     assert "11–99 personnes" in fr
