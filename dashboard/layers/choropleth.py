@@ -419,7 +419,9 @@ def _median_of(facts: Facts, iso3: str) -> str:
 
 
 def _reading_line(label: str, reading: str) -> str:
-    return pgettext("a line of a hover text", "{indicator}: {value}").format(indicator=label, value=reading)
+    # Only the colon is the language's (French sets it off with a space): a message of placeholders
+    # alone would match any text with a colon in it.
+    return label + pgettext("between an indicator and its value", ": ") + reading
 
 
 def _suppressed_line(label: str, bound: str) -> str:
