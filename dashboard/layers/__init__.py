@@ -88,8 +88,9 @@ _M49_ALIASES = {"Australia and New Zealand": "053", "Micronesia": "057", "South-
 
 
 def subregion_name(as_in_data: str) -> str:
-    """An M49 sub-region (``Western Africa``) in the language of the request, from CLDR's names of
-    regions; the data's name in English, or where CLDR does not know it."""
+    """An M49 sub-region (``Western Africa``) or region (``Americas``) as the data names it, in the
+    language of the request: CLDR's name of that M49 region; the data's name in English, or where
+    CLDR does not know it."""
     language = i18n.lang()
     if language == i18n.DEFAULT:
         return as_in_data

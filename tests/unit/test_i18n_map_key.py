@@ -69,9 +69,12 @@ def rendered(trace: Trace) -> list[str]:
     hovertexts: Any = trace.get("hovertext") or [""] * points
     out = []
     for row, text, hovertext in zip(rows, texts, hovertexts, strict=True):
-        filled = re.sub(
-            r"%\{customdata\[(\d+)\]\}", lambda m, row=row: str((row or [""] * 9)[int(m.group(1))]), template
-        )
+        cells: list[Any] = row or [""] * 9
+
+        def cell(match: re.Match[str], cells: list[Any] = cells) -> str:
+            return str(cells[int(match.group(1))])
+
+        filled = re.sub(r"%\{customdata\[(\d+)\]\}", cell, template)
         out.append(filled.replace("%{text}", str(text)).replace("%{hovertext}", str(hovertext)))
     return out
 
