@@ -253,10 +253,16 @@ def cites(view: View) -> list[str]:
 def describe(view: View, facts: Facts) -> str:
     sites = view.program_records
     programs, places, countries = len({s["program"] for s in sites}), len(sites), len({s["iso3"] for s in sites})
-    return _("{programs} at {sites} in {countries}").format(
-        programs=ngettext("{count} program", "{count} programs", programs).format(count=i18n.integer(programs)),
+    # Three counts, each with its plural; a message starts or ends with a word where it can, so that
+    # it does not read as any text that merely ends in "country".
+    return ngettext(
+        "{count} program at {sites} {in_countries}", "{count} programs at {sites} {in_countries}", programs
+    ).format(
+        count=i18n.integer(programs),
         sites=ngettext("{count} site", "{count} sites", places).format(count=i18n.integer(places)),
-        countries=ngettext("{count} country", "{count} countries", countries).format(count=i18n.integer(countries)),
+        in_countries=ngettext("in {count} country", "in {count} countries", countries).format(
+            count=i18n.integer(countries)
+        ),
     )
 
 

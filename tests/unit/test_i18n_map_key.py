@@ -189,7 +189,7 @@ def test_i18n_map_key003_key_and_hover_in_spanish(atlas):
     assert "Perfil de país" in section and "Guatemala (perfil)" in section
     assert "Prevención" in section
     assert "Año: " in str(hover) and "Fuente: " in str(hover)
-    assert re.fullmatch(r"\d+ programas? en \d+ sitios? de \d+ países?", described)
+    assert re.fullmatch(r"\d+ programas? en \d+ sitios? de \d+ países?", described), described
 
 
 def test_i18n_map_key004_english_as_before(atlas):
