@@ -30,6 +30,7 @@ from dashboard.layers import Facts, Layer, Trace, factored_hover
 from dashboard.palette import BORDER_COLOUR, NO_DATA_COLOUR, TIER_COLOURS
 from dashboard.view import View, slice_records
 from geodata import Atlas
+from geodata.problems import Message, say
 from geodata.vocabulary import TIP_TIERS
 
 GROUP = "indicator"
@@ -60,13 +61,14 @@ def _labels() -> dict[str, str]:
 
 
 def _units() -> dict[str, str]:
+    # The same messages as the profile's (dashboard.formatting), so a unit reads the same everywhere.
     return {
-        "tier": pgettext("indicator unit", "tier"),
-        "people": pgettext("indicator unit", "people"),
-        "US$ per person, inflation-adjusted": pgettext("indicator unit", "US$ per person, inflation-adjusted"),
-        "years": pgettext("indicator unit", "years"),
-        "offences": pgettext("indicator unit", "offences"),
-        "counts": pgettext("indicator unit", "counts"),
+        "tier": _("tier"),
+        "people": _("people"),
+        "US$ per person, inflation-adjusted": _("US$ per person, inflation-adjusted"),
+        "years": _("years"),
+        "offences": _("offences"),
+        "counts": _("counts"),
     }
 
 
@@ -97,6 +99,8 @@ def indicator_unit(unit: object) -> str:
     """An indicator's unit (``meta["unit"]``, not escaped; ``""`` if missing) in the language of the request."""
     if fmt.is_missing(unit):
         return ""
+    if isinstance(unit, Message):  # the derived rate's, with its numbers apart (geodata.per_capita)
+        return say(unit, _, i18n.integer)
     text = str(unit)
     rate = _RATE_UNIT.fullmatch(text)
     if rate:
