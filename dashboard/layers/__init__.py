@@ -177,26 +177,14 @@ class Table:
     ``rows`` gives every row of the atlas the layer can draw, each a dict of plain text with an
     ``id`` (what the map's click and the URL's ``select=`` name); ``in_view`` the ids a view shows.
     The grid holds every row and hides those not in view (``dashboard.table``).
-    ``title`` and the columns' ``headerName`` are English, marked with ``N_``: :attr:`heading` and
-    :meth:`column_defs` give them in the language of the request.
+    ``title`` and the columns' ``headerName`` are English, marked with ``N_``: the table shows them
+    translated (``_()``).
     """
 
     title: str
     columns: tuple[dict[str, Any], ...]  # AG Grid column definitions
     rows: Callable[[Atlas, Facts], list[dict[str, Any]]]
     in_view: Callable[[View], list[str]]
-
-    @property
-    def heading(self) -> str:
-        """The table's title in the language of the request."""
-        return i18n.gettext(self.title)
-
-    def column_defs(self) -> list[dict[str, Any]]:
-        """The column definitions, each ``headerName`` in the language of the request."""
-        return [
-            {**column, "headerName": i18n.gettext(column["headerName"])} if "headerName" in column else dict(column)
-            for column in self.columns
-        ]
 
 
 @dataclass(frozen=True)
@@ -211,8 +199,8 @@ class Layer:
     Attributes
     ----------
     key, label : str
-        Its name in URLs (``layers=``) and in the layer switches (English, marked with ``N_``;
-        :attr:`shown_label` in the language of the request).
+        Its name in URLs (``layers=``) and in the layer switches (``label`` in English, marked
+        with ``N_``, and shown translated with ``_()``).
     needs : mapping
         Table -> the columns it reads; checked when the atlas is loaded (:func:`check_needs`).
     traces : callable
@@ -254,11 +242,6 @@ class Layer:
     table: Table | None = None
     folium: Callable[[View, Facts, Canvas], None] | None = None
     frame: Callable[[View, Facts], list[tuple[float, float]]] | None = None
-
-    @property
-    def shown_label(self) -> str:
-        """Its name in the layer switches and the HTML export's layer control, in the language of the request."""
-        return i18n.gettext(self.label)
 
 
 def _registry() -> dict[str, Layer]:

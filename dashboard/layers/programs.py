@@ -204,7 +204,7 @@ def traces(view: View, facts: Facts) -> list[Trace]:
 
 # --- The table and the sentence -----------------------------------------------------------------
 
-# Headers in English, marked: the table shows them translated (Table.column_defs).
+# Headers in English, marked: the table shows them translated (dashboard.table).
 COLUMNS = (
     {"field": "program", "headerName": N_("Program"), "flex": 3, "minWidth": 220},
     {"field": "types", "headerName": N_("Types"), "flex": 2, "minWidth": 160},
@@ -271,7 +271,7 @@ def describe(view: View, facts: Facts) -> str:
 
 def draw_folium(view: View, facts: Facts, canvas: Canvas) -> None:
     """One marker per site and program type shown, stacked on the site from the largest to the smallest."""
-    group = canvas.group(LAYER.shown_label)
+    group = canvas.group(_(LAYER.label))
     hovers = hover_field_lists(view.atlas, facts)
     wanted = view.state.types or tuple(PROGRAM_TYPES)
     types_drawn: set[str] = set()

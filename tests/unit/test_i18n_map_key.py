@@ -137,11 +137,11 @@ def layer_texts(atlas: Atlas) -> list[str]:
             out.append(layer.describe(view, facts))
     table = programs.LAYER.table
     assert table is not None
-    out.append(table.heading)
-    out += [column["headerName"] for column in table.column_defs()]
+    out.append(i18n.gettext(table.title))  # as dashboard.table shows them
+    out += [i18n.gettext(column["headerName"]) for column in table.columns]
     for row in table.rows(atlas, facts):
         out += [row["types"], row["precision"], row["country"]]
-    out += [layer.shown_label for layer in (choropleth.LAYER, profile.LAYER, programs.LAYER)]
+    out += [i18n.gettext(layer.label) for layer in (choropleth.LAYER, profile.LAYER, programs.LAYER)]
     for _key, meta in atlas.catalogue.iterrows():
         out += [choropleth.indicator_label(meta["label"]), choropleth.indicator_unit(meta["unit"])]
     out.append(choropleth.indicator_unit(rate_unit(11)))
