@@ -92,7 +92,7 @@ def hover_fields(site: Mapping[str, Any], facts: Facts) -> list[str]:
     precision = _precision_note(str(site["site_precision"]))
     return [
         fmt.esc(site["program"]),
-        fmt.esc(site["partner"]) or fmt.UNKNOWN,
+        fmt.esc(site["partner"]) or fmt.esc(_(fmt.UNKNOWN)),
         fmt.esc(", ".join(type_name(t) for t in site["types"])),
         f"{fmt.esc(site['site'])} ({fmt.esc(precision)})",
         fmt.esc(fmt.years(site["year_start"], site["year_end"], site["reported_year"])),
@@ -232,8 +232,8 @@ def table_rows(atlas: Atlas, facts: Facts) -> list[dict[str, Any]]:
                 "site": site["site"],
                 "precision": precision_name(site["site_precision"]),
                 "years": fmt.years(site["year_start"], site["year_end"], site["reported_year"]),
-                "figures": "; ".join(fmt.people_figures(site, facts.threshold)) or fmt.UNKNOWN,
-                "partner": site["partner"] if isinstance(site["partner"], str) else fmt.UNKNOWN,
+                "figures": "; ".join(fmt.people_figures(site, facts.threshold)) or _(fmt.UNKNOWN),
+                "partner": site["partner"] if isinstance(site["partner"], str) else _(fmt.UNKNOWN),
                 "source": fmt.cite(atlas.sources, site["source"]),
             }
             for site in columns_of(atlas.programs).records()
