@@ -76,10 +76,16 @@ def number(value: object, unit: str = "") -> str:
     x = float(value)  # type: ignore[arg-type]
     # The class is chosen after rounding: 999,960,000 reads "1.00 billion", not "1000.0 million".
     if abs(x) >= 1e9 or round(abs(x) / 1e6, 1) >= 1000:
-        text = _("{value} billion").format(value=i18n.decimal(x / 1e9, 2))
-    elif abs(x) >= 1e6 or round(abs(x)) >= 1_000_000:
-        text = _("{value} million").format(value=i18n.decimal(x / 1e6, 1))
-    elif abs(x) >= 100:
+        shown = i18n.decimal(x / 1e9, 2)
+        if unit:  # "1,32 milliards de personnes": the unit's place is the language's
+            return _("{value} billion {unit}").format(value=shown, unit=label(unit))
+        return _("{value} billion").format(value=shown)
+    if abs(x) >= 1e6 or round(abs(x)) >= 1_000_000:
+        shown = i18n.decimal(x / 1e6, 1)
+        if unit:
+            return _("{value} million {unit}").format(value=shown, unit=label(unit))
+        return _("{value} million").format(value=shown)
+    if abs(x) >= 100:
         text = i18n.decimal(x, 0)
     else:
         text = i18n.decimal(x, 1)

@@ -55,7 +55,15 @@ def _grid(grid_id: str, columns: list[dict[str, Any]], rows: list[dict[str, Any]
         id=grid_id,
         rowData=rows,
         columnDefs=columns,
-        defaultColDef={"sortable": True, "resizable": True, "wrapText": True, "autoHeight": True},
+        # Headers wrap rather than cut: French and Spanish headers run 20-30% longer than English.
+        defaultColDef={
+            "sortable": True,
+            "resizable": True,
+            "wrapText": True,
+            "autoHeight": True,
+            "wrapHeaderText": True,
+            "autoHeaderHeight": True,
+        },
         getRowId="params.data.id",
         selectedRows=[r for r in rows if r["id"] == selected],
         dashGridOptions={

@@ -166,7 +166,7 @@ def test_i18nscreen004_french_punctuation_and_numbers(client):
     with i18n.language("fr"):
         assert fmt.count(1300, 11) == "1\u202f300"
         assert fmt.count(5, 11) == "moins de 11"
-        assert fmt.number(22_873_338, "people") == "22,9 millions personnes"
+        assert fmt.number(22_873_338, "people") == "22,9 millions de personnes"
         assert fmt.years(2005, None) == "depuis 2005"
     with i18n.language("id"):
         assert fmt.count(1300, 11) == "1.300"
