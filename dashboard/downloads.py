@@ -12,6 +12,7 @@ import pandas as pd
 from flask import Flask, Response, abort, request
 
 from dashboard.data import AtlasData, loaded, query_of, state_from, view_for
+from dashboard.i18n import _
 from dashboard.security import DOCUMENT_CSP, capped_notice
 from dashboard.view import View
 from geodata.spreadsheet import defused
@@ -94,7 +95,12 @@ def register_downloads(server: Flask) -> None:
     def download(table: str) -> Response:
         data = loaded()
         if table not in ("programs", "routes", "indicators"):
-            abort(404, description=f"No table {table!r}: try programs.csv, routes.csv or indicators.csv.")
+            abort(
+                404,
+                description=_("No table {table}: try programs.csv, routes.csv or indicators.csv.").format(
+                    table=repr(table)
+                ),
+            )
         state, notices = state_from(request.query_string.decode("utf-8", "replace"))
         view = view_for(query_of(state))
         frame = _defuse(suppress_small_counts(table_in_view(data, view, table), data.facts.threshold))

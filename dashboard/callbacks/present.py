@@ -4,6 +4,16 @@ from __future__ import annotations
 
 from dash import ClientsideFunction, Input, Output, State, clientside_callback
 
+from dashboard.i18n import N_
+
+# What the browser-side functions write (assets/atlas.js), marked for the catalogs: the page
+# hands them to the script in its language (the present button's label, Leave or Present, and
+# the image export's error).
+PRESENT = N_("Present (P)")
+LEAVE = N_("Leave (P)")
+IMAGE_FAILED = N_("Could not draw the image: {error}")
+DECK_FILE = N_("Load a deck file (.json)")
+
 clientside_callback(
     ClientsideFunction(namespace="atlas", function_name="present"),
     Output("presenting", "data"),
