@@ -289,3 +289,11 @@ def test_the_words_for_the_browser_and_a_downloads_error_are_translated(atlas_ap
         texts = [i18n.gettext(m) for m in (present.PRESENT, present.LEAVE, present.IMAGE_FAILED, present.DECK_FILE)]
     no_english(texts, code)
     assert "programs.csv" in missing and "try programs.csv" not in missing
+
+
+def test_a_downloads_notice_header_stays_english_and_its_columns_too(atlas_app):
+    client = atlas_app.server.test_client()
+    response = client.get("/download/routes.csv?lang=es&region=atlantis")
+    assert response.headers["X-Atlas-Notice"] == "Unknown region 'atlantis' ignored."
+    header = response.get_data(as_text=True).splitlines()[0]
+    assert header.startswith("route_id,") or "origin_iso3" in header  # machine-stable English columns
