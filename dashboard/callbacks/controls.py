@@ -5,11 +5,16 @@ from __future__ import annotations
 
 from dash import ClientsideFunction, Input, Output, Patch, State, callback, clientside_callback
 
-from dashboard.callbacks import inputs
+from dashboard.callbacks import inputs, present
 from dashboard.layout import DOWNLOADS
 
+# The button's label (▶ Play, ⏸ Pause) in the page's language (dashboard.callbacks.present).
 clientside_callback(
-    ClientsideFunction(namespace="atlas", function_name="play"),
+    present.wrapped(
+        """
+const out = window.dash_clientside.atlas.play(...args);
+return [out[0], out[1], say(out[2])];"""
+    ),
     Output("year", "value"),
     Output("play-timer", "disabled"),
     Output("play", "children"),

@@ -11,6 +11,9 @@ from __future__ import annotations
 import base64
 import copy
 import json
+import shutil
+import subprocess
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -297,3 +300,56 @@ def test_a_downloads_notice_header_stays_english_and_its_columns_too(atlas_app):
     assert response.headers["X-Atlas-Notice"] == "Unknown region 'atlantis' ignored."
     header = response.get_data(as_text=True).splitlines()[0]
     assert header.startswith("route_id,") or "origin_iso3" in header  # machine-stable English columns
+
+
+# --- The words assets/atlas.js writes, in the page's language -----------------------------------------
+
+ATLAS_JS = Path(__file__).resolve().parents[2] / "assets" / "atlas.js"
+# Runs a clientside callback of dashboard/callbacks with atlas.js and stand-ins for the browser.
+RUN_CALLBACK = """
+const fs = require("fs");
+const [path, lang, source, argsJson] = process.argv.slice(1);
+const noop = () => {};
+global.document = {
+  addEventListener: noop, querySelectorAll: () => [], querySelector: () => null, documentElement: { lang: lang },
+};
+global.MutationObserver = function () { this.observe = noop; };
+global.window = {
+  addEventListener: noop, setTimeout: noop,
+  dash_clientside: { no_update: null, callback_context: { triggered: [] } },
+  Plotly: { relayout: noop, downloadImage: () => Promise.reject(new Error("no canvas")) },
+};
+eval(fs.readFileSync(path, "utf8"));
+const callback = eval("(" + source + ")");
+Promise.resolve(callback(...JSON.parse(argsJson))).then((out) => process.stdout.write(JSON.stringify(out)));
+"""
+
+
+def run_callback(lang: str, source: str, *args: object) -> object:
+    out = subprocess.run(
+        ["node", "-e", RUN_CALLBACK, str(ATLAS_JS), lang, source, json.dumps(args)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    return json.loads(out.stdout)
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js to run assets/atlas.js")
+def test_the_present_and_play_buttons_and_the_image_export_speak_the_pages_language():
+    from dashboard.callbacks import present
+
+    show = present.wrapped("\nconst out = window.dash_clientside.atlas.present(...args);\nreturn say(out[2]);")
+    play = present.wrapped("\nconst out = window.dash_clientside.atlas.play(...args);\nreturn say(out[2]);")
+    image = present.wrapped("\nreturn Promise.resolve(window.dash_clientside.atlas.exportImage(...args)).then(say);")
+    figure = {"data": [], "layout": {}}
+    assert run_callback("en", show, 1, False) == "Leave (P)"
+    assert run_callback("es", show, 1, False) == "Salir (P)"
+    assert run_callback("fr", show, 2, True) == "Présenter (P)"
+    assert run_callback("id", play, 1, 0, 2007, [{"value": 2007}], True) == "▶ Putar"
+    assert run_callback("es", image, 1, 0, figure, "T", "S") == "No se pudo generar la imagen: Error: no canvas"
+    assert run_callback("en", image, 1, 0, figure, "T", "S") == "Could not draw the image: Error: no canvas"
+    words = json.loads(present.browser_words())
+    for code in LANGUAGES:
+        no_english(list(words[code].values()), code)
