@@ -16,9 +16,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from dashboard import i18n
 from dashboard.derived import derived
-from dashboard.i18n import N_, _, ngettext
+from dashboard.i18n import N_, _
 from dashboard.state import Choices, ViewState
 from geodata import Atlas
 from geodata.vocabulary import DIALOGUES, EXPLOITATION_FORMS, PROGRAM_TYPES
@@ -54,81 +53,20 @@ ROLE_LABELS: Mapping[str, str] = Translated(
 # catalogs: geodata does not translate; tests/unit/test_i18n_views.py keeps the two alike).
 DIALOGUE_LABELS = (N_("Bali Process members"), N_("RCM members"), N_("IGC participants"))
 
-# UN M49 regions and sub-regions, as the bundled data names them, by their M49 code: CLDR
-# (through Babel) names them in other languages, as it names countries.
-M49_CODES: dict[str, str] = {
-    "Africa": "002",
-    "Americas": "019",
-    "Asia": "142",
-    "Europe": "150",
-    "Oceania": "009",
-    "Australia and New Zealand": "053",
-    "Caribbean": "029",
-    "Central America": "013",
-    "Central Asia": "143",
-    "Eastern Africa": "014",
-    "Eastern Asia": "030",
-    "Eastern Europe": "151",
-    "Melanesia": "054",
-    "Micronesia": "057",
-    "Middle Africa": "017",
-    "Northern Africa": "015",
-    "Northern America": "021",
-    "Northern Europe": "154",
-    "Polynesia": "061",
-    "South America": "005",
-    "South-eastern Asia": "035",
-    "Southern Africa": "018",
-    "Southern Asia": "034",
-    "Southern Europe": "039",
-    "Western Africa": "011",
-    "Western Asia": "145",
-    "Western Europe": "155",
-}
-
-
-def region_name(name: str) -> str:
-    """An M49 region's or sub-region's name (as the data writes it, in English) in the current
-    language, from CLDR; the data's own name in English, or where CLDR has none."""
-    language = i18n.lang()
-    code = M49_CODES.get(name)
-    if language == i18n.DEFAULT or code is None:
-        return name
-    shown = i18n.locale(language).territories.get(code)
-    return shown[:1].upper() + shown[1:] if shown else name
-
-
-def dialogue_label(label: str, as_of: Iterable[object] = ()) -> str:
-    """A dialogue's label (``"RCM members"``, from geodata.vocabulary.DIALOGUES) in the current
-    language, with the years its membership is as of: ``"RCM members (as of 2023)"``."""
-    years = ", ".join(str(year) for year in as_of)
-    group = _(label)
-    return _("{group} (as of {years})").format(group=group, years=years) if years else group
-
 
 @dataclass(frozen=True)
 class RegionGroup:
     """A selectable set of countries: a dialogue's members, an M49 region or sub-region.
 
-    ``name`` is its label in English, as the data and the vocabulary write it; ``label`` is the
-    same in the current language (a dialogue's label through the catalogs, a region's from CLDR).
+    ``label`` is in English, as the data and geodata.vocabulary write it: the page shows it in
+    its language (dashboard.layout.group_name: a dialogue's label through the catalogs, a
+    region's name from CLDR).
     """
 
     slug: str
-    name: str
+    label: str
     kind: str  # "dialogue" | "region" | "subregion"
     members: frozenset[str]
-    # A dialogue's own label and the years of its membership ("RCM members", ("2023",)).
-    dialogue: str = field(default="", compare=False)
-    as_of: tuple[str, ...] = field(default=(), compare=False)
-
-    @property
-    def label(self) -> str:
-        if i18n.lang() == i18n.DEFAULT:
-            return self.name
-        if self.kind == "dialogue" and self.dialogue:
-            return dialogue_label(self.dialogue, self.as_of)
-        return region_name(self.name)
 
 
 def slugify(text: str) -> str:
@@ -142,7 +80,7 @@ def region_groups(countries: pd.DataFrame) -> dict[str, RegionGroup]:
         members = countries.index[countries[column].notna()]
         as_of = sorted(set(countries.loc[members, column].dropna()))
         suffix = f" (as of {', '.join(as_of)})" if as_of else ""
-        groups[slug] = RegionGroup(slug, label + suffix, "dialogue", frozenset(members), label, tuple(as_of))
+        groups[slug] = RegionGroup(slug, label + suffix, "dialogue", frozenset(members))
     for kind, column in (("region", "un_region"), ("subregion", "un_subregion")):
         for name, members in countries.groupby(column).groups.items():
             groups[slugify(str(name))] = RegionGroup(slugify(str(name)), str(name), kind, frozenset(members))
@@ -483,36 +421,3 @@ def build_view(atlas: Atlas, state: ViewState, groups: dict[str, RegionGroup], r
 def source_records(atlas: Atlas) -> dict[str, dict[str, Any]]:
     """Each source's row as a dict, by id (made once per atlas)."""
     return {str(record["row"]): record for record in columns_of(atlas.sources).records()}
-
-
-# --- What the page says of a view: the sentence above the map and the headline figures ------------
-
-
-def map_sentence(places: list[str], clauses: list[str]) -> str:
-    """The sentence above the map: where (``places``, the chosen regions' labels as shown; none
-    for the world), then a clause from each layer switched on (each already in the language)."""
-    what = "; ".join(clauses)
-    if places:
-        where = ", ".join(places)
-        if what:
-            return _("Map of {where}: {clauses}.").format(where=where, clauses=what)
-        return _("Map of {where}: no layer switched on.").format(where=where)
-    if what:
-        return _("Map of the world: {clauses}.").format(clauses=what)
-    return _("Map of the world: no layer switched on.")
-
-
-def strip_labels(programs: int, sites: int, countries: int, routes: int, with_figure: int) -> dict[str, str]:
-    """The labels under the headline figures (programs, countries, routes, people), by stat id."""
-    return {
-        "programs": ngettext("programs at {count} site", "programs at {count} sites", sites).format(
-            count=i18n.integer(sites)
-        ),
-        "countries": ngettext("country with programs or routes", "countries with programs or routes", countries),
-        "routes": ngettext("route", "routes", routes),
-        "people": ngettext(
-            "people assisted ({with_figure} of {count} program gives a figure)",
-            "people assisted ({with_figure} of {count} programs give a figure)",
-            programs,
-        ).format(with_figure=i18n.integer(with_figure), count=i18n.integer(programs)),
-    }

@@ -5,16 +5,11 @@ from __future__ import annotations
 
 from dash import ClientsideFunction, Input, Output, Patch, State, callback, clientside_callback
 
-from dashboard.callbacks import inputs, present
+from dashboard.callbacks import inputs
 from dashboard.layout import DOWNLOADS
 
-# The button's label (▶ Play, ⏸ Pause) in the page's language (dashboard.callbacks.present).
 clientside_callback(
-    present.wrapped(
-        """
-const out = window.dash_clientside.atlas.play(...args);
-return [out[0], out[1], say(out[2])];"""
-    ),
+    ClientsideFunction(namespace="atlas", function_name="play"),
     Output("year", "value"),
     Output("play-timer", "disabled"),
     Output("play", "children"),

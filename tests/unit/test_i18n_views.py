@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import base64
 import copy
+import html
 import json
-import shutil
-import subprocess
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,12 +22,7 @@ from dashboard.deck import DeckError, add_view, example_deck_path, load_deck
 from dashboard.state import from_query
 from dashboard.view import (
     DIALOGUE_LABELS,
-    M49_CODES,
     ROLE_LABELS,
-    dialogue_label,
-    map_sentence,
-    region_name,
-    strip_labels,
 )
 from geodata.vocabulary import DIALOGUES
 from tests.english import english_in, english_words
@@ -44,85 +37,28 @@ def no_english(texts: list[str], code: str) -> None:
     assert english_words(texts) == []
 
 
-# --- Labels: dialogues, regions, roles -------------------------------------------------------------
+# --- Labels: dialogues and roles ---------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("code", LANGUAGES)
-def test_region_and_dialogue_labels_are_in_the_language(atlas_app, code):
-    groups = loaded().groups
+def test_dialogue_and_role_labels_are_in_the_language(code):
     with i18n.language(code):
-        labels = [group.label for group in groups.values()]
-        roles = list(ROLE_LABELS.values())
-    no_english(labels + roles, code)
-    assert len(set(labels)) == len(labels)  # CLDR's names keep the groups apart
+        labels = [i18n.gettext(label) for label in DIALOGUE_LABELS] + list(ROLE_LABELS.values())
+    no_english(labels, code)
 
 
-def test_a_dialogue_label_names_its_years_and_a_region_its_cldr_name(atlas_app):
-    groups = loaded().groups
-    assert groups["rcm"].label == "RCM members (as of 2023)"  # English stays as it was
+def test_role_labels_are_read_in_the_requests_language():
+    assert ROLE_LABELS["internal"] == "Internal trafficking only"  # English stays as it was
+    assert ROLE_LABELS.english["origin"] == "Origin country"  # type: ignore[attr-defined]
     with i18n.language("es"):
-        assert groups["rcm"].label == "Miembros de la CRM (a 2023)"
-        assert groups["western-africa"].label == "África occidental"
         assert ROLE_LABELS["origin"] == "País de origen"
+        assert i18n.gettext("RCM members") == "Miembros de la CRM"
     with i18n.language("fr"):
-        assert (
-            dialogue_label("Bali Process members", ["2019", "2023"]) == "Membres du Processus de Bali (en 2019, 2023)"
-        )
-        assert region_name("Micronesia") == "Région micronésienne"
-    with i18n.language("id"):
-        assert groups["south-eastern-asia"].label == "Asia Tenggara"
-    assert ROLE_LABELS["internal"] == "Internal trafficking only"
+        assert dict(ROLE_LABELS)["destination"] == "Pays de destination"
 
 
 def test_the_marked_dialogue_labels_are_the_vocabularys():
     assert set(DIALOGUE_LABELS) == {label for label, _column in DIALOGUES.values()}
-
-
-def test_every_region_of_the_bundled_data_has_an_m49_code(atlas_app):
-    countries = loaded().atlas.countries
-    named = set(countries["un_region"].dropna()) | set(countries["un_subregion"].dropna())
-    assert named <= set(M49_CODES)
-
-
-# --- The sentence above the map and the headline figures ------------------------------------------
-
-
-def test_the_map_sentence_and_headline_labels_keep_their_english():
-    assert map_sentence([], []) == "Map of the world: no layer switched on."
-    assert map_sentence(["RCM members (as of 2023)"], ["3 programs at 3 sites in 3 countries", "1 route"]) == (
-        "Map of RCM members (as of 2023): 3 programs at 3 sites in 3 countries; 1 route."
-    )
-    labels = strip_labels(programs=3, sites=3, countries=3, routes=1, with_figure=0)
-    assert labels == {
-        "programs": "programs at 3 sites",
-        "countries": "countries with programs or routes",
-        "routes": "route",
-        "people": "people assisted (0 of 3 programs give a figure)",
-    }
-
-
-@pytest.mark.parametrize("code", LANGUAGES)
-def test_the_map_sentence_and_headline_labels_are_in_the_language(atlas_app, code):
-    with i18n.language(code):
-        rcm = loaded().groups["rcm"].label
-        texts = [
-            map_sentence([], []),
-            map_sentence([rcm], []),
-            *(
-                strip_labels(programs=n, sites=n * 2, countries=n, routes=n, with_figure=n - 1).values()
-                for n in (1, 3, 1300)
-            ),
-        ]
-    flat = [t for item in texts for t in ([item] if isinstance(item, str) else item)]
-    no_english(flat, code)
-
-
-def test_headline_numbers_are_written_the_languages_way():
-    with i18n.language("es"):
-        assert strip_labels(1300, 2500, 3, 2, 1200)["people"] == (
-            "personas asistidas (1.200 de 1.300 programas dan una cifra)"
-        )
-        assert map_sentence([], []) == "Mapa del mundo: ninguna capa activada."
 
 
 # --- Notices of a link's unknown values -------------------------------------------------------------
@@ -283,15 +219,13 @@ def test_the_pages_title_is_in_the_language(atlas_app):
 
 
 @pytest.mark.parametrize("code", LANGUAGES)
-def test_the_words_for_the_browser_and_a_downloads_error_are_translated(atlas_app, code):
-    from dashboard.callbacks import present
-
+def test_a_missing_tables_error_is_in_the_language(atlas_app, code):
     client = atlas_app.server.test_client()
     missing = client.get(f"/download/nothing.csv?lang={code}").get_data(as_text=True)
-    with i18n.language(code):
-        texts = [i18n.gettext(m) for m in (present.PRESENT, present.LEAVE, present.IMAGE_FAILED, present.DECK_FILE)]
-    no_english(texts, code)
     assert "programs.csv" in missing and "try programs.csv" not in missing
+    with i18n.language(code):
+        said = i18n.gettext("No table {table}: try programs.csv, routes.csv or indicators.csv.")
+    assert html.unescape(missing).count(said.format(table="'nothing'")) == 1
 
 
 def test_a_downloads_notice_header_stays_english_and_its_columns_too(atlas_app):
@@ -300,56 +234,3 @@ def test_a_downloads_notice_header_stays_english_and_its_columns_too(atlas_app):
     assert response.headers["X-Atlas-Notice"] == "Unknown region 'atlantis' ignored."
     header = response.get_data(as_text=True).splitlines()[0]
     assert header.startswith("route_id,") or "origin_iso3" in header  # machine-stable English columns
-
-
-# --- The words assets/atlas.js writes, in the page's language -----------------------------------------
-
-ATLAS_JS = Path(__file__).resolve().parents[2] / "assets" / "atlas.js"
-# Runs a clientside callback of dashboard/callbacks with atlas.js and stand-ins for the browser.
-RUN_CALLBACK = """
-const fs = require("fs");
-const [path, lang, source, argsJson] = process.argv.slice(1);
-const noop = () => {};
-global.document = {
-  addEventListener: noop, querySelectorAll: () => [], querySelector: () => null, documentElement: { lang: lang },
-};
-global.MutationObserver = function () { this.observe = noop; };
-global.window = {
-  addEventListener: noop, setTimeout: noop,
-  dash_clientside: { no_update: null, callback_context: { triggered: [] } },
-  Plotly: { relayout: noop, downloadImage: () => Promise.reject(new Error("no canvas")) },
-};
-eval(fs.readFileSync(path, "utf8"));
-const callback = eval("(" + source + ")");
-Promise.resolve(callback(...JSON.parse(argsJson))).then((out) => process.stdout.write(JSON.stringify(out)));
-"""
-
-
-def run_callback(lang: str, source: str, *args: object) -> object:
-    out = subprocess.run(
-        ["node", "-e", RUN_CALLBACK, str(ATLAS_JS), lang, source, json.dumps(args)],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    )
-    return json.loads(out.stdout)
-
-
-@pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js to run assets/atlas.js")
-def test_the_present_and_play_buttons_and_the_image_export_speak_the_pages_language():
-    from dashboard.callbacks import present
-
-    show = present.wrapped("\nconst out = window.dash_clientside.atlas.present(...args);\nreturn say(out[2]);")
-    play = present.wrapped("\nconst out = window.dash_clientside.atlas.play(...args);\nreturn say(out[2]);")
-    image = present.wrapped("\nreturn Promise.resolve(window.dash_clientside.atlas.exportImage(...args)).then(say);")
-    figure = {"data": [], "layout": {}}
-    assert run_callback("en", show, 1, False) == "Leave (P)"
-    assert run_callback("es", show, 1, False) == "Salir (P)"
-    assert run_callback("fr", show, 2, True) == "Présenter (P)"
-    assert run_callback("id", play, 1, 0, 2007, [{"value": 2007}], True) == "▶ Putar"
-    assert run_callback("es", image, 1, 0, figure, "T", "S") == "No se pudo generar la imagen: Error: no canvas"
-    assert run_callback("en", image, 1, 0, figure, "T", "S") == "Could not draw the image: Error: no canvas"
-    words = json.loads(present.browser_words())
-    for code in LANGUAGES:
-        no_english(list(words[code].values()), code)
