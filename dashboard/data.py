@@ -173,7 +173,7 @@ def memoized(name: str, key: str, compute: Callable[[], T]) -> T:
 def view_for(query: str) -> View:
     """The view of a normalised query (as :func:`query_of` makes it); its rows come from the cache."""
     data = loaded()
-    state, _ = from_query(query, data.choices)
+    state, _unused = from_query(query, data.choices)
     rows = memoized("rows", query, lambda: view_rows(data.atlas, state, data.groups))
     return build_view(data.atlas, state, data.groups, rows)
 

@@ -62,6 +62,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from dashboard import i18n
+from dashboard.i18n import _, pgettext
 from dashboard.state import BY_NAME, NAMES, Choices, ViewState, current_name, from_query, to_query
 
 CURRENT_VERSION = 1
@@ -151,7 +153,7 @@ def _known_parameters(state: dict[str, str]) -> dict[str, str]:
             raise PydanticCustomError(
                 "unknown_parameter",
                 'unknown parameter "{name}"{hint}',
-                {"name": name[:40], "hint": hint},
+                {"name": name[:40], "hint": hint, "close": close[0] if close else ""},
             )
     return state
 
@@ -221,17 +223,23 @@ MIGRATIONS: tuple[Callable[[dict[str, Any]], dict[str, Any]], ...] = (migrate_v0
 
 
 def _json_kind(value: Any) -> str:
+    """What a JSON value is, as the messages below name it ("not {kind}")."""
     if isinstance(value, dict):
-        return "an object"
+        return pgettext("a JSON value", "an object")
     if isinstance(value, list):
-        return "a list"
+        return pgettext("a JSON value", "a list")
     if isinstance(value, str):
-        return "text"
+        return pgettext("a JSON value", "text")
     if isinstance(value, bool):
-        return "true/false"
+        return pgettext("a JSON value", "true/false")
     if isinstance(value, int | float):
-        return "a number"
-    return "null"
+        return pgettext("a JSON value", "a number")
+    return pgettext("a JSON value", "null")
+
+
+def _number(value: Any) -> str:
+    """A whole number read from a file, written the language's way (anything else as it is)."""
+    return i18n.integer(value) if type(value) is int else str(value)
 
 
 def _shown(value: Any) -> str:
@@ -245,49 +253,85 @@ def _explain(error: Mapping[str, Any], doc: Mapping[str, Any]) -> str:
     if not loc or len(loc) == 1:
         field = str(loc[0]) if loc else ""
         if kind == "too_long":
-            return f"A deck holds at most {MAX_VIEWS} views; this one has {error['ctx']['actual_length']}."
+            return _("A deck holds at most {most} views; this one has {count}.").format(
+                most=i18n.integer(MAX_VIEWS), count=_number(error["ctx"]["actual_length"])
+            )
         if kind == "missing":
-            return f'Not a deck: no "{field}" list.'
+            return _('Not a deck: no "{field}" list.').format(field=field)
         if kind == "list_type":
-            return f'Not a deck: "{field}" must be a list, not {_json_kind(value)}.'
+            return _('Not a deck: "{field}" must be a list, not {kind}.').format(field=field, kind=_json_kind(value))
         if kind == "extra_forbidden":
-            return f'Not a deck: unknown field "{field[:40]}".'
-        return f'Not a deck: "{field}" {error["msg"]}.'
+            return _('Not a deck: unknown field "{field}".').format(field=field[:40])
+        # pydantic's own words: a case the deck format does not reach today
+        return _('Not a deck: "{field}" {problem}.').format(field=field, problem=error["msg"])
 
     collection, index = str(loc[0]), int(loc[1])
-    unit = "Slide" if collection == "slides" else "View"
-    where = f"{unit} {index + 1}"
+    slides = collection == "slides"
     raw = doc[collection][index]
-    named = raw.get("title" if unit == "View" else "name") if isinstance(raw, dict) else None
+    named = raw.get("name" if slides else "title") if isinstance(raw, dict) else None
+    number = i18n.integer(index + 1)
     if isinstance(named, str) and named.strip() and len(loc) > 2 and loc[2] not in ("title", "name"):
-        where += f' ("{named.strip()[:40]}")'
+        title = named.strip()[:40]
+        where = (_('Slide {number} ("{title}")') if slides else _('View {number} ("{title}")')).format(
+            number=number, title=title
+        )
+    else:
+        where = (_("Slide {number}") if slides else _("View {number}")).format(number=number)
     if len(loc) == 2:
         if kind == "model_type":
-            fields = "a title and a state" if unit == "View" else "a name and a url"
-            return f"{where}: not an object with {fields}, but {_json_kind(value)}."
-        return f"{where}: {error['msg']}."
+            template = (
+                _("{where}: not an object with a name and a url, but {kind}.")
+                if slides
+                else _("{where}: not an object with a title and a state, but {kind}.")
+            )
+            return template.format(where=where, kind=_json_kind(value))
+        return f"{where}: {error['msg']}."  # pydantic's own words: no case the format reaches today
 
     field = str(loc[2])
     if kind == "extra_forbidden":
-        return f'{where}: unknown field "{field[:40]}".'
+        return _('{where}: unknown field "{field}".').format(where=where, field=field[:40])
     if kind == "missing":
-        return f"{where}: the {field} is missing."
-    if field in ("title", "name"):
-        messages = {
-            "string_type": f"the {field} must be text, not {_json_kind(value)}",
-            "string_too_short": f"the {field} is empty",
-            "string_too_long": f"the {field} is longer than {MAX_TITLE} characters",
-            "control_characters": f"the {field} contains control characters",
+        missing = {
+            "title": _("{where}: the title is missing."),
+            "name": _("{where}: the name is missing."),
+            "url": _("{where}: the url is missing."),
         }
-        return f"{where}: {messages.get(kind, error['msg'])}."
+        return missing.get(field, _('{where}: the field "{field}" is missing.')).format(where=where, field=field)
+    if field in ("title", "name"):
+        is_title = field == "title"
+        messages = {
+            "string_type": _("{where}: the title must be text, not {kind}.")
+            if is_title
+            else _("{where}: the name must be text, not {kind}."),
+            "string_too_short": _("{where}: the title is empty.") if is_title else _("{where}: the name is empty."),
+            "string_too_long": _("{where}: the title is longer than {most} characters.")
+            if is_title
+            else _("{where}: the name is longer than {most} characters."),
+            "control_characters": _("{where}: the title contains control characters.")
+            if is_title
+            else _("{where}: the name contains control characters."),
+        }
+        template = messages.get(kind, "{where}: {problem}.")  # pydantic's own words (as above)
+        return template.format(where=where, kind=_json_kind(value), most=i18n.integer(MAX_TITLE), problem=error["msg"])
     if field == "url":
-        return f"{where}: the url must be text, not {_json_kind(value)}."
+        return _("{where}: the url must be text, not {kind}.").format(where=where, kind=_json_kind(value))
     # field == "state"
     if len(loc) == 4:
-        return f'{where}: the value of "{str(loc[3])[:40]}" must be text in quotes, not {_shown(value)}.'
+        return _('{where}: the value of "{name}" must be text in quotes, not {value}.').format(
+            where=where, name=str(loc[3])[:40], value=_shown(value)
+        )
     if kind == "dict_type":
-        return f"{where}: the state must be an object of parameters, not {_json_kind(value)}."
-    return f"{where}: {error['msg']}."
+        return _("{where}: the state must be an object of parameters, not {kind}.").format(
+            where=where, kind=_json_kind(value)
+        )
+    if kind == "unknown_parameter":
+        context = error.get("ctx") or {}
+        if context.get("close"):
+            return _('{where}: unknown parameter "{name}" (did you mean "{close}"?).').format(
+                where=where, name=context.get("name", ""), close=context["close"]
+            )
+        return _('{where}: unknown parameter "{name}".').format(where=where, name=context.get("name", ""))
+    return f"{where}: {error['msg']}."  # pydantic's own words: no case the format reaches today
 
 
 def _first_error(error: ValidationError, doc: Mapping[str, Any]) -> DeckError:
@@ -305,46 +349,68 @@ def _first_error(error: ValidationError, doc: Mapping[str, Any]) -> DeckError:
 def _parse(text: str | bytes) -> Any:
     size = len(text) if isinstance(text, bytes) else len(text.encode("utf-8", "surrogatepass"))
     if size > MAX_BYTES:
-        raise DeckError(f"The file is larger than {MAX_BYTES // 1_000_000} MB: not a deck.")
+        raise DeckError(
+            _("The file is larger than {size} MB: not a deck.").format(size=i18n.integer(MAX_BYTES // 1_000_000))
+        )
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise DeckError("Not a deck: the file is not UTF-8 text.") from None
+            raise DeckError(_("Not a deck: the file is not UTF-8 text.")) from None
     text = text.removeprefix("\ufeff")
     if not text.strip():
-        raise DeckError("Not a deck: the file is empty.")
+        raise DeckError(_("Not a deck: the file is empty."))
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as error:
-        raise DeckError(f"Not a deck: the file is not JSON (line {error.lineno}, column {error.colno}).") from None
+        raise DeckError(
+            _("Not a deck: the file is not JSON (line {line}, column {column}).").format(
+                line=i18n.integer(error.lineno), column=i18n.integer(error.colno)
+            )
+        ) from None
     except RecursionError:
-        raise DeckError("Not a deck: the file is nested too deeply.") from None
+        raise DeckError(_("Not a deck: the file is nested too deeply.")) from None
     except ValueError:  # Python refuses integers of more than 4,300 digits
-        raise DeckError("Not a deck: it holds a number too long to read.") from None
+        raise DeckError(_("Not a deck: it holds a number too long to read.")) from None
     try:
         # A lone surrogate ("\ud800" in JSON) is text no file or page can hold.
         json.dumps(doc, ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError:
-        raise DeckError("Not a deck: it holds text that is not valid Unicode (a lone surrogate).") from None
+        raise DeckError(_("Not a deck: it holds text that is not valid Unicode (a lone surrogate).")) from None
     return doc
 
 
 def _version(doc: Any) -> int:
     if not isinstance(doc, dict):
-        raise DeckError(f'Not a deck: the file holds {_json_kind(doc)}, not an object with "version" and "views".')
+        raise DeckError(
+            _('Not a deck: the file holds {kind}, not an object with "version" and "views".').format(
+                kind=_json_kind(doc)
+            )
+        )
     try:
         version = _Envelope.model_validate(doc).version
     except ValidationError as error:
         kind = error.errors()[0]["type"]
         if kind == "greater_than_equal":
-            raise DeckError(f"Not a deck: there is no deck version {doc['version']}.") from None
-        raise DeckError(f"Not a deck: the version must be a whole number, not {_shown(doc['version'])}.") from None
+            raise DeckError(
+                _("Not a deck: there is no deck version {version}.").format(version=_number(doc["version"]))
+            ) from None
+        raise DeckError(
+            _("Not a deck: the version must be a whole number, not {value}.").format(value=_shown(doc["version"]))
+        ) from None
     if version > CURRENT_VERSION:
-        raise DeckError(f"This deck is version {version}; this atlas reads decks up to version {CURRENT_VERSION}.")
+        raise DeckError(
+            _("This deck is version {version}; this atlas reads decks up to version {current}.").format(
+                version=i18n.integer(version), current=i18n.integer(CURRENT_VERSION)
+            )
+        )
     if "version" not in doc and "slides" not in doc:
         # Version 0 is recognised by its slides; anything else without a version is no deck.
-        raise DeckError('Not a deck: no "version" number.' if "views" in doc else 'Not a deck: no "views" list.')
+        raise DeckError(
+            _('Not a deck: no "version" number.')
+            if "views" in doc
+            else _('Not a deck: no "{field}" list.').format(field="views")
+        )
     return version
 
 
@@ -386,14 +452,19 @@ def load_deck(text: str | bytes, choices: Choices) -> tuple[Deck, list[str]]:
         try:
             doc = MIGRATIONS[step](doc)
         except ValueError as error:  # an address urlsplit cannot read ("http://[::1")
-            raise DeckError(f"Not a deck: an address in it does not read ({error}).") from None
+            raise DeckError(_("Not a deck: an address in it does not read ({error}).").format(error=error)) from None
     model = _validate(_DeckV1, doc)
 
     views: list[SavedView] = []
     notices: list[str] = []
     for number, view in enumerate(model.views, start=1):
         state, dropped = from_query(params_to_query(view.state), choices)
-        notices += [f'View {number} ("{view.title[:40]}"): {notice}' for notice in dropped]
+        notices += [
+            _('View {number} ("{title}"): {notice}').format(
+                number=i18n.integer(number), title=view.title[:40], notice=notice
+            )
+            for notice in dropped
+        ]
         views.append(SavedView(title=view.title, state=state_to_params(state, choices)))
     return Deck(version=CURRENT_VERSION, views=tuple(views)), notices
 
@@ -443,7 +514,11 @@ def add_view(deck: Deck, view: SavedView) -> Deck:
         If the deck already holds :data:`MAX_VIEWS` views (a longer one would not load again).
     """
     if len(deck.views) >= MAX_VIEWS:
-        raise DeckError(f"A deck holds at most {MAX_VIEWS} views: delete one before saving another.")
+        raise DeckError(
+            _("A deck holds at most {most} views: delete one before saving another.").format(
+                most=i18n.integer(MAX_VIEWS)
+            )
+        )
     return replace(deck, views=(*deck.views, view))
 
 

@@ -11,8 +11,11 @@ import io
 import pandas as pd
 from flask import Flask, Response, abort, request
 
+from dashboard import i18n
 from dashboard.data import AtlasData, loaded, query_of, state_from, view_for
+from dashboard.i18n import _
 from dashboard.security import DOCUMENT_CSP, capped_notice
+from dashboard.state import ViewState
 from dashboard.view import View
 from geodata.spreadsheet import defused
 
@@ -89,13 +92,26 @@ def table_in_view(data: AtlasData, view: View, table: str) -> pd.DataFrame:
     return with_sources(frame, data.atlas.sources)
 
 
+def header_notices(query: str) -> tuple[ViewState, list[str]]:
+    """The state of ``query`` and its notices in English, for the ``X-Atlas-Notice`` header: a
+    header is ASCII and read by programs, so it stays in one language whatever the page's (as the
+    CSV's columns and cells do); the file itself is in the language of the request."""
+    with i18n.language(i18n.DEFAULT):
+        return state_from(query)
+
+
 def register_downloads(server: Flask) -> None:
     @server.route("/download/<table>.csv")
     def download(table: str) -> Response:
         data = loaded()
         if table not in ("programs", "routes", "indicators"):
-            abort(404, description=f"No table {table!r}: try programs.csv, routes.csv or indicators.csv.")
-        state, notices = state_from(request.query_string.decode("utf-8", "replace"))
+            abort(
+                404,
+                description=_("No table {table}: try programs.csv, routes.csv or indicators.csv.").format(
+                    table=repr(table)
+                ),
+            )
+        state, notices = header_notices(request.query_string.decode("utf-8", "replace"))
         view = view_for(query_of(state))
         frame = _defuse(suppress_small_counts(table_in_view(data, view, table), data.facts.threshold))
         body = io.StringIO()
@@ -114,7 +130,7 @@ def register_downloads(server: Flask) -> None:
         from dashboard.layout import view_title
 
         data = loaded()
-        state, notices = state_from(request.query_string.decode("utf-8", "replace"))
+        state, notices = header_notices(request.query_string.decode("utf-8", "replace"))
         view = view_for(query_of(state))
         html = export_view_html(view, data.facts, export_boundaries(data.atlas), view_title(data, state))
         response = Response(html, mimetype="text/html")

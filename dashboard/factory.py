@@ -19,6 +19,7 @@ from dashboard.layout import create_layout
 from dashboard.static_files import preload_shapes, register_cache_headers
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets"
+TITLE = i18n.N_("Counter-Trafficking Atlas")  # the page's title, in the page's language
 
 
 def page_query() -> str | None:
@@ -51,7 +52,7 @@ def create_app(config: Config | None = None) -> Dash:
     config = config or load_config()
     app = Dash(
         __name__,
-        title="Counter-Trafficking Atlas",
+        title=TITLE,
         assets_folder=str(ASSETS),
         serve_locally=True,
         update_title="",
@@ -67,6 +68,7 @@ def create_app(config: Config | None = None) -> Dash:
     _index = app.interpolate_index
 
     def interpolate_index(**parts: object) -> str:  # the page's language, as its request chose it
+        parts["title"] = i18n.gettext(TITLE)
         return _index(**parts).replace('<html lang="en">', f'<html lang="{i18n.lang()}">', 1)
 
     app.interpolate_index = interpolate_index  # type: ignore[method-assign,assignment]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import weakref
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -17,21 +17,51 @@ import numpy as np
 import pandas as pd
 
 from dashboard.derived import derived
+from dashboard.i18n import N_, _
 from dashboard.state import Choices, ViewState
 from geodata import Atlas
 from geodata.vocabulary import DIALOGUES, EXPLOITATION_FORMS, PROGRAM_TYPES
 
-ROLE_LABELS = {
-    "origin": "Origin country",
-    "destination": "Destination country",
-    "both": "Origin and destination",
-    "internal": "Internal trafficking only",
-}
+
+class Translated(Mapping[str, str]):
+    """Labels declared in English (marked with ``N_``), read in the current language: each lookup
+    translates, so a label is in the language of the request that shows it."""
+
+    def __init__(self, labels: Mapping[str, str]) -> None:
+        self.english = dict(labels)
+
+    def __getitem__(self, key: str) -> str:
+        return _(self.english[key])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.english)
+
+    def __len__(self) -> int:
+        return len(self.english)
+
+
+ROLE_LABELS: Mapping[str, str] = Translated(
+    {
+        "origin": N_("Origin country"),
+        "destination": N_("Destination country"),
+        "both": N_("Origin and destination"),
+        "internal": N_("Internal trafficking only"),
+    }
+)
+
+# The dialogues' labels as geodata.vocabulary.DIALOGUES declares them (marked here for the
+# catalogs: geodata does not translate; tests/unit/test_i18n_views.py keeps the two alike).
+DIALOGUE_LABELS = (N_("Bali Process members"), N_("RCM members"), N_("IGC participants"))
 
 
 @dataclass(frozen=True)
 class RegionGroup:
-    """A selectable set of countries: a dialogue's members, an M49 region or sub-region."""
+    """A selectable set of countries: a dialogue's members, an M49 region or sub-region.
+
+    ``label`` is in English, as the data and geodata.vocabulary write it: the page shows it in
+    its language (dashboard.layout.group_name: a dialogue's label through the catalogs, a
+    region's name from CLDR).
+    """
 
     slug: str
     label: str

@@ -18,6 +18,7 @@ from typing import Any
 
 from dash import ALL, ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx, html, no_update
 
+from dashboard import i18n
 from dashboard.callbacks import inputs
 from dashboard.data import loaded, state_from
 from dashboard.deck import (
@@ -39,9 +40,25 @@ from dashboard.deck import (
     state_to_params,
     undo,
 )
+from dashboard.i18n import N_, _, ngettext
 from dashboard.layout import deck_item
 
 EMPTY = Deck(version=1, views=())
+
+# The titles of the example deck (dashboard/decks/fact-sheet.json), marked for the catalogs: the
+# example is loaded with its titles in the page's language (the test keeps the two alike).
+EXAMPLE_TITLES = (
+    N_("Programs and routes in the 2007 fact sheet"),
+    N_("Lake Volta: children in Ghana's fisheries"),
+    N_("Indonesia to Malaysia: domestic labour and sexual exploitation"),
+    N_("Cambodian children begging in Bangkok"),
+    N_("Dominican women deceived into prostitution in Argentina"),
+    N_("Reuniting victims with their families in the United States"),
+    N_("RCM members: capacity-building workshops"),
+    N_("Bali Process members"),
+    N_("IGC participants"),
+    N_("The $50 million initiative: prevention and protection"),
+)
 
 
 def _as_store(deck: Deck) -> dict[str, Any]:
@@ -53,7 +70,7 @@ def _from_store(stored: Any) -> Deck:
     if not stored:
         return EMPTY
     try:
-        deck, _ = load_deck(json.dumps(stored), loaded().choices)
+        deck, _notices = load_deck(json.dumps(stored), loaded().choices)
     except (DeckError, TypeError, ValueError):  # TypeError: keys that are not text
         return EMPTY
     return deck
@@ -71,7 +88,19 @@ def _history_to(history: tuple[Deck, ...]) -> list[dict[str, Any]]:
 
 
 def _views(count: int) -> str:
-    return "1 view" if count == 1 else f"{count} views"
+    """``3 views``: how many views a deck holds, as the messages below say it."""
+    return ngettext("{count} view", "{count} views", count).format(count=i18n.integer(count))
+
+
+def example_deck() -> str:
+    """The example deck's file, its titles in the current language."""
+    text = example_deck_path().read_text(encoding="utf-8")
+    if i18n.lang() == i18n.DEFAULT:
+        return text
+    doc = json.loads(text)
+    for view in doc.get("views", []):
+        view["title"] = _(view["title"])
+    return json.dumps(doc, ensure_ascii=False)
 
 
 def _index(value: Any) -> int:
@@ -81,9 +110,11 @@ def _index(value: Any) -> int:
 def _read_upload(contents: str, filename: str) -> tuple[str, str]:
     """The dropped file's text and how to name it; raises DeckError if it is not UTF-8 text."""
     try:
-        return base64.b64decode(contents.split(",", 1)[1]).decode("utf-8"), filename or "the file"
+        return base64.b64decode(contents.split(",", 1)[1]).decode("utf-8"), filename or _("the file")
     except (IndexError, ValueError, UnicodeDecodeError):
-        raise DeckError(f"{filename or 'The file'}: not a deck (not UTF-8 text).") from None
+        if filename:
+            raise DeckError(_("{filename}: not a deck (not UTF-8 text).").format(filename=filename)) from None
+        raise DeckError(_("The file: not a deck (not UTF-8 text).")) from None
 
 
 @callback(
@@ -162,14 +193,16 @@ def change_deck(
         }
 
     if trigger == "deck-save":
-        state, _ = state_from(inputs.text(rendered))
-        fallback = f"View {len(deck.views) + 1}"
+        state, _notices = state_from(inputs.text(rendered))
+        fallback = _("View {number}").format(number=i18n.integer(len(deck.views) + 1))
         view = SavedView(clean_title(inputs.text(title), fallback), state_to_params(state, loaded().choices))
         try:
             added = add_view(deck, view)
         except DeckError as error:
             return out | {"message": str(error)}
-        message = f"Saved \u201c{view.title}\u201d as view {len(added.views)}."
+        message = _("Saved \u201c{title}\u201d as view {number}.").format(
+            title=view.title, number=i18n.integer(len(added.views))
+        )
         # A save leaves stepping and an open question as they are.
         keep = dict.fromkeys(("pending", "hidden", "index", "editing"), no_update)
         return replaced_by(added, message) | keep | {"title": ""}
@@ -177,11 +210,15 @@ def change_deck(
     if trigger in ("deck-replace", "deck-cancel"):
         waiting = inputs.mapping(pending) or {}
         if trigger == "deck-cancel" or "deck" not in waiting:
-            return out | {"pending": None, "hidden": True, "message": f"Kept your {_views(len(deck.views))}."}
+            return out | {
+                "pending": None,
+                "hidden": True,
+                "message": _("Kept your {views}.").format(views=_views(len(deck.views))),
+            }
         return replaced_by(_from_store(waiting["deck"]), inputs.text(waiting.get("message")))
 
     if trigger == "deck-example":
-        text, source = example_deck_path().read_text(encoding="utf-8"), "the example deck"
+        text, source = example_deck(), _("the example deck")
     else:
         contents = inputs.text(contents)
         if not contents:
@@ -191,15 +228,18 @@ def change_deck(
         try:
             text, source = _read_upload(contents, inputs.text(filename))
         except DeckError as error:
-            return out | {"message": f"{error} Your deck is unchanged."}
+            return out | {"message": _("{error} Your deck is unchanged.").format(error=error)}
     try:
         new, notices = load_deck(text, loaded().choices)
     except DeckError as error:
-        return out | {"message": f"{source}: {error} Your deck is unchanged."}
-    message = " ".join([f"Loaded {_views(len(new.views))} from {source}.", *notices])
+        return out | {"message": _("{source}: {error} Your deck is unchanged.").format(source=source, error=error)}
+    loaded_from = _("Loaded {views} from {source}.").format(views=_views(len(new.views)), source=source)
+    message = " ".join([loaded_from, *notices])
     if not deck.views:
         return replaced_by(new, message)
-    question = f"Replace your {_views(len(deck.views))} with the {_views(len(new.views))} of {source}?"
+    question = _("Replace your {views} with the {new_views} of {source}?").format(
+        views=_views(len(deck.views)), new_views=_views(len(new.views)), source=source
+    )
     return out | {
         "pending": {"deck": _as_store(new), "message": message},
         "hidden": False,
@@ -250,8 +290,10 @@ def edit_deck(
         try:
             before, past = undo(past)
         except IndexError:
-            return no_update, "Nothing to undo.", no_update, no_update, no_update
-        message = f"Undone: the deck is back to its {_views(len(before.views))} before the last change."
+            return no_update, _("Nothing to undo."), no_update, no_update, no_update
+        message = _("Undone: the deck is back to its {views} before the last change.").format(
+            views=_views(len(before.views))
+        )
         return _as_store(before), message, _history_to(past), -1, -1
     # A list drawn again fires its new buttons with no click: only a real press counts.
     if not isinstance(trigger, dict) or not (ctx.triggered and ctx.triggered[0].get("value")):
@@ -266,17 +308,21 @@ def edit_deck(
         if kind in ("deck-rename-ok", "deck-rename-input"):
             typed = next((inputs.text(v) for v in inputs.texts(new_titles) or []), "")
             new = rename_view(deck, index, typed)
-            message = f"Renamed view {index + 1} \u201c{new.views[index].title}\u201d."
+            message = _("Renamed view {number} \u201c{title}\u201d.").format(
+                number=i18n.integer(index + 1), title=new.views[index].title
+            )
             after = current
         elif kind in ("deck-up", "deck-down"):
             offset = -1 if kind == "deck-up" else 1
             new = move_view(deck, index, offset)
             place = min(max(index + offset, 0), len(deck.views) - 1) + 1
-            message = f"Moved \u201c{title}\u201d to place {place} of {len(new.views)}."
+            message = _("Moved \u201c{title}\u201d to place {place} of {count}.").format(
+                title=title, place=i18n.integer(place), count=i18n.integer(len(new.views))
+            )
             after = index_after_move(current, index, offset, len(deck.views))
         elif kind == "deck-delete":
             new = delete_view(deck, index)
-            message = f"Deleted \u201c{title}\u201d. Undo brings it back."
+            message = _("Deleted \u201c{title}\u201d. Undo brings it back.").format(title=title)
             after = index_after_delete(current, index)
         else:
             return nothing
@@ -305,7 +351,7 @@ def list_deck(stored: Any, index: Any, editing: Any) -> list[Any]:
     if not deck.views:
         return [
             html.Li(
-                "No saved views yet: name this view and press Save, or load the example deck.",
+                _("No saved views yet: name this view and press Save, or load the example deck."),
                 className="atlas-deck-empty",
             )
         ]

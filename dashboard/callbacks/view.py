@@ -155,7 +155,7 @@ def render_view(
     controls = {str(name): control(value) for name, value in (mapping(controls) or {}).items()}
     click, slots, sent = mapping(click), counts(slots), mapping(sent)
     data = loaded()
-    old, _ = state_from(rendered or "")
+    old, _old_notices = state_from(rendered or "")
     trigger = ctx.triggered_id
     notices: list[str] = []
     if trigger == "url":
@@ -179,7 +179,7 @@ def render_view(
     # view keep it.
     state = replace(state, lang=i18n.lang())
     query = query_of(state)
-    state, _ = state_from(query)
+    state, _unused = state_from(query)
     view = view_for(query)
 
     old_view = view_for(query_of(old))
@@ -253,7 +253,7 @@ def deck_title(stored: Any, index: Any, query: str) -> str:
     """The saved view's title when the view on screen is the deck's current one, else ""."""
     try:
         view = stored["views"][int(index)]
-        state, _ = state_from(params_to_query(view["state"]))
+        state, _unused = state_from(params_to_query(view["state"]))
     except (TypeError, KeyError, IndexError, ValueError, AttributeError):
         return ""
     return str(view.get("title", "")) if query_of(state) == query else ""
