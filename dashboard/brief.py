@@ -467,8 +467,8 @@ def _english(text: object) -> Markup:
     with words that the catalogs do not translate (a number, or an empty cell, is no language)."""
     if i18n.lang() == i18n.DEFAULT or not isinstance(text, str) or not re.match(r"\D*[A-Za-z]{2}", text):
         return Markup("")
-    if text[:1].isdigit() or _(text) != text:
-        return Markup("")
+    if text[:1].isdigit() or text in getattr(i18n.translations(i18n.lang()), "_catalog", {}):
+        return Markup("")  # a number (formatted by the atlas), or a text the catalog translates
     return _DATA
 
 
