@@ -29,9 +29,10 @@ from shapely.geometry import mapping
 from dashboard import formatting as fmt
 from dashboard import i18n
 from dashboard.exports.canvas import Canvas, KeyGroup
-from dashboard.exports.elements import CountryShapes, HtmlBlock, PageData
+from dashboard.exports.elements import CountryShapes, HtmlBlock, PageData, to_script_json
 from dashboard.exports.offline import render_offline
 from dashboard.figure import geo_window
+from dashboard.i18n import _
 from dashboard.layers import REGISTRY, Facts, is_on, source_ids_in_view
 from dashboard.palette import BORDER_COLOUR
 from dashboard.view import View
@@ -115,7 +116,31 @@ def export_view_html(view: View, facts: Facts, boundaries: gpd.GeoDataFrame, tit
         title=title, key=_key(canvas.key), data=data_lang, **_sources(view)
     )
     root.html.add_child(HtmlBlock(overlay), name="atlas_overlay")
+    if language != i18n.DEFAULT:
+        root.script.add_child(HtmlBlock(_control_words()), name="atlas_control_words")
     return _with_language(render_offline(m), language)
+
+
+def _control_words() -> str:
+    """A script that gives Leaflet's controls their titles in the page's language (Leaflet writes
+    them in English: "Zoom in", "Zoom out", "Layers")."""
+    words = to_script_json(
+        {
+            ".leaflet-control-zoom-in": _("Zoom in"),
+            ".leaflet-control-zoom-out": _("Zoom out"),
+            ".leaflet-control-layers-toggle": _("Layers"),
+        }
+    )
+    # The figure's script holds the map's code after this block (folium adds it as the page is
+    # rendered), so the titles are set once the document is parsed and every script has run.
+    return (
+        "document.addEventListener('DOMContentLoaded', function () {"
+        f" var words = {words};"
+        " Object.keys(words).forEach(function (selector) {"
+        " document.querySelectorAll(selector).forEach(function (control) {"
+        " control.title = words[selector]; control.setAttribute('aria-label', words[selector]); });"
+        " }); });"
+    )
 
 
 def _with_language(page: str, language: str) -> str:
