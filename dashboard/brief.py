@@ -41,6 +41,7 @@ from dashboard.security import LOCKED_DOCUMENT, capped_notice
 from geodata import Atlas
 from geodata.boundaries import read_boundaries
 from geodata.loader import BOUNDARIES_FILE
+from geodata.vocabulary import PROGRAM_TYPES
 
 TEMPLATES = Path(__file__).parent / "templates"
 _ENV = Environment(
@@ -373,6 +374,14 @@ def _year(reading: Reading, year: int) -> str:
     return str(reading.year)
 
 
+def _types(site: pd.Series) -> tuple[str, Markup]:
+    """A program's types, each named in the current language (the vocabulary's names, marked
+    there), and `` lang="en"`` if one of them is not translated."""
+    names = [PROGRAM_TYPES.get(t, t) for t in site["types"]]
+    english = [_english(name) for name in names]
+    return ", ".join(_(name) for name in names), next((e for e in english if e), Markup(""))
+
+
 def _source_ids(atlas: Atlas, profile: Profile, year: int) -> list[str]:
     """Every source cited on the page, in order of first appearance."""
     cells: list[object] = [atlas.countries.loc[profile.iso3, "source"]]
@@ -446,7 +455,7 @@ def brief_html(
         readings=[(r, _value(r), _year(r, year)) for r in profile.readings],
         routes=[(DIRECTION_WORDS.get(r.direction, r.direction), r) for r in profile.routes],
         programs=[
-            (number, line, _(PRECISIONS.get(str(site["site_precision"]), str(site["site_precision"]))))
+            (number, line, *_types(site), _(PRECISIONS.get(str(site["site_precision"]), str(site["site_precision"]))))
             for number, line, site in _sites(atlas, profile)
         ],
         sources=[
