@@ -374,6 +374,14 @@ def _year(reading: Reading, year: int) -> str:
     return str(reading.year)
 
 
+def _english_region(atlas: Atlas, iso3: str) -> str:
+    """The country's M49 sub-region and region as the data names them (in English)."""
+    country = atlas.countries.loc[iso3]
+    return ", ".join(
+        str(country[c]) for c in ("un_subregion", "un_region") if isinstance(country[c], str) and country[c]
+    )
+
+
 def _types(site: pd.Series) -> tuple[str, Markup]:
     """A program's types, each named in the current language (the vocabulary's names, marked
     there), and `` lang="en"`` if one of them is not translated."""
@@ -448,6 +456,7 @@ def brief_html(
         lang=language,
         name=i18n.country_name(iso3, profile.name),
         data=_DATA if language != i18n.DEFAULT else "",
+        region_lang=_DATA if language != i18n.DEFAULT and profile.region == _english_region(atlas, iso3) else "",
         profile=profile,
         year=year,
         threshold=threshold,
