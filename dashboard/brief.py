@@ -13,6 +13,7 @@ about half an SVG unit, so that even Indonesia's thousands of islands stay a few
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import math
 import re
@@ -362,8 +363,12 @@ def _partner_codes(atlas: Atlas, iso3: str) -> list[str]:
 
 def _value(reading: Reading) -> str:
     """The reading without its unit, which has a column of its own."""
-    suffix = f" {reading.unit}"
-    return reading.text[: -len(suffix)] if reading.unit and reading.text.endswith(suffix) else reading.text
+    if not isinstance(reading.unit, str) or not reading.unit:
+        return reading.text
+    for unit in (reading.unit, _(reading.unit)):  # the profile may write the unit in the page's language
+        if reading.text.endswith(f" {unit}"):
+            return reading.text[: -len(unit) - 1]
+    return reading.text
 
 
 def _year(reading: Reading, year: int) -> str:
@@ -485,9 +490,16 @@ def _english(text: object) -> Markup:
     with words that the catalogs do not translate (a number, or an empty cell, is no language)."""
     if i18n.lang() == i18n.DEFAULT or not isinstance(text, str) or not re.match(r"\D*[A-Za-z]{2}", text):
         return Markup("")
-    if text[:1].isdigit() or text in getattr(i18n.translations(i18n.lang()), "_catalog", {}):
-        return Markup("")  # a number (formatted by the atlas), or a text the catalog translates
+    if text[:1].isdigit() or text in _catalog_words(i18n.lang()):
+        return Markup("")  # a number (formatted by the atlas), or the atlas's words (either language)
     return _DATA
+
+
+@functools.cache
+def _catalog_words(language: str) -> frozenset[str]:
+    """Every message of the language's catalog, in English and as translated: what is not data."""
+    catalog: dict[object, str] = getattr(i18n.translations(language), "_catalog", {})
+    return frozenset([key for key in catalog if isinstance(key, str)] + [value for value in catalog.values() if value])
 
 
 def _shown(text: object) -> object:
