@@ -167,3 +167,18 @@ def test_i18nexp013_export_view_html_is_importable_as_before(exporter):
     with i18n.language("fr"):
         page = export_view_html(view, exporter.facts, exporter.boundaries, "Titre")
     assert "<title>Titre</title>" in page and "Sources\u00a0:" in page
+
+
+def test_i18nexp005_brief_cells_whatever_language_the_profile_writes():
+    """The profile may give a value with its unit and a label already translated: the value
+    loses its unit either way, and a translated label is not taken for English data."""
+    from dashboard.brief import _english, _value
+    from dashboard.profile import Reading
+
+    with i18n.language("es"):
+        translated = Reading("population", "Población", "people", "12,6 millones personas", 2007, False, "", ())
+        english = Reading("population", "Population", "people", "12.6 million people", 2007, False, "", ())
+        assert _value(translated) == "12,6 millones" and _value(english) == "12.6 million"
+        assert _english("Población") == "" and _english("Population") == ""  # a message, either language
+        assert _english("Kramat Jati Police Hospital") == ' lang="en"'  # data
+        assert _english("3.541") == ""  # a number
