@@ -17,6 +17,7 @@ import pandas as pd
 from geodata.i18n import N_
 from geodata.importers import read_file
 from geodata.importers.report import ImportRefused, ImportReport
+from geodata.importers.templates import checked_message
 from geodata.loader import BUNDLED_DIR, load_atlas
 from geodata.problems import Message, Problem
 from geodata.store import Dataset, Store, slugify
@@ -118,7 +119,9 @@ def import_file(
     # Checked by the same schemas the atlas loads it with, before anything is written.
     checked = load_atlas(data_dir, [(candidate, tables)], suppression_threshold)
     if slug in checked.skipped:
-        raise ImportRefused(list(checked.skipped[slug]))
+        raise ImportRefused(
+            [Problem(p.file, p.row, p.column, checked_message(p.message)) for p in checked.skipped[slug]]
+        )
     dataset = store.add(
         name=candidate.name,
         layout=candidate.layout,
