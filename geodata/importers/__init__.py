@@ -125,7 +125,6 @@ def detect(tables: Sequence[Table], wanted: str | None = None) -> tuple[Importer
         the columns it lacks.
     """
     file = tables[0].file
-    candidates = [REGISTRY[wanted]] if wanted else list(REGISTRY.values())
     if wanted and wanted not in REGISTRY:
         raise ImportRefused(
             [
@@ -139,6 +138,7 @@ def detect(tables: Sequence[Table], wanted: str | None = None) -> tuple[Importer
                 )
             ]
         )
+    candidates = [REGISTRY[wanted]] if wanted else list(REGISTRY.values())
     best: tuple[float, int, Importer, Table] | None = None
     for importer in candidates:
         for table in tables:

@@ -401,8 +401,8 @@ def checked_message(text: str) -> str:
     that the report can be shown in another language; the same English text."""
     if isinstance(text, Message):
         return text
-    known = schema.message(text)
-    if known is not text:
+    if text in schema.ERRORS:
+        known = schema.message(text)
         return known if isinstance(known, Message) else Message(known)
     if text in _LOADER_WORDS:
         return Message(text)
