@@ -11,12 +11,12 @@ from dash import dcc, html
 from dashboard import i18n
 from dashboard.data import AtlasData
 from dashboard.editors import may_edit, signed_in
-from dashboard.i18n import N_, _, ngettext
+from dashboard.i18n import N_, _, ngettext, pgettext
 from dashboard.state import ViewState
 from geodata.importers import REGISTRY
 from geodata.importers.files import MAX_BYTES
 from geodata.importers.report import ImportReport
-from geodata.problems import Problem
+from geodata.problems import Problem, say
 
 BUNDLED_LABEL = N_("Bundled: PRM fact sheet 2007, TIP 2007 tiers, Gapminder")
 TEMPLATES = ("programs", "routes", "indicators")
@@ -40,7 +40,7 @@ def counted_rows(n: int, table: str) -> str:
 
 def counted(counts: dict[str, int]) -> str:
     """What a dataset holds, table by table (``1 indicator value, 2 routes``)."""
-    return _(", ").join(counted_rows(int(n), table) for table, n in counts.items() if table != "catalogue")
+    return ", ".join(counted_rows(int(n), table) for table, n in counts.items() if table != "catalogue")
 
 
 def dataset_options(data: AtlasData) -> list[dict[str, str]]:
@@ -95,13 +95,20 @@ def with_data(template: str, values: dict[str, Any]) -> list[Any]:
     return merged
 
 
+def layout_label(layout: str) -> str:
+    """The name of a file's layout (an importer's), in the page's language; the key where the
+    importer is gone."""
+    importer = REGISTRY.get(layout)
+    return _(importer.label) if importer is not None else layout
+
+
 def create_dataset_list(data: AtlasData, editor: bool = True) -> html.Div:
     items = []
     for d in data.atlas.datasets:
         items.append(
             html.Li(
                 [
-                    html.Div([html.Span(d.name, className="fw-semibold", lang=""), f" ({d.layout})"]),
+                    html.Div([html.Span(d.name, className="fw-semibold", lang=""), f" ({layout_label(d.layout)})"]),
                     html.Small(source_line(d), className="d-block text-body-secondary"),
                     html.Div(
                         [
@@ -137,7 +144,7 @@ def create_dataset_list(data: AtlasData, editor: bool = True) -> html.Div:
                             _(" — not shown: its rows no longer pass the checks"),
                         ]
                     ),
-                    html.Small(problem_text(problems[0]) if problems else "", className="d-block text-danger"),
+                    html.Small(problem_children(problems[0]) if problems else "", className="d-block text-danger"),
                 ]
             )
         )
@@ -204,7 +211,11 @@ def create_add_data_panel(data: AtlasData) -> html.Details:
                 [
                     html.Div(
                         [
-                            html.Label(_("Layout"), htmlFor="add-data-layout", className="form-label mb-1"),
+                            html.Label(
+                                pgettext("a file's layout", "Layout"),
+                                htmlFor="add-data-layout",
+                                className="form-label mb-1",
+                            ),
                             dcc.Dropdown(
                                 id="add-data-layout", options=layouts, value="", clearable=False, searchable=False
                             ),
@@ -302,6 +313,23 @@ def problem_text(problem: Problem) -> str:
     return problem.said(_, i18n.integer)
 
 
+def problem_children(problem: Problem) -> list[Any]:
+    """``file:row: column: what`` as the panel shows it: where (a file's and a column's names, as
+    the file has them) marked as data, what in the page's language."""
+    where = f"{problem.file}:{problem.row}: {problem.column}:"
+    return [html.Span(where, lang=""), " " + say(problem.message, _, i18n.integer)]
+
+
+def lines_children(lines: list[list[Any] | str]) -> list[Any]:
+    """Lines (each a text, or texts and elements) as the children of a ``<pre>``."""
+    children: list[Any] = []
+    for number, line in enumerate(lines):
+        if number:
+            children.append("\n")
+        children.extend(line if isinstance(line, list) else [line])
+    return children
+
+
 HEADLINES = {
     "added": N_("Imported “{name}” ({counts})."),
     "replaced": N_("Replaced “{name}” ({counts})."),
@@ -327,12 +355,15 @@ def result_report(result: dict[str, Any]) -> ImportReport:
     return ImportReport.from_dict(dict(result.get("report") or {"file": result.get("file_name", "")}))
 
 
-def report_lines(result: dict[str, Any]) -> tuple[list[str], list[str], int]:
+def report_lines(result: dict[str, Any]) -> tuple[list[list[Any] | str], list[list[Any] | str], int]:
     """The report's head, its first problems (:data:`PANEL_PROBLEMS`) and how many more, in the
-    page's language."""
+    page's language (the file's name, and where each problem is, marked as data)."""
     report = result_report(result)
-    head = report.summary(_, i18n.integer) if result.get("ok") else []
-    shown = [problem_text(p) for p in report.problems[:PANEL_PROBLEMS]]
+    head: list[list[Any] | str] = list(report.summary(_, i18n.integer)) if result.get("ok") else []
+    named = f"{report.file}: "
+    if head and isinstance(head[0], str) and head[0].startswith(named):
+        head[0] = [html.Span(report.file, lang=""), head[0][len(report.file) :]]
+    shown: list[list[Any] | str] = [problem_children(p) for p in report.problems[:PANEL_PROBLEMS]]
     return head, shown, max(0, len(report.problems) - PANEL_PROBLEMS)
 
 
@@ -351,17 +382,17 @@ def report_children(result: dict[str, Any] | None) -> list[Any]:
         title: Any = headline(result)
         head, shown, more = report_lines(result)
     else:  # a result kept in the browser's session by an older version: its English text
-        lines = list(result.get("lines", []))
+        lines = [str(line) for line in result.get("lines", [])]
         cut = int(result.get("summary", len(lines)))
-        title, head, shown = result.get("headline", ""), lines[:cut], lines[cut:][:PANEL_PROBLEMS]
+        title, head, shown = result.get("headline", ""), list(lines[:cut]), list(lines[cut:][:PANEL_PROBLEMS])
         more = max(0, len(lines) - cut - PANEL_PROBLEMS)
     more_text = ngettext(
         "… and {count} more in the downloadable report.", "… and {count} more in the downloadable report.", more
     ).format(count=i18n.integer(more))
     return [
         dbc.Alert(title, color=colour, className="mt-2 mb-1 py-2"),
-        html.Pre("\n".join(head), className="atlas-report small mb-1") if head else None,
-        html.Pre("\n".join(shown), className="atlas-report small mb-1") if shown else None,
+        html.Pre(lines_children(head), className="atlas-report small mb-1") if head else None,
+        html.Pre(lines_children(shown), className="atlas-report small mb-1") if shown else None,
         html.P(more_text, className="small") if more > 0 else None,
     ]
 
