@@ -172,4 +172,9 @@ def install(server: Flask, page_query: Callable[[], str | None]) -> None:
     def choose() -> None:
         set_lang(request_language(page_query(), [value for value, _ in flask.request.accept_languages]))
 
+    def forget(_error: BaseException | None) -> None:
+        # Whatever runs next on this thread (another request's hooks, a job) starts in English.
+        _current.set(DEFAULT)
+
     server.before_request_funcs.setdefault(None, []).insert(0, choose)
+    server.teardown_request(forget)

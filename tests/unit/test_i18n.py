@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import flask
 import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
@@ -137,3 +138,23 @@ def test_i18n008_plotly_words_in_the_page_language():
     assert spanish["format"] == {"decimal": ",", "thousands": "."}
     with i18n.language("fr"):
         assert graph_locale.graph_locale()["locales"]["fr"]["format"]["thousands"] == "\u202f"
+
+
+def test_i18n009_a_request_leaves_no_language_behind():
+    """A Spanish request sets Spanish for its own work only: after it, the thread is English again."""
+    server = flask.Flask(__name__)
+    seen: list[str] = []
+    i18n.install(server, lambda: flask.request.query_string.decode())
+
+    @server.route("/")
+    def page() -> str:
+        seen.append(i18n.lang())
+        return i18n.gettext("Language")
+
+    client = server.test_client()
+    with client:
+        assert client.get("/?lang=es").get_data(as_text=True) == "Idioma"
+        assert seen == ["es"]
+    assert i18n.lang() == "en"
+    assert client.get("/", headers={"Accept-Language": "fr-FR"}).get_data(as_text=True) == "Langue"
+    assert i18n.lang() == "en"
