@@ -220,4 +220,5 @@ def region_name(name: str) -> str:
     language = i18n.lang()
     if code is None or language == i18n.DEFAULT:
         return name
-    return str(i18n.locale(language).territories.get(code, name))
+    shown = str(i18n.locale(language).territories.get(code, name))
+    return shown[:1].upper() + shown[1:]  # CLDR's French writes "région micronésienne"
