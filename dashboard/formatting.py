@@ -69,6 +69,7 @@ def counted(n: int, noun: str, plural: str = "") -> str:
     return f"{n} {noun if n == 1 else plural or noun + 's'}"
 
 
+LARGE_NUMBERS = (N_("{value} million"), N_("{value} billion"))
 # Units whose millions read as a phrase of their own ("millones de personas", not "millones personas").
 LARGE_COUNTS = {"people": (N_("{value} million people"), N_("{value} billion people"))}
 
@@ -88,7 +89,7 @@ def number(value: object, unit: str = "") -> str:
     if scale >= 0:
         if unit in LARGE_COUNTS:  # "1,32 milliards de personnes": a sentence of its own
             return _(LARGE_COUNTS[unit][scale]).format(value=shown)
-        text = _(("{value} million", "{value} billion")[scale]).format(value=shown)
+        text = _(LARGE_NUMBERS[scale]).format(value=shown)
         return f"{text} {label(unit)}".strip()
     if abs(x) >= 100:
         text = i18n.decimal(x, 0)
