@@ -70,10 +70,10 @@ def compose(template: str, **parts: Any) -> list[Any]:
 
 
 def dropdown_labels() -> Any:
-    """The words a dropdown writes itself (Dash's English otherwise)."""
+    """The words a dropdown writes itself; the msgids are Dash's own English."""
     return {
-        "select_all": _("Select all"),
-        "deselect_all": _("Deselect all"),
+        "select_all": _("Select All"),
+        "deselect_all": _("Deselect All"),
         # {num_selected} is Dash's placeholder: keep it as it is.
         "selected_count": _("{num_selected} selected"),
         "search": _("Search"),

@@ -41,15 +41,15 @@ def columns(table: Table) -> list[dict[str, Any]]:
 
 def grid_words() -> dict[str, str]:
     """The words AG Grid writes itself (its ``localeText``): the overlays a reader can meet and
-    what a screen reader hears on the rows and headers."""
+    what a screen reader hears on the rows and headers. The msgids are AG Grid's own English."""
     return {
-        "noRowsToShow": _("No rows in view"),
-        "noMatchingRows": _("No matching rows"),
-        "loadingOoo": _("Loading…"),
-        "ariaRowToggleSelection": _("Press Space to select or deselect this row"),
-        "ariaSortableColumn": _("Press Enter to sort"),
-        "ariaMenuColumn": _("Press Alt+Down to open the column menu"),
-        "ariaLabelColumnMenu": _("Column menu"),
+        "noRowsToShow": _("No Rows To Show"),
+        "noMatchingRows": _("No Matching Rows"),
+        "loadingOoo": _("Loading..."),
+        "ariaRowToggleSelection": _("Press Space to toggle row selection"),
+        "ariaSortableColumn": _("Press ENTER to sort"),
+        "ariaMenuColumn": _("Press ALT DOWN to open column menu"),
+        "ariaLabelColumnMenu": _("Column Menu"),
     }
 
 
