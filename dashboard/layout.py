@@ -252,9 +252,12 @@ def create_controls(data: AtlasData, state: ViewState) -> html.Div:
 
 
 def country_options(data: AtlasData) -> list[dict[str, str]]:
-    """The countries, by name in the current language (CLDR), in its alphabetical order."""
+    """The countries, by name in the current language (CLDR), in its alphabetical order (accents
+    aside); in English, in the order the page has always had."""
     names = [(iso3, i18n.country_name(iso3, name)) for iso3, name in data.atlas.countries["name"].items()]
-    return [{"label": name, "value": iso3} for iso3, name in sorted(names, key=lambda item: _sort_key(item[1]))]
+    english = i18n.lang() == i18n.DEFAULT
+    ordered = sorted(names, key=lambda item: item[1] if english else _sort_key(item[1]))
+    return [{"label": name, "value": iso3} for iso3, name in ordered]
 
 
 def _sort_key(name: str) -> str:
