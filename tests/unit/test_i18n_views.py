@@ -1,6 +1,7 @@
-"""The views' own words in Spanish, French and Indonesian: region and dialogue labels, the notices
-of a link's unknown values, the sentence above the map, the deck's messages and a deck file's
-errors, the example deck's titles, the page's title and the words handed to the browser's script.
+"""The views' own words in Spanish, French and Indonesian: dialogue and role labels, the notices
+of a link's unknown values, the deck's messages and a deck file's errors, the example deck's
+titles, the page's title and a download's error (the map's sentence, headline figures, region
+names and the browser script's words are the screen's: tests/unit/test_i18n_screen.py).
 
 Each text is checked with tests/english.py: no catalog English left (``english_in``) and nothing
 that reads as English (``english_words``); one assertion per part names a word it must show.
@@ -20,10 +21,7 @@ from dashboard import i18n
 from dashboard.data import loaded
 from dashboard.deck import DeckError, add_view, example_deck_path, load_deck
 from dashboard.state import from_query
-from dashboard.view import (
-    DIALOGUE_LABELS,
-    ROLE_LABELS,
-)
+from dashboard.view import DIALOGUE_LABELS, ROLE_LABELS
 from geodata.vocabulary import DIALOGUES
 from tests.english import english_in, english_words
 from tests.unit.callback_bodies import real_bodies
@@ -74,6 +72,8 @@ def test_the_notices_of_a_link_are_in_the_language(atlas_app, code):
         _state, notices = from_query(query, loaded().choices)
     assert len(notices) == 13
     no_english(notices, code)
+    if code == "es":
+        assert "Región desconocida 'atlantis': se omite." in notices
 
 
 # --- Decks: file errors, messages, the example ------------------------------------------------------
