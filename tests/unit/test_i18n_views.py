@@ -66,11 +66,11 @@ def test_the_marked_dialogue_labels_are_the_vocabularys():
 def test_the_notices_of_a_link_are_in_the_language(atlas_app, code):
     query = (
         "region=atlantis&type=x&form=y&indicator=z&layers=q&country=XXX&select=w&datasets=v"
-        "&flows=7&flowscale=s&flowcountry=ZZZ&flowdir=up&colour=red"
+        "&flows=7&flowscale=s&flowcountry=ZZZ&flowdir=up&lang=xx&colour=red"
     )
     with i18n.language(code):
         _state, notices = from_query(query, loaded().choices)
-    assert len(notices) == 13
+    assert len(notices) == 14
     no_english(notices, code)
     if code == "es":
         assert "Región desconocida 'atlantis': se omite." in notices
@@ -234,3 +234,12 @@ def test_a_downloads_notice_header_stays_english_and_its_columns_too(atlas_app):
     assert response.headers["X-Atlas-Notice"] == "Unknown region 'atlantis' ignored."
     header = response.get_data(as_text=True).splitlines()[0]
     assert header.startswith("route_id,") or "origin_iso3" in header  # machine-stable English columns
+
+
+def test_an_unknown_language_is_ignored_and_the_page_keeps_the_browsers(atlas_app):
+    client = atlas_app.server.test_client()
+    page = client.get("/?lang=xx", headers={"Accept-Language": "fr-FR,fr;q=0.9"}).get_data(as_text=True)
+    assert '<html lang="fr">' in page
+    with i18n.language("fr"):
+        _state, notices = from_query("lang=xx", loaded().choices)
+    assert notices == ["Langue inconnue 'xx'\u00a0: ignorée."]
