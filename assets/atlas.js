@@ -1,4 +1,23 @@
 /* Counter-Trafficking Atlas: clientside behaviour (no server round trip). */
+
+/* The words this script writes, in the page's language: the layout renders them as JSON in the
+   hidden #atlas-words element (dashboard/layout.py JS_WORDS), English -> translation. A word it
+   does not hold is written in English. {name} placeholders are filled from `values`. */
+window.atlasWord = function (english, values) {
+  if (!window.atlasWords) {
+    try {
+      const element = document.getElementById("atlas-words");
+      if (element) window.atlasWords = JSON.parse(element.getAttribute("data-words") || "{}");
+    } catch (error) {
+      window.atlasWords = null; // no page (yet) or no words: English
+    }
+  }
+  let text = (window.atlasWords && window.atlasWords[english]) || english;
+  Object.keys(values || {}).forEach((name) => {
+    text = text.split("{" + name + "}").join(String(values[name]));
+  });
+  return text;
+};
 window.dash_clientside = Object.assign({}, window.dash_clientside, {
   atlas: {
     /* The tables hold every row; these ids are the ones in view. The grids' external filter
@@ -37,7 +56,7 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       if (graph && window.Plotly) window.Plotly.relayout(graph, { "hoverlabel.font.size": on ? 24 : 15 });
       // The class lands once this returns; going full screen resizes the window a little later.
       [0, 150, 500, 1000].forEach((ms) => window.setTimeout(window.atlasFitScreen, ms));
-      return [on, on ? "atlas presenting" : "atlas", on ? "Leave (P)" : "Present (P)"];
+      return [on, on ? "atlas presenting" : "atlas", window.atlasWord(on ? "Leave (P)" : "Present (P)")];
     },
 
     /* The map as an image for slides, drawn by plotly.js in the browser from the figure on the
@@ -54,10 +73,11 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       });
       // plotly.js reads text as markup and fills %{...}: escape as dashboard.formatting.esc does.
       const esc = (text) => String(text).replace(/[&<>"'{]/g, (c) => "&#" + c.charCodeAt(0) + ";");
-      layout.title = { text: esc(title || "Counter-Trafficking Atlas"), x: 0.01, xanchor: "left", font: { size: 28 } };
+      const atlas = window.atlasWord("Counter-Trafficking Atlas");
+      layout.title = { text: esc(title || atlas), x: 0.01, xanchor: "left", font: { size: 28 } };
       // The source line, wrapped at "; " so that a long one is not cut at the image's edge.
       const lines = [];
-      ((sources || "") + " Counter-Trafficking Atlas.").split("; ").forEach((part, i, parts) => {
+      ((sources || "") + " " + atlas + ".").split("; ").forEach((part, i, parts) => {
         const piece = part + (i < parts.length - 1 ? ";" : "");
         const last = lines.length - 1;
         if (last >= 0 && lines[last].length + piece.length < 190) lines[last] += " " + piece;
@@ -73,8 +93,8 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       const spec = { data: figure.data, layout: layout, config: { topojsonURL: "/assets/topojson/" } };
       const name = "atlas-" + (title || "map").toLowerCase().replace(/[^a-z0-9]+/g, "-").slice(0, 60);
       return window.Plotly.downloadImage(spec, { format: format, width: 1920, height: 1080, filename: name })
-        .then(() => "Saved " + name + "." + format)
-        .catch((error) => "Could not draw the image: " + error);
+        .then(() => window.atlasWord("Saved {file}", { file: name + "." + format }))
+        .catch((error) => window.atlasWord("Could not draw the image: {error}", { error: error }));
     },
 
     /* Step through the deck: next, previous, or a view picked from the list. The map fades
@@ -112,16 +132,18 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       const noUpdate = window.dash_clientside.no_update;
       const triggered = (window.dash_clientside.callback_context.triggered || []).map((t) => t.prop_id);
       const years = (options || []).map((o) => o.value).sort((a, b) => a - b);
-      if (!years.length) return [noUpdate, true, "▶ Play"];
+      const playWord = window.atlasWord("▶ Play");
+      const pauseWord = window.atlasWord("⏸ Pause");
+      if (!years.length) return [noUpdate, true, playWord];
       if (triggered.includes("play.n_clicks")) {
-        if (!disabled) return [noUpdate, true, "▶ Play"];
+        if (!disabled) return [noUpdate, true, playWord];
         const start = year === years[years.length - 1] ? years[0] : year;
-        return [start === year ? noUpdate : start, false, "⏸ Pause"];
+        return [start === year ? noUpdate : start, false, pauseWord];
       }
       const at = years.indexOf(year);
-      if (at < 0 || at >= years.length - 1) return [noUpdate, true, "▶ Play"];
+      if (at < 0 || at >= years.length - 1) return [noUpdate, true, playWord];
       const last = at + 1 === years.length - 1;
-      return [years[at + 1], last, last ? "▶ Play" : "⏸ Pause"];
+      return [years[at + 1], last, last ? playWord : pauseWord];
     },
   },
 });
@@ -234,7 +256,7 @@ window.addEventListener("load", function () {
     });
     /* dcc.Upload's file input has no name of its own either. */
     document.querySelectorAll("#deck-upload input[type=file]:not([aria-label])").forEach(function (input) {
-      input.setAttribute("aria-label", "Load a deck file (.json)");
+      input.setAttribute("aria-label", window.atlasWord("Load a deck file (.json)"));
     });
   };
   new MutationObserver(mend).observe(document.documentElement, { childList: true, subtree: true });

@@ -13,12 +13,16 @@ about half an SVG unit, so that even Indonesia's thousands of islands stay a few
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import babel.dates
+import babel.lists
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -29,13 +33,16 @@ from markupsafe import Markup
 from shapely.geometry import box
 from shapely.geometry.base import BaseGeometry
 
+from dashboard import i18n
 from dashboard.data import loaded, state_from
 from dashboard.exports.boundaries import cut_at_antimeridian
+from dashboard.i18n import N_, _, ngettext
 from dashboard.profile import DIRECTION_WORDS, Profile, ProgramLine, Reading, country_profile
 from dashboard.security import LOCKED_DOCUMENT, capped_notice
 from geodata import Atlas
 from geodata.boundaries import read_boundaries
 from geodata.loader import BOUNDARIES_FILE
+from geodata.vocabulary import PROGRAM_TYPES
 
 TEMPLATES = Path(__file__).parent / "templates"
 _ENV = Environment(
@@ -55,11 +62,28 @@ SIMPLIFY = 0.5  # SVG units: about a tenth of a millimetre on paper
 
 SVG_NS = "http://www.w3.org/2000/svg"
 PRECISIONS = {
-    "exact": "exact point",
-    "town": "town centre",
-    "city": "city centre",
-    "country": "country only, no site given",
+    "exact": N_("exact point"),
+    "town": N_("town centre"),
+    "city": N_("city centre"),
+    "country": N_("country only, no site given"),
 }
+# Words the brief shows from the profile and the bundled indicator catalogue, translated where
+# shown (``_(text)`` in the template); a text the catalogs do not know is data, marked lang="en".
+SHOWN_WORDS = (
+    N_("Origin, to"),
+    N_("Destination, from"),
+    N_("Internal, within"),
+    N_("no data"),
+    N_("suppressed small count"),
+    N_("TIP Report tier placement"),
+    N_("Population"),
+    N_("GDP per capita"),
+    N_("Life expectancy at birth"),
+    N_("tier"),
+    N_("people"),
+    N_("US$ per person, inflation-adjusted"),
+    N_("years"),
+)
 
 _BOUNDARIES: dict[tuple[str, int], gpd.GeoDataFrame] = {}
 
@@ -210,7 +234,15 @@ def _sites(atlas: Atlas, profile: Profile) -> list[tuple[int, ProgramLine, pd.Se
 
 
 def _words(items: Sequence[str]) -> str:
+    """``A, B and C`` in English; the current language's list otherwise (CLDR, through Babel)."""
+    if i18n.lang() != i18n.DEFAULT:
+        return babel.lists.format_list(list(items), locale=i18n.locale(i18n.lang()))
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _name(atlas: Atlas, iso3: str) -> str:
+    """A country's name in the current language (CLDR), the data's in English."""
+    return i18n.country_name(iso3, str(atlas.countries["name"].get(iso3, iso3)))
 
 
 def make_inset(atlas: Atlas, profile: Profile, boundaries: gpd.GeoDataFrame | None) -> Inset | None:
@@ -224,7 +256,6 @@ def make_inset(atlas: Atlas, profile: Profile, boundaries: gpd.GeoDataFrame | No
     country = _valid(boundaries.geometry[iso3])
     if not _polygons(country):
         return None
-    names = atlas.countries["name"]
     partners = sorted(set(_partner_codes(atlas, iso3)) & set(boundaries.index))
     label = atlas.countries.loc[iso3, ["label_lon", "label_lat"]]
     if label.notna().all():
@@ -232,6 +263,7 @@ def make_inset(atlas: Atlas, profile: Profile, boundaries: gpd.GeoDataFrame | No
     else:
         centre = country.representative_point()
         lon0, lat0 = centre.x, centre.y
+    name = i18n.country_name(iso3, profile.name)
     partner_shapes = {p: _valid(boundaries.geometry[p]) for p in partners}
     frame = _frame_around(lon0, lat0, [country, *partner_shapes.values()])
 
@@ -249,9 +281,9 @@ def make_inset(atlas: Atlas, profile: Profile, boundaries: gpd.GeoDataFrame | No
     parts = [
         f'<rect class="sea" width="{INSET_WIDTH:g}" height="{INSET_HEIGHT:g}"/>',
         '<g class="neighbours">',
-        *(f'<path d="{d}"><title>{html.escape(str(names.get(c, c)))}</title></path>' for c, d in neighbours),
+        *(f'<path d="{d}"><title>{html.escape(_name(atlas, c))}</title></path>' for c, d in neighbours),
         "</g>",
-        f'<path class="country" d="{country_d}"><title>{html.escape(profile.name)}</title></path>',
+        f'<path class="country" d="{country_d}"><title>{html.escape(name)}</title></path>',
         '<g class="partners">',
         *(f'<path d="{d}"/>' for _, d in partner_paths if d),
         "</g>",
@@ -262,7 +294,7 @@ def make_inset(atlas: Atlas, profile: Profile, boundaries: gpd.GeoDataFrame | No
             x, y = frame.point(float(lon), float(lat))
             if 0 <= x <= INSET_WIDTH and 0 <= y <= INSET_HEIGHT:
                 parts.append(
-                    f'<text class="partner-name" x="{x:.1f}" y="{y:.1f}">{html.escape(str(names[code]))}</text>'
+                    f'<text class="partner-name" x="{x:.1f}" y="{y:.1f}">{html.escape(_name(atlas, code))}</text>'
                 )
 
     taken: list[tuple[float, float]] = []
@@ -287,17 +319,25 @@ def make_inset(atlas: Atlas, profile: Profile, boundaries: gpd.GeoDataFrame | No
             f'<text x="{x:.1f}" y="{y + 3.2:.1f}">{number}</text></g>'
         )
 
-    said = [f"{profile.name} filled, neighbouring countries in grey"]
+    said = [_("{country} filled, neighbouring countries in grey").format(country=name)]
     if partners:
         said.append(
-            f"route partner{'s' if len(partners) > 1 else ''} {_words([str(names[p]) for p in partners])} outlined"
+            ngettext("route partner {countries} outlined", "route partners {countries} outlined", len(partners)).format(
+                countries=_words([_name(atlas, p) for p in partners])
+            )
         )
     if drawn:
-        sites = f"{drawn} program site{'s' if drawn > 1 else ''} numbered as in the programs table"
+        sites = ngettext(
+            "{count} program site numbered as in the programs table",
+            "{count} program sites numbered as in the programs table",
+            drawn,
+        ).format(count=i18n.integer(drawn))
         if at_country:
-            sites += f" ({at_country} placed at the country's centre: no site given)"
+            sites = _("{sites} ({count} placed at the country's centre: no site given)").format(
+                sites=sites, count=i18n.integer(at_country)
+            )
         said.append(sites)
-    description = f"Map of {profile.name} and its region: " + "; ".join(said) + "."
+    description = _("Map of {country} and its region: {parts}.").format(country=name, parts="; ".join(said))
     label_text = html.escape(description)
     svg = (
         f'<svg xmlns="{SVG_NS}" class="inset" viewBox="0 0 {INSET_WIDTH:g} {INSET_HEIGHT:g}" '
@@ -323,14 +363,36 @@ def _partner_codes(atlas: Atlas, iso3: str) -> list[str]:
 
 def _value(reading: Reading) -> str:
     """The reading without its unit, which has a column of its own."""
-    suffix = f" {reading.unit}"
-    return reading.text[: -len(suffix)] if reading.unit and reading.text.endswith(suffix) else reading.text
+    if not isinstance(reading.unit, str) or not reading.unit:
+        return reading.text
+    for unit in (reading.unit, _(reading.unit)):  # the profile may write the unit in the page's language
+        if reading.text.endswith(f" {unit}"):
+            return reading.text[: -len(unit) - 1]
+    return reading.text
 
 
 def _year(reading: Reading, year: int) -> str:
     if reading.year is None:
         return "\u2014"
-    return f"{reading.year} (latest before {year})" if reading.fallback else str(reading.year)
+    if reading.fallback:
+        return _("{year} (latest before {chosen})").format(year=reading.year, chosen=year)
+    return str(reading.year)
+
+
+def _english_region(atlas: Atlas, iso3: str) -> str:
+    """The country's M49 sub-region and region as the data names them (in English)."""
+    country = atlas.countries.loc[iso3]
+    return ", ".join(
+        str(country[c]) for c in ("un_subregion", "un_region") if isinstance(country[c], str) and country[c]
+    )
+
+
+def _types(site: pd.Series) -> tuple[str, Markup]:
+    """A program's types, each named in the current language (the vocabulary's names, marked
+    there), and `` lang="en"`` if one of them is not translated."""
+    names = [PROGRAM_TYPES.get(t, t) for t in site["types"]]
+    english = [_english(name) for name in names]
+    return ", ".join(_(name) for name in names), next((e for e in english if e), Markup(""))
 
 
 def _source_ids(atlas: Atlas, profile: Profile, year: int) -> list[str]:
@@ -393,7 +455,13 @@ def brief_html(
         raise KeyError(f"No country {iso3!r} in the atlas")
     profile = country_profile(atlas, iso3, year, threshold)
     sources = atlas.sources
+    language = i18n.lang()
+    day = generated or dt.date.today()
     return _ENV.get_template("brief.html").render(
+        lang=language,
+        name=i18n.country_name(iso3, profile.name),
+        data=_DATA if language != i18n.DEFAULT else "",
+        region_lang=_DATA if language != i18n.DEFAULT and profile.region == _english_region(atlas, iso3) else "",
         profile=profile,
         year=year,
         threshold=threshold,
@@ -401,15 +469,45 @@ def brief_html(
         readings=[(r, _value(r), _year(r, year)) for r in profile.readings],
         routes=[(DIRECTION_WORDS.get(r.direction, r.direction), r) for r in profile.routes],
         programs=[
-            (number, line, PRECISIONS.get(str(site["site_precision"]), str(site["site_precision"])))
+            (number, line, *_types(site), _(PRECISIONS.get(str(site["site_precision"]), str(site["site_precision"]))))
             for number, line, site in _sites(atlas, profile)
         ],
         sources=[
             sources.loc[s, ["publisher", "document", "date"]].to_dict() for s in _source_ids(atlas, profile, year)
         ],
         notices=list(notices),
-        generated=(generated or dt.date.today()).isoformat(),
+        generated=day.isoformat()
+        if language == i18n.DEFAULT
+        else babel.dates.format_date(day, "long", locale=language),
     )
+
+
+_DATA = Markup(' lang="en"')  # on an element whose text is data, as its source wrote it (in English)
+
+
+def _english(text: object) -> Markup:
+    """`` lang="en"`` for a text shown as the data has it, in a page in another language: a text
+    with words that the catalogs do not translate (a number, or an empty cell, is no language)."""
+    if i18n.lang() == i18n.DEFAULT or not isinstance(text, str) or not re.match(r"\D*[A-Za-z]{2}", text):
+        return Markup("")
+    if text[:1].isdigit() or text in _catalog_words(i18n.lang()):
+        return Markup("")  # a number (formatted by the atlas), or the atlas's words (either language)
+    return _DATA
+
+
+@functools.cache
+def _catalog_words(language: str) -> frozenset[str]:
+    """Every message of the language's catalog, in English and as translated: what is not data."""
+    catalog: dict[object, str] = getattr(i18n.translations(language), "_catalog", {})
+    return frozenset([key for key in catalog if isinstance(key, str)] + [value for value in catalog.values() if value])
+
+
+def _shown(text: object) -> object:
+    """A text of the profile or the catalogue in the page's language, where the catalogs know it."""
+    return _(text) if isinstance(text, str) and text else text
+
+
+_ENV.globals.update(_=_, ngettext=ngettext, integer=i18n.integer, en=_english, tr=_shown)
 
 
 # The brief has no script and loads nothing: only its inline styles (and its inline SVG map).
@@ -424,7 +522,12 @@ def register_brief(server: Flask) -> None:
         data = loaded()
         code = iso3.strip().upper()
         if code not in data.atlas.countries.index:
-            abort(404, description=f"No country with the ISO 3166 alpha-3 code {iso3[:10]!r} in the atlas.")
+            abort(
+                404,
+                description=_("No country with the ISO 3166 alpha-3 code {code} in the atlas.").format(
+                    code=repr(iso3[:10])
+                ),
+            )
         state, notices = state_from(request.query_string.decode("utf-8", "replace"))
         page = brief_html(data.atlas, code, state.year, data.facts.threshold, brief_boundaries(data.atlas), notices)
         response = Response(page, mimetype="text/html")

@@ -27,7 +27,9 @@ from urllib.parse import urlsplit
 import flask
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from dashboard import i18n
 from dashboard.config import Config
+from dashboard.i18n import _
 from dashboard.security import EDITOR_MAX_BYTES, VIEWER_MAX_BYTES
 
 # Callback outputs ("id.property") that change the store: the Add data panel's import and removal.
@@ -143,7 +145,7 @@ def _guard() -> None:
     if request.method in SAFE_METHODS:
         return
     if not same_origin(request):
-        flask.abort(403, description="A request from another site was refused.")
+        flask.abort(403, description=_("A request from another site was refused."))
     editor = may_edit()
     request.max_content_length = EDITOR_MAX_BYTES if editor else VIEWER_MAX_BYTES
     if not editor and request.path.endswith("/_dash-update-component"):
@@ -152,7 +154,7 @@ def _guard() -> None:
         except ValueError:
             return  # Dash answers a body it cannot read itself
         if changes_data(body):
-            flask.abort(403, description="Sign in as an editor to add or remove data.")
+            flask.abort(403, description=_("Sign in as an editor to add or remove data."))
 
 
 def _safe_next(target: str | None) -> str:
@@ -164,35 +166,72 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
+# The sign-in page; its words (``t``) in the request's language (:func:`login_texts`), the editor's
+# name as it is (``lang=""``: a name is in no language).
 LOGIN_PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Sign in · Counter-Trafficking Atlas</title><link rel="stylesheet" href="/assets/vendor/bootstrap.min.css">
+<html lang="{{ lang }}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ t.title }}</title><link rel="stylesheet" href="/assets/vendor/bootstrap.min.css">
 </head><body class="container py-4" style="max-width: 28rem">
-<h1 class="h4">Sign in to add data</h1>
+<h1 class="h4">{{ t.heading }}</h1>
 {% if not configured %}
-<p>No editors are set up on this server. On a laptop, anyone using the atlas on the same machine may add
-data; on a server, an administrator lists the editors in <code>ATLAS_EDITORS</code>.</p>
+<p>{{ t.no_editors_1 }} <code>ATLAS_EDITORS</code>{{ t.no_editors_2 }}</p>
 {% elif name %}
-<p>Signed in as {{ name }}.</p>
-<form method="post" action="/logout"><button class="btn btn-outline-dark" type="submit">Sign out</button></form>
+<p>{{ t.signed_in_1 }}<span lang="">{{ name }}</span>{{ t.signed_in_2 }}</p>
+<form method="post" action="/logout"><button class="btn btn-outline-dark" type="submit">{{ t.sign_out }}</button></form>
 {% else %}
-{% if failed %}<p class="text-danger" role="alert">That name and password do not match an editor.</p>{% endif %}
-<form method="post" action="/login">
+{% if failed %}<p class="text-danger" role="alert">{{ t.failed }}</p>{% endif %}
+<form method="post" action="/login{{ query }}">
 <input type="hidden" name="next" value="{{ next }}">
-<div class="mb-2"><label class="form-label" for="name">Name</label>
+<div class="mb-2"><label class="form-label" for="name">{{ t.name }}</label>
 <input class="form-control" id="name" name="name" autocomplete="username" required></div>
-<div class="mb-3"><label class="form-label" for="password">Password</label>
+<div class="mb-3"><label class="form-label" for="password">{{ t.password }}</label>
 <input class="form-control" id="password" name="password" type="password" autocomplete="current-password" required>
-</div><button class="btn btn-primary" type="submit">Sign in</button>
+</div><button class="btn btn-primary" type="submit">{{ t.sign_in }}</button>
 </form>
 {% endif %}
-<p class="mt-3"><a href="{{ next }}">Back to the atlas</a></p>
+<p class="mt-3"><a href="{{ next }}">{{ t.back }}</a></p>
 </body></html>"""
+
+
+def _around(sentence: str, placeholder: str) -> tuple[str, str]:
+    """The text before and after ``placeholder`` in a translated ``sentence`` (what goes between
+    is marked up apart: a name, a code)."""
+    before, found, after = sentence.partition(placeholder)
+    return (before, after) if found else (sentence + " ", "")
+
+
+def login_texts() -> dict[str, str]:
+    """The sign-in page's words, in the request's language."""
+    no_editors = _around(
+        _(
+            "No editors are set up on this server. On a laptop, anyone using the atlas on the same machine may "
+            "add data; on a server, an administrator lists the editors in {setting}."
+        ),
+        "{setting}",
+    )
+    signed = _around(_("Signed in as {name}."), "{name}")
+    return {
+        "title": _("Sign in · Counter-Trafficking Atlas"),
+        "heading": _("Sign in to add data"),
+        "no_editors_1": no_editors[0].rstrip(" "),
+        "no_editors_2": no_editors[1],
+        "signed_in_1": signed[0],
+        "signed_in_2": signed[1],
+        "sign_out": _("Sign out"),
+        "failed": _("That name and password do not match an editor."),
+        "name": _("Name"),
+        "password": _("Password"),
+        "sign_in": _("Sign in"),
+        "back": _("Back to the atlas"),
+    }
 
 
 def _login_page(failed: bool = False, status: int = 200) -> tuple[str, int]:
     page = flask.render_template_string(
         LOGIN_PAGE,
+        lang=i18n.lang(),
+        t=login_texts(),
+        query="" if i18n.lang() == i18n.DEFAULT else f"?lang={i18n.lang()}",
         configured=bool(_access().editors),
         name=signed_in(),
         failed=failed,

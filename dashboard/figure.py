@@ -13,8 +13,10 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
+import babel.numbers
 from dash import Patch
 
+from dashboard import i18n
 from dashboard.layers import REGISTRY, Facts, Trace, is_on, reading, traces_by_layer
 from dashboard.palette import OUTSIDE_COLOUR
 from dashboard.state import ViewState
@@ -30,6 +32,13 @@ SCREEN_ASPECT = 1.8  # width / height of the map's frame on a laptop or projecto
 Slots = dict[str, int]
 # Traces of one layer (by registry key) for the view at hand; lets the app serve them from its cache.
 TracesOf = Callable[[str], list[Trace]]
+
+
+def number_separators() -> str:
+    """plotly's ``separators`` (decimal mark, then thousands) in the language of the request:
+    the numbers plotly.js writes itself (a colour bar's ticks) then read as the hover texts do."""
+    locale = i18n.locale(i18n.lang())
+    return babel.numbers.get_decimal_symbol(locale) + babel.numbers.get_group_symbol(locale)
 
 
 def _quantile(values: list[float], q: float) -> float:
@@ -151,6 +160,9 @@ def make_figure(view: View, facts: Facts, traces_of: TracesOf | None = None) -> 
             "dragmode": "pan",
         },
     }
+    separators = number_separators()
+    if separators != ".,":  # plotly.js's own
+        figure["layout"]["separators"] = separators  # type: ignore[index]
     return figure, {key: len(traces) for key, traces in by_layer.items()}
 
 

@@ -8,6 +8,8 @@ in the one year the routes were counted in (GLOTIP's and CTDC's routes each coun
 Privacy: a count below the threshold, or one its publisher withheld, is never added to an exact
 sum. It is counted apart (``small``), with the largest "fewer than" bound among such counts, so
 that no total, difference of totals, width or label can give it away.
+
+Every text here is in the language of the request (:mod:`dashboard.i18n`), numbers too.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from dashboard import formatting as fmt
+from dashboard import i18n
+from dashboard.i18n import _, ngettext
 
 
 @dataclass(frozen=True)
@@ -30,10 +34,10 @@ class FlowClass:
 
     def label(self, threshold: int) -> str:
         """``1,000–9,999 people``; the first class starts at the threshold (no count below it is shown)."""
-        lower = max(self.lower, threshold)
+        lower = i18n.integer(max(self.lower, threshold))
         if self.upper is None:
-            return f"{lower:,} or more people"
-        return f"{lower:,}–{self.upper:,} people"
+            return _("{lower} or more people").format(lower=lower)
+        return _("{lower}–{upper} people").format(lower=lower, upper=i18n.integer(self.upper))
 
 
 # Powers of ten: round bounds a room reads at a glance, and a scale that spans the 1-to-70,000
@@ -118,12 +122,22 @@ class Flow:
 
     def count_text(self) -> str:
         """``1,234``, ``fewer than 5`` or ``1,234, and 2 counts of fewer than 5 each``: never a small number."""
-        if not self.small:
-            return f"{self.exact:,}"
-        withheld = f"fewer than {self.bound}"
-        if self.small > 1:
-            withheld = f"{self.small} counts of {withheld} each"
-        return withheld if not self.exact else f"{self.exact:,}, and {withheld}"
+        exact, bound, n = i18n.integer(self.exact), i18n.integer(self.bound), self.small
+        if not n:
+            return exact
+        if not self.exact:
+            if n == 1:
+                return _("fewer than {bound}").format(bound=bound)
+            text = ngettext("{count} count of fewer than {bound}", "{count} counts of fewer than {bound} each", n)
+            return text.format(count=i18n.integer(n), bound=bound)
+        if n == 1:
+            return _("{exact}, and fewer than {bound}").format(exact=exact, bound=bound)
+        text = ngettext(
+            "{exact}, and {count} count of fewer than {bound}",
+            "{exact}, and {count} counts of fewer than {bound} each",
+            n,
+        )
+        return text.format(exact=exact, count=i18n.integer(n), bound=bound)
 
 
 def aggregate(routes: Iterable[Mapping[str, Any]], threshold: int, place: Callable[[str], str | None]) -> list[Flow]:
@@ -146,7 +160,7 @@ def aggregate(routes: Iterable[Mapping[str, Any]], threshold: int, place: Callab
         entry[2] = max(entry[2], part.bound)
         entry[3].append((part.exact, route))
     flows = [
-        Flow(o, d, exact, small, bound, tuple(r for _, r in sorted(parts, key=lambda p: -p[0])))
+        Flow(o, d, exact, small, bound, tuple(r for __, r in sorted(parts, key=lambda p: -p[0])))
         for (o, d), (exact, small, bound, parts) in sums.items()
     ]
     return sorted(flows, key=lambda f: (-f.exact, -f.small, f.origin, f.destination))
@@ -188,10 +202,22 @@ class Ranked:
         """The "other flows" figure: exact people, and the withheld counts apart (never summed)."""
         if not self.other:
             return ""
-        parts = [f"{self.other_exact:,} people"] if self.other_exact or not self.other_small else []
-        if self.other_small:
-            parts.append(f"{fmt.counted(self.other_small, 'count')} of fewer than {self.other_bound} (withheld)")
-        return f"{fmt.counted(len(self.other), 'other flow')} not drawn: {', and '.join(parts)}"
+        people = _("{people} people").format(people=i18n.integer(self.other_exact))
+        withheld = ngettext(
+            "{count} count of fewer than {bound} (withheld)",
+            "{count} counts of fewer than {bound} (withheld)",
+            self.other_small,
+        ).format(count=i18n.integer(self.other_small), bound=i18n.integer(self.other_bound))
+        if not self.other_small:
+            what = people
+        elif not self.other_exact:
+            what = withheld
+        else:
+            what = _("{people} people, and {withheld}").format(people=i18n.integer(self.other_exact), withheld=withheld)
+        n = len(self.other)
+        return ngettext("{count} other flow not drawn: {what}", "{count} other flows not drawn: {what}", n).format(
+            count=i18n.integer(n), what=what
+        )
 
 
 def top_of(top: str) -> int | None:

@@ -7,6 +7,8 @@ link opens its view straight away, server-side, without a second round trip.
 from __future__ import annotations
 
 import hashlib
+import json
+import re
 from dataclasses import replace
 from functools import partial
 from typing import Any
@@ -22,26 +24,22 @@ from dashboard.add_data import create_add_data_panel, create_datasets_control
 from dashboard.data import AtlasData, layer_traces, loaded, memoized, view_for
 from dashboard.figure import TOPOJSON_URL, make_figure
 from dashboard.graph_locale import graph_locale
-from dashboard.i18n import _
+from dashboard.i18n import N_, _, ngettext, pgettext
 from dashboard.layers import REGISTRY, is_on, reading, source_ids_in_view
 from dashboard.layers.routes import on_map
 from dashboard.legend import Group, create_legend_section, legend_groups
-from dashboard.profile import DIRECTION_WORDS, country_profile
+from dashboard.profile import RouteLine, country_profile
 from dashboard.state import FLOW_TOPS, ViewState, from_query, to_query
 from dashboard.table import create_tables
 from dashboard.view import View, build_view, every_row, source_records
-from geodata.vocabulary import EXPLOITATION_FORMS, PROGRAM_TYPES
+from geodata.vocabulary import DIALOGUES, EXPLOITATION_FORMS, PROGRAM_TYPES
 
 POLITE: dict[str, Any] = {"aria-live": "polite"}
-KEY_LABEL: dict[str, Any] = {"aria-label": "Key to the map"}
-PROFILE_LABEL: dict[str, Any] = {"aria-label": "Country profile"}
-DECK_LABEL: dict[str, Any] = {"aria-label": "Saved views"}
-DECK_LIST_LABEL: dict[str, Any] = {"aria-label": "Saved views, in the order presenter mode shows them"}
 CONFIRM_LABEL: dict[str, Any] = {"aria-labelledby": "deck-confirm-text"}
-CLOSE_LABEL: dict[str, Any] = {"aria-label": "Close the profile"}
 PLAY_STEP_MS = 1800  # a readable pace on a projector
-KIND_PREFIX = {"dialogue": "", "region": "Region: ", "subregion": "Sub-region: "}
-FACT_SHEET_TITLE = "Combating Trafficking in Persons: Protecting the Victims"
+# How a region group is listed in the region picker, by kind ({name}: the group's name).
+KIND_FORMAT = {"dialogue": "{name}", "region": N_("Region: {name}"), "subregion": N_("Sub-region: {name}")}
+FACT_SHEET_TITLE = "Combating Trafficking in Persons: Protecting the Victims"  # a source's title: data
 DOWNLOADS = ("programs", "routes", "indicators")
 
 GRAPH_CONFIG: Any = {
@@ -53,8 +51,55 @@ GRAPH_CONFIG: Any = {
 }
 
 
+def data_text(text: Any) -> html.Span:
+    """Text of the data (a program's name, a source, a note): as its source wrote it, in English,
+    and marked so for screen readers (and for the tests that look for untranslated words)."""
+    return html.Span(text, lang="en")
+
+
+def compose(template: str, **parts: Any) -> list[Any]:
+    """A translated sentence with components in its ``{placeholders}`` (data in a ``lang="en"``
+    span, a link): the sentence is translated whole, then cut at its placeholders."""
+    out: list[Any] = []
+    for piece in re.split(r"(\{\w+\})", template):
+        if piece[1:-1] in parts and piece.startswith("{"):
+            out.append(parts[piece[1:-1]])
+        elif piece:
+            out.append(piece)
+    return out
+
+
+def dropdown_labels() -> Any:
+    """The words a dropdown writes itself (Dash's English otherwise)."""
+    return {
+        "select_all": _("Select all"),
+        "deselect_all": _("Deselect all"),
+        # {num_selected} is Dash's placeholder: keep it as it is.
+        "selected_count": _("{num_selected} selected"),
+        "search": _("Search"),
+        "clear_search": _("Clear search"),
+        "clear_selection": _("Clear selection"),
+        "no_options_found": _("No options found"),
+    }
+
+
+def group_name(data: AtlasData, slug: str, dated: bool = True) -> str:
+    """A region group's name in the current language: a dialogue's members (with the date of the
+    membership list, where ``dated``), or a UN region's name (CLDR)."""
+    group = data.groups[slug]
+    if group.kind != "dialogue" or slug not in DIALOGUES:
+        return fmt.region_name(group.label)
+    label, column = DIALOGUES[slug]
+    name = fmt.label(label)
+    dates = sorted(set(data.atlas.countries[column].dropna().astype(str))) if dated else []
+    return _("{dialogue} (as of {date})").format(dialogue=name, date=", ".join(dates)) if dates else name
+
+
 def region_options(data: AtlasData) -> list[dict[str, str]]:
-    return [{"label": KIND_PREFIX[g.kind] + g.label, "value": slug} for slug, g in data.groups.items()]
+    return [
+        {"label": _(KIND_FORMAT[g.kind]).format(name=group_name(data, slug)), "value": slug}
+        for slug, g in data.groups.items()
+    ]
 
 
 def year_options(data: AtlasData, indicator: str) -> list[dict[str, Any]]:
@@ -78,72 +123,74 @@ def create_controls(data: AtlasData, state: ViewState) -> html.Div:
     return html.Div(
         [
             _field(
-                "Region or dialogue",
+                _("Region or dialogue"),
                 dcc.Dropdown(
                     id="region",
                     options=region_options(data),
                     value=list(state.regions),
                     multi=True,
-                    placeholder="World (all countries)",
+                    placeholder=_("World (all countries)"),
                     searchable=True,
                     clearable=True,
+                    labels=dropdown_labels(),
                 ),
                 "region",
-                "Several at once: countries in any of them.",
+                _("Several at once: countries in any of them."),
             ),
             _field(
-                "Country profile",
+                _("Country profile"),
                 dcc.Dropdown(
                     id="country",
-                    options=[
-                        {"label": name, "value": iso3}
-                        for iso3, name in sorted(data.atlas.countries["name"].items(), key=lambda item: item[1])
-                    ],
+                    options=country_options(data),
                     value=state.country or None,
-                    placeholder="Find a country…",
+                    placeholder=_("Find a country…"),
                     searchable=True,
                     clearable=True,
+                    labels=dropdown_labels(),
                 ),
                 "country",
-                "Or click a country on the map.",
+                _("Or click a country on the map."),
             ),
             _field(
-                "Program type",
+                _("Program type"),
                 dbc.Checklist(
                     id="type",
-                    options=[{"label": label, "value": slug} for slug, label in PROGRAM_TYPES.items()],
+                    options=[{"label": fmt.label(label), "value": slug} for slug, label in PROGRAM_TYPES.items()],
                     value=list(state.types),
                 ),
                 "type",
-                "None ticked: all types.",
+                _("None ticked: all types."),
             ),
             _field(
-                "Form of exploitation",
+                _("Form of exploitation"),
                 dbc.Checklist(
                     id="form",
-                    options=[{"label": form.label, "value": slug} for slug, form in EXPLOITATION_FORMS.items()],
+                    options=[
+                        {"label": fmt.label(form.label), "value": slug} for slug, form in EXPLOITATION_FORMS.items()
+                    ],
                     value=list(state.forms),
                 ),
                 "form",
-                "None ticked: all forms.",
+                _("None ticked: all forms."),
             ),
             _field(
-                "Indicator",
+                _("Indicator"),
                 dcc.Dropdown(
                     id="indicator",
                     options=[
-                        {"label": row["label"], "value": key}
+                        {"label": fmt.label(row["label"]), "value": key}
                         for key, row in catalogue.iterrows()
                         if key in data.choices.indicator_years
                     ],
                     value=state.indicator,
                     clearable=False,
                     searchable=False,
+                    labels=dropdown_labels(),
                 ),
                 "indicator",
             ),
             _field(
-                "Year",
+                _("Year"),
                 html.Div(
                     [
                         dcc.Dropdown(
@@ -153,29 +200,34 @@ def create_controls(data: AtlasData, state: ViewState) -> html.Div:
                             clearable=False,
                             searchable=False,
                             className="flex-grow-1",
+                            labels=dropdown_labels(),
                         ),
                         html.Button(
-                            "▶ Play",
+                            _("▶ Play"),
                             id="play",
                             n_clicks=0,
                             type="button",
                             className="btn btn-outline-dark btn-sm",
-                            title="Step through the years the indicator has",
+                            title=_("Step through the years the indicator has"),
                         ),
                         dcc.Interval(id="play-timer", interval=PLAY_STEP_MS, disabled=True),
                     ],
                     className="d-flex gap-2 align-items-center",
                 ),
                 "year",
-                "Years with data only; a country without that year shows its latest earlier one. "
-                "Programs show in the years they ran.",
+                _(
+                    "Years with data only; a country without that year shows its latest earlier one. "
+                    "Programs show in the years they ran."
+                ),
             ),
             _field(
-                "Layers",
+                _("Layers"),
                 dbc.Checklist(
                     id="layers",
                     options=[
-                        {"label": layer.label, "value": key} for key, layer in REGISTRY.items() if layer.toggleable
+                        {"label": fmt.label(layer.label), "value": key}
+                        for key, layer in REGISTRY.items()
+                        if layer.toggleable
                     ],
                     value=list(state.layers),
                 ),
@@ -186,33 +238,54 @@ def create_controls(data: AtlasData, state: ViewState) -> html.Div:
         ],
         className="atlas-controls",
         role="search",
-        **{"aria-label": "Filters for the map"},  # type: ignore[arg-type]
+        **_aria_label(_("Filters for the map")),
     )
+
+
+def country_options(data: AtlasData) -> list[dict[str, str]]:
+    """The countries, by name in the current language (CLDR), in its alphabetical order."""
+    names = [(iso3, i18n.country_name(iso3, name)) for iso3, name in data.atlas.countries["name"].items()]
+    return [{"label": name, "value": iso3} for iso3, name in sorted(names, key=lambda item: _sort_key(item[1]))]
+
+
+def _sort_key(name: str) -> str:
+    """A name's place in an alphabetical list, accents aside (Égypte between Danemark and Fidji)."""
+    import unicodedata
+
+    return "".join(c for c in unicodedata.normalize("NFKD", name.casefold()) if not unicodedata.combining(c))
 
 
 def create_flow_controls(data: AtlasData, state: ViewState) -> list[Any]:
     """The controls of the counted flows (imported GLOTIP or CTDC data): how many, at what scale, whose."""
-    names = sorted(data.atlas.countries["name"].items(), key=lambda item: item[1])
     return [
         _field(
-            "Counted flows drawn",
+            _("Counted flows drawn"),
             dcc.Dropdown(
                 id="flows",
-                options=[{"label": "all" if n == "all" else f"strongest {n}", "value": n} for n in FLOW_TOPS],
+                options=[
+                    {
+                        "label": pgettext("flows drawn", "all")
+                        if n == "all"
+                        else _("strongest {count}").format(count=i18n.integer(int(n))),
+                        "value": n,
+                    }
+                    for n in FLOW_TOPS
+                ],
                 value=state.flows,
                 clearable=False,
                 searchable=False,
+                labels=dropdown_labels(),
             ),
             "flows",
-            "The others are summed as “other flows” in the sentence above the map; the table lists them all.",
+            _("The others are summed as “other flows” in the sentence above the map; the table lists them all."),
         ),
         _field(
-            "Flows between",
+            _("Flows between"),
             dbc.RadioItems(
                 id="flowscale",
                 options=[
-                    {"label": "countries", "value": "country"},
-                    {"label": "UN sub-regions", "value": "subregion"},
+                    {"label": pgettext("flows between", "countries"), "value": "country"},
+                    {"label": pgettext("flows between", "UN sub-regions"), "value": "subregion"},
                 ],
                 value=state.flowscale,
                 inline=True,
@@ -220,25 +293,26 @@ def create_flow_controls(data: AtlasData, state: ViewState) -> list[Any]:
             "flowscale",
         ),
         _field(
-            "Flows of one country",
+            _("Flows of one country"),
             dcc.Dropdown(
                 id="flowcountry",
-                options=[{"label": name, "value": iso3} for iso3, name in names],
+                options=country_options(data),
                 value=state.flowcountry or None,
-                placeholder="Every country",
+                placeholder=_("Every country"),
                 searchable=True,
                 clearable=True,
+                labels=dropdown_labels(),
             ),
             "flowcountry",
         ),
         _field(
-            "Its flows",
+            _("Its flows"),
             dbc.RadioItems(
                 id="flowdir",
                 options=[
-                    {"label": "in and out", "value": "both"},
-                    {"label": "into it", "value": "in"},
-                    {"label": "out of it", "value": "out"},
+                    {"label": _("in and out"), "value": "both"},
+                    {"label": _("into it"), "value": "in"},
+                    {"label": _("out of it"), "value": "out"},
                 ],
                 value=state.flowdir,
                 inline=True,
@@ -265,20 +339,26 @@ def create_strip(data: AtlasData, view: View) -> list[Any]:
     countries = {site["iso3"] for site in sites} | {role["iso3"] for role in view.role_records}
     assisted = [site for site in sites if not fmt.is_missing(site["people_assisted"])]
     total = sum(int(site["people_assisted"]) for site in assisted)
-    people = fmt.count(total, data.facts.threshold) if assisted else fmt.UNKNOWN
+    people = fmt.count(total, data.facts.threshold) if assisted else fmt.unknown()
     with_figure = len({site["program"] for site in assisted})
+    at_sites = ngettext("programs at {count} site", "programs at {count} sites", len(sites))
+    giving = ngettext(
+        "people assisted ({known} of {count} program gives a figure)",
+        "people assisted ({known} of {count} programs give a figure)",
+        len(programs),
+    )
     return [
-        _stat(str(len(programs)), f"programs at {len(sites)} sites", "programs"),
-        _stat(str(len(countries)), "countries with programs or routes", "countries"),
-        _stat(str(len(view.route_records)), "routes", "routes"),
-        _stat(people, f"people assisted ({with_figure} of {len(programs)} programs give a figure)", "people"),
+        _stat(i18n.integer(len(programs)), at_sites.format(count=i18n.integer(len(sites))), "programs"),
+        _stat(i18n.integer(len(countries)), _("countries with programs or routes"), "countries"),
+        _stat(i18n.integer(len(view.route_records)), pgettext("headline figure", "routes"), "routes"),
+        _stat(people, giving.format(known=i18n.integer(with_figure), count=i18n.integer(len(programs))), "people"),
     ]
 
 
 def summary_text(data: AtlasData, view: View) -> str:
     """One sentence of what the map shows, for screen readers and as a caption: where, then a
     clause from each layer switched on, top layer first."""
-    where = ", ".join(data.groups[r].label for r in view.state.regions) or "the world"
+    where = ", ".join(group_name(data, r) for r in view.state.regions) or _("the world")
     clauses = [
         clause
         for layer in reversed(REGISTRY.values())
@@ -286,7 +366,9 @@ def summary_text(data: AtlasData, view: View) -> str:
         for clause in [layer.describe(view, data.facts)]
         if clause
     ]
-    return f"Map of {where}: {'; '.join(clauses) or 'no layer switched on'}."
+    if not clauses:
+        return _("Map of {where}: no layer switched on.").format(where=where)
+    return _("Map of {where}: {what}.").format(where=where, what="; ".join(clauses))
 
 
 def create_unmapped(data: AtlasData, view: View) -> list[Any]:
@@ -299,27 +381,37 @@ def create_unmapped(data: AtlasData, view: View) -> list[Any]:
         destination = (
             route["destination_label"] if isinstance(route["destination_label"], str) else route["destination_iso3"]
         )
+        # The places (the source's names), the people and the citation are data.
         items.append(
             html.Li(
-                f"{origin} → {destination}: {EXPLOITATION_FORMS[route['form']].label.lower()}, "
-                f"{route['victims']} ({fmt.cite(data.atlas.sources, route['source'])})"
+                compose(
+                    pgettext("a route no map can draw", "{origin} → {destination}: {form}, {victims} ({source})"),
+                    origin=data_text(origin),
+                    destination=data_text(destination),
+                    form=fmt.label(EXPLOITATION_FORMS[route["form"]].label).lower(),
+                    victims=data_text(route["victims"]) if isinstance(route["victims"], str) else fmt.unknown(),
+                    source=data_text(fmt.cite(data.atlas.sources, route["source"])),
+                )
             )
         )
     if not items:
         return []
-    return [html.H3("Routes not on the map (no country named)", className="h6 mt-3"), html.Ul(items)]
+    return [html.H3(_("Routes not on the map (no country named)"), className="h6 mt-3"), html.Ul(items)]
 
 
 def create_sources(data: AtlasData, sources: list[str]) -> list[Any]:
     """The list of the sources (ids, as :func:`~dashboard.view.source_ids_in_view` gives them) of what is shown."""
     items = [source_item(data, source) for source in sources]
-    return [html.H2("Sources of what is shown", className="h6"), html.Ol(items, className="atlas-sources")]
+    return [html.H2(_("Sources of what is shown"), className="h6"), html.Ol(items, className="atlas-sources")]
 
 
 def source_item(data: AtlasData, source: str) -> html.Li:
+    """A source, as its publisher names it (data), and its licence."""
     row = source_records(data.atlas)[source]
-    licence = f" Licence: {row['licence']}." if isinstance(row["licence"], str) else ""
-    return html.Li(f"{row['publisher']}, {row['document']}, {row['date']}.{licence}")
+    cited = data_text(f"{row['publisher']}, {row['document']}, {row['date']}.")
+    if not isinstance(row["licence"], str):
+        return html.Li(cited)
+    return html.Li([cited, " ", *compose(_("Licence: {licence}."), licence=data_text(row["licence"]))])
 
 
 def sources_patch(data: AtlasData, had: list[str], sources: list[str]) -> Patch:
@@ -342,18 +434,25 @@ def sources_patch(data: AtlasData, had: list[str], sources: list[str]) -> Patch:
 def create_fact_sheet_figures(data: AtlasData) -> html.Div:
     items = []
     for _row, figure in data.atlas.figures.iterrows():
-        value = f"{figure['value']:,.0f}"
+        value = i18n.decimal(figure["value"], 0)
         if figure["unit"] == "US dollars":
-            value = f"${figure['value'] / 1e6:,.0f} million"
-        qualifier = f"{figure['qualifier']} " if isinstance(figure["qualifier"], str) else ""
-        items.append(html.Li([html.Strong(qualifier + value), f" — {figure['label']} ({figure['scope']})"]))
+            value = _("${amount} million").format(amount=i18n.decimal(figure["value"] / 1e6, 0))
+        # The fact sheet's own words (its qualifier, label and scope) are data.
+        qualifier: list[Any] = [data_text(figure["qualifier"]), " "] if isinstance(figure["qualifier"], str) else []
+        items.append(
+            html.Li([html.Strong([*qualifier, value]), " — ", data_text(f"{figure['label']} ({figure['scope']})")])
+        )
     source = fmt.cite(data.atlas.sources, "prm-2007")
     return html.Div(
         [
-            html.H2("From the founding fact sheet", className="h6"),
+            html.H2(_("From the founding fact sheet"), className="h6"),
             html.Ul(items),
             html.Small(
-                f"Source: {source}, \u201c{FACT_SHEET_TITLE}\u201d.",
+                compose(
+                    _("Source: {source}, \u201c{title}\u201d."),
+                    source=data_text(source),
+                    title=data_text(FACT_SHEET_TITLE),
+                ),
                 className="text-body-secondary",
             ),
         ],
@@ -365,8 +464,8 @@ def _sparkline(series: tuple[tuple[int, float], ...]) -> html.Img | None:
     """A small line of the series, as an image; the text beside it carries the same facts."""
     if len(series) < 2:
         return None
-    years = [y for y, _ in series]
-    values = [v for _, v in series]
+    years = [y for y, _value in series]
+    values = [v for _year, v in series]
     low, high = min(values), max(values)
     span_y = (high - low) or 1.0
     span_x = (years[-1] - years[0]) or 1
@@ -386,8 +485,8 @@ def create_profile(data: AtlasData, state: ViewState) -> list[Any]:
         n_clicks=0,
         type="button",
         className="btn-close",
-        title="Close the profile (Esc)",
-        **CLOSE_LABEL,
+        title=_("Close the profile (Esc)"),
+        **_aria_label(_("Close the profile")),
     )
     if not state.country:
         return [html.Div(close, hidden=True)]
@@ -397,30 +496,47 @@ def create_profile(data: AtlasData, state: ViewState) -> list[Any]:
         change = ""
         if len(r.series) >= 2:
             (y0, v0), (y1, v1) = r.series[0], r.series[-1]
-            change = f"; {fmt.number(v0)} in {y0}, {fmt.number(v1)} in {y1}"
-        when = "" if r.year is None else (f" ({r.year}, latest before {state.year})" if r.fallback else f" ({r.year})")
+            change = _("; {first} in {first_year}, {last} in {last_year}").format(
+                first=fmt.number(v0), first_year=y0, last=fmt.number(v1), last_year=y1
+            )
+        when = ""
+        if r.year is not None:
+            when = (
+                _(" ({year}, latest before {asked})").format(year=r.year, asked=state.year)
+                if r.fallback
+                else f" ({r.year})"
+            )
         readings.append(
             html.Li(
                 [
-                    html.Strong(f"{r.label}: "),
+                    html.Strong(r.label + pgettext("after a label, before its value", ":") + " "),
                     f"{r.text}{when}{change}",
                     " ",
                     _sparkline(r.series),
-                    html.Small(f" Source: {r.source}." if r.source else "", className="text-body-secondary d-block"),
+                    html.Small(
+                        [" ", *compose(_("Source: {source}."), source=data_text(r.source))] if r.source else "",
+                        className="text-body-secondary d-block",
+                    ),
                 ]
             )
         )
-    routes = [
-        html.Li(f"{DIRECTION_WORDS[r.direction]} {r.partner}: {r.form.lower()}; {r.victims} ({r.source})")
-        for r in profile.routes
-    ]
+    routes = [html.Li(compose(_(ROUTE_LINES[r.direction]), **_route_parts(r))) for r in profile.routes]
     programs = [
         html.Li(
             [
-                html.Strong(p.program),
-                f" — {p.types}. {p.site}. Years: {p.years}. ",
+                html.Strong(p.program, lang="en"),
+                " — ",
+                *compose(
+                    _("{types}. {site}. Years: {years}."),
+                    types=p.types,
+                    site=data_text(p.site),
+                    years=p.years,
+                ),
+                " ",
                 "; ".join(p.figures) + (". " if p.figures else ""),
-                html.Small(f"Source: {p.source}.", className="text-body-secondary"),
+                html.Small(
+                    compose(_("Source: {source}."), source=data_text(p.source)), className="text-body-secondary"
+                ),
             ]
         )
         for p in profile.programs
@@ -432,20 +548,48 @@ def create_profile(data: AtlasData, state: ViewState) -> list[Any]:
         ),
         html.P(
             [
-                f"{profile.region}. ISO {profile.iso3}. ",
-                html.A("Printable brief", href=f"/brief/{profile.iso3}.html?year={state.year}", target="_blank"),
+                _("{region}. ISO {code}.").format(region=profile.region, code=profile.iso3),
+                " ",
+                html.A(
+                    _("Printable brief"),
+                    href=f"/brief/{profile.iso3}.html?year={state.year}" + _lang_param(),
+                    target="_blank",
+                ),
             ],
             className="text-body-secondary mb-1",
         ),
-        html.H3("Dialogues", className="h6 mt-2"),
-        html.Ul([html.Li(m) for m in profile.memberships] or [html.Li("member of none of the three")]),
-        html.H3("Indicators", className="h6 mt-2"),
+        html.H3(_("Dialogues"), className="h6 mt-2"),
+        html.Ul([html.Li(m) for m in profile.memberships] or [html.Li(_("member of none of the three"))]),
+        html.H3(_("Indicators"), className="h6 mt-2"),
         html.Ul(readings),
-        html.H3("Role in routes", className="h6 mt-2"),
-        html.Ul(routes or [html.Li("No route in the data names this country.")]),
-        html.H3("Programs here", className="h6 mt-2"),
-        html.Ul(programs or [html.Li("No program in the data works here.")]),
+        html.H3(_("Role in routes"), className="h6 mt-2"),
+        html.Ul(routes or [html.Li(_("No route in the data names this country."))]),
+        html.H3(_("Programs here"), className="h6 mt-2"),
+        html.Ul(programs or [html.Li(_("No program in the data works here."))]),
     ]
+
+
+# A route as the profile lists it, from the country's side (placeholders: _route_parts).
+ROUTE_LINES = {
+    "to": N_("Origin, to {partner}: {form}; {victims} ({source})"),
+    "from": N_("Destination, from {partner}: {form}; {victims} ({source})"),
+    "within": N_("Internal, within {partner}: {form}; {victims} ({source})"),
+}
+
+
+def _route_parts(route: RouteLine) -> dict[str, Any]:
+    """The parts of a profile's route line; the source's own words in ``lang="en"`` spans."""
+    return {
+        "partner": data_text(route.partner) if route.partner_is_data else route.partner,
+        "form": route.form.lower(),
+        "victims": data_text(route.victims) if route.victims_is_data else route.victims,
+        "source": data_text(route.source),
+    }
+
+
+def _lang_param() -> str:
+    """``&lang=xx`` for a link that opens a page in the current language (none in English)."""
+    return "" if i18n.lang() == i18n.DEFAULT else f"&lang={i18n.lang()}"
 
 
 def panel_signatures(state: ViewState, view: View, sources: list[str]) -> dict[str, Any]:
@@ -466,15 +610,19 @@ def view_title(data: AtlasData, state: ViewState) -> str:
     Plain text, not escaped: the page's ``view-title`` (Dash escapes it) and the folium export
     (which escapes it) show it; the PNG/SVG export in ``assets/atlas.js`` must escape it for plotly.js.
     """
-    where = " + ".join(data.groups[r].label.split(" (as of")[0] for r in state.regions) or "The world"
+    where = " + ".join(group_name(data, r, dated=False) for r in state.regions) or _("The world")
     meta = data.atlas.catalogue.loc[state.indicator]
-    parts = [where, f"{meta['label']}, {state.year}"]
+    parts = [
+        where,
+        pgettext("view title", "{indicator}, {year}").format(indicator=fmt.label(meta["label"]), year=state.year),
+    ]
     if state.types:
-        parts.append(", ".join(PROGRAM_TYPES[t] for t in state.types))
+        parts.append(", ".join(fmt.label(PROGRAM_TYPES[t]) for t in state.types))
     if state.forms:
-        parts.append(", ".join(EXPLOITATION_FORMS[f].label for f in state.forms))
+        parts.append(", ".join(fmt.label(EXPLOITATION_FORMS[f].label) for f in state.forms))
     if state.country:
-        parts.append(f"profile: {data.atlas.countries.loc[state.country, 'name']}")
+        name = i18n.country_name(state.country, str(data.atlas.countries.loc[state.country, "name"]))
+        parts.append(_("profile: {country}").format(country=name))
     return " · ".join(parts)
 
 
@@ -485,7 +633,7 @@ def source_line(data: AtlasData, sources: list[str]) -> str:
     """
     rows = source_records(data.atlas)
     cited = dict.fromkeys(f"{rows[source]['publisher']} ({rows[source]['date']})" for source in sources)
-    return "Sources: " + "; ".join(cited) + "." if cited else ""
+    return _("Sources: {sources}.").format(sources="; ".join(cited)) if cited else ""
 
 
 def panels_for(view: View) -> dict[str, Any]:
@@ -544,7 +692,7 @@ def key_parts(state: ViewState) -> dict[str, tuple[list[Group], str]]:
 
 def key_signatures(state: ViewState) -> dict[str, str]:
     """What each layer's part of the key is (``legend:<layer>`` -> digest)."""
-    return {f"legend:{key}": digest for key, (_, digest) in key_parts(state).items()}
+    return {f"legend:{key}": digest for key, (_groups, digest) in key_parts(state).items()}
 
 
 def create_key(state: ViewState, only: set[str] | None = None) -> list[Any]:
@@ -556,22 +704,22 @@ def create_key(state: ViewState, only: set[str] | None = None) -> list[Any]:
             (position + 1, create_legend_section(parts[key][0])) for position, key in enumerate(REGISTRY) if key in only
         ]
     return [
-        html.H2("Key", className="visually-hidden"),
-        *(create_legend_section(groups) for groups, _ in parts.values()),
+        html.H2(pgettext("map", "Key"), className="visually-hidden"),
+        *(create_legend_section(groups) for groups, _digest in parts.values()),
     ]
 
 
 def create_downloads(query: str) -> html.Div:
     return html.Div(
-        [html.Span("Download what is in view: ", className="me-1")]
+        [html.Span(_("Download what is in view:") + " ", className="me-1")]
         + [
             html.A(f"{name}.csv", href=f"/download/{name}.csv{query}", id=f"download-{name}", className="me-2")
             for name in DOWNLOADS
         ]
         + [
-            html.Span("· Interactive map (works offline): ", className="ms-1 me-1"),
+            html.Span("· " + _("Interactive map (works offline):") + " ", className="ms-1 me-1"),
             html.A(
-                "open in a new tab",
+                _("open in a new tab"),
                 href=f"/export/map.html{query}",
                 id="export-html",
                 target="_blank",
@@ -579,7 +727,7 @@ def create_downloads(query: str) -> html.Div:
                 className="me-2",
             ),
             html.A(
-                "download",
+                pgettext("link", "download"),
                 href=f"/export/map.html{query}",
                 id="export-html-download",
                 download="atlas-map.html",
@@ -611,14 +759,14 @@ def deck_item(index: int, title: str, count: int, current: bool = False, editing
     ``data-action`` and ``data-index`` so that assets/atlas.js can give focus back after the list
     is drawn again, and Alt+Up/Alt+Down on an item can press its move buttons.
     """
-    number = f"view {index + 1}"
+    number = i18n.integer(index + 1)
     marks: dict[str, Any] = {"data-index": index}
     if editing:
         body: list[Any] = [
             # dcc.Input takes no aria-label: the label around it names it.
             html.Label(
                 [
-                    html.Span(f"New title for {number}", className="visually-hidden"),
+                    html.Span(_("New title for view {number}").format(number=number), className="visually-hidden"),
                     dcc.Input(
                         id={"type": "deck-rename-input", "index": index},
                         value=title,
@@ -631,8 +779,16 @@ def deck_item(index: int, title: str, count: int, current: bool = False, editing
                 ],
                 className="m-0",
             ),
-            _deck_button("OK", {"type": "deck-rename-ok", "index": index}, f"Keep the new title of {number}"),
-            _deck_button("Cancel", {"type": "deck-rename-cancel", "index": index}, f"Keep the old title of {number}"),
+            _deck_button(
+                _("OK"),
+                {"type": "deck-rename-ok", "index": index},
+                _("Keep the new title of view {number}").format(number=number),
+            ),
+            _deck_button(
+                _("Cancel"),
+                {"type": "deck-rename-cancel", "index": index},
+                _("Keep the old title of view {number}").format(number=number),
+            ),
         ]
     else:
         body = [
@@ -642,25 +798,33 @@ def deck_item(index: int, title: str, count: int, current: bool = False, editing
                 n_clicks=0,
                 type="button",
                 className="btn btn-link btn-sm atlas-deck-open" + (" current" if current else ""),
-                title=f"Show {number}: {title}",
+                title=_("Show view {number}: {title}").format(number=number, title=title),
                 **_aria_current(current),
             ),
             html.Span(
                 [
-                    _deck_button("✎", {"type": "deck-rename", "index": index}, f"Rename {number}, {title}"),
+                    _deck_button(
+                        "✎",
+                        {"type": "deck-rename", "index": index},
+                        _("Rename view {number}, {title}").format(number=number, title=title),
+                    ),
                     _deck_button(
                         "↑",
                         {"type": "deck-up", "index": index},
-                        f"Move {number} up (Alt+Up)",
+                        _("Move view {number} up (Alt+Up)").format(number=number),
                         disabled=index == 0,
                     ),
                     _deck_button(
                         "↓",
                         {"type": "deck-down", "index": index},
-                        f"Move {number} down (Alt+Down)",
+                        _("Move view {number} down (Alt+Down)").format(number=number),
                         disabled=index == count - 1,
                     ),
-                    _deck_button("✕", {"type": "deck-delete", "index": index}, f"Delete {number}, {title}"),
+                    _deck_button(
+                        "✕",
+                        {"type": "deck-delete", "index": index},
+                        _("Delete view {number}, {title}").format(number=number, title=title),
+                    ),
                 ],
                 className="atlas-deck-tools",
             ),
@@ -677,8 +841,8 @@ def create_deck_panel() -> html.Section:
     """
     return html.Section(
         [
-            html.H2("Saved views (deck)", className="h6 mt-3"),
-            html.Label("Title of this view", htmlFor="deck-title", className="form-label mb-1"),
+            html.H2(_("Saved views (deck)"), className="h6 mt-3"),
+            html.Label(_("Title of this view"), htmlFor="deck-title", className="form-label mb-1"),
             html.Div(
                 [
                     dcc.Input(
@@ -686,23 +850,31 @@ def create_deck_panel() -> html.Section:
                         type="text",
                         maxLength=120,
                         className="form-control form-control-sm",
-                        placeholder="e.g. Indonesia to Malaysia",
+                        placeholder=_("e.g. Indonesia to Malaysia"),
                     ),
-                    html.Button("Save", id="deck-save", n_clicks=0, type="button", className="btn btn-dark btn-sm"),
+                    html.Button(_("Save"), id="deck-save", n_clicks=0, type="button", className="btn btn-dark btn-sm"),
                 ],
                 className="d-flex gap-1 mb-2",
             ),
-            html.Ol(id="deck-list", className="atlas-deck", **DECK_LIST_LABEL),
+            html.Ol(
+                id="deck-list",
+                className="atlas-deck",
+                **_aria_label(_("Saved views, in the order presenter mode shows them")),
+            ),
             html.Div(
                 [
                     html.P(id="deck-confirm-text", className="mb-1"),
                     html.Div(
                         [
                             html.Button(
-                                "Replace", id="deck-replace", n_clicks=0, type="button", className="btn btn-dark btn-sm"
+                                _("Replace"),
+                                id="deck-replace",
+                                n_clicks=0,
+                                type="button",
+                                className="btn btn-dark btn-sm",
                             ),
                             html.Button(
-                                "Cancel",
+                                _("Cancel"),
                                 id="deck-cancel",
                                 n_clicks=0,
                                 type="button",
@@ -720,18 +892,18 @@ def create_deck_panel() -> html.Section:
             ),
             html.Div(
                 [
-                    _deck_button("◀", "deck-prev", "Previous saved view (Left, Page Up)"),
-                    _deck_button("▶", "deck-next", "Next saved view (Right, Page Down)"),
-                    _deck_button("Undo", "deck-undo", "Undo the last change to the deck"),
+                    _deck_button("◀", "deck-prev", _("Previous saved view (Left, Page Up)")),
+                    _deck_button("▶", "deck-next", _("Next saved view (Right, Page Down)")),
+                    _deck_button(_("Undo"), "deck-undo", _("Undo the last change to the deck")),
                     html.Button(
-                        "Download deck",
+                        _("Download deck"),
                         id="deck-download",
                         n_clicks=0,
                         type="button",
                         className="btn btn-outline-dark btn-sm",
                     ),
                     html.Button(
-                        "Example deck",
+                        _("Example deck"),
                         id="deck-example",
                         n_clicks=0,
                         type="button",
@@ -741,7 +913,11 @@ def create_deck_panel() -> html.Section:
                 className="d-flex flex-wrap gap-1 mb-2",
             ),
             dcc.Upload(
-                html.Div(["Load a deck: drop a .json file here or ", html.A("choose one", href="#")]),
+                html.Div(
+                    compose(
+                        _("Load a deck: drop a .json file here or {choose}"), choose=html.A(_("choose one"), href="#")
+                    )
+                ),
                 id="deck-upload",
                 accept=".json,application/json",
                 max_size=1_000_000,
@@ -751,7 +927,7 @@ def create_deck_panel() -> html.Section:
             dcc.Download(id="deck-file"),
         ],
         className="atlas-deck-panel",
-        **DECK_LABEL,
+        **_aria_label(_("Saved views")),
     )
 
 
@@ -759,7 +935,7 @@ def create_image_exports() -> html.Div:
     """Buttons that draw the map as an image in the browser (offline), with key, title and sources."""
     return html.Div(
         [
-            html.Span("Map image for slides (1920 × 1080): ", className="me-1"),
+            html.Span(_("Map image for slides (1920 × 1080):") + " ", className="me-1"),
             html.Button(
                 "PNG", id="export-png", n_clicks=0, type="button", className="btn btn-outline-dark btn-sm me-1"
             ),
@@ -790,6 +966,27 @@ def create_language_picker(current: str) -> html.Div:
         ],
         className="atlas-language-picker",
     )
+
+
+# The words assets/atlas.js writes into the page (it falls back to the English).
+JS_WORDS = (
+    N_("Present (P)"),
+    N_("Leave (P)"),
+    N_("▶ Play"),
+    N_("⏸ Pause"),
+    N_("Saved {file}"),
+    N_("Could not draw the image: {error}"),
+    N_("Counter-Trafficking Atlas"),
+    N_("Load a deck file (.json)"),
+)
+
+
+def create_js_words() -> html.Div:
+    """The words of assets/atlas.js in the page's language: a hidden element whose ``data-words``
+    holds a JSON object, English -> translation (``atlasWord`` in the script reads it)."""
+    words = {english: _(english) for english in JS_WORDS}
+    attributes: dict[str, Any] = {"data-words": json.dumps(words, ensure_ascii=False)}
+    return html.Div(id="atlas-words", hidden=True, **attributes)
 
 
 def create_map(figure: dict[str, object]) -> dcc.Graph:
@@ -826,13 +1023,14 @@ def create_layout(query: str | None = "") -> html.Div:
             dcc.Store(id="deck-history", data=[]),  # decks before each change, for Undo
             dcc.Store(id="deck-pending"),  # a deck read, waiting for "Replace"
             dcc.Store(id="deck-editing", data=-1),  # the view whose title is being edited
+            create_js_words(),
             html.Header(
                 [
                     html.Div(
                         [
-                            html.H1("Counter-Trafficking Atlas", className="h3 mb-0"),
+                            html.H1(_("Counter-Trafficking Atlas"), className="h3 mb-0"),
                             html.P(
-                                "Trafficking routes, anti-trafficking programs and country indicators",
+                                _("Trafficking routes, anti-trafficking programs and country indicators"),
                                 className="mb-0 text-body-secondary atlas-tagline",
                             ),
                         ]
@@ -840,12 +1038,12 @@ def create_layout(query: str | None = "") -> html.Div:
                     html.P(panels["title"], id="view-title", className="atlas-view-title mb-0"),
                     create_language_picker(state.lang),
                     html.Button(
-                        "Present (P)",
+                        _("Present (P)"),
                         id="present",
                         n_clicks=0,
                         type="button",
                         className="btn btn-dark",
-                        title="Presenter mode: full-screen map, large type; Left/Right step through saved views",
+                        title=_("Presenter mode: full-screen map, large type; Left/Right step through saved views"),
                     ),
                 ],
                 className="atlas-header",
@@ -862,7 +1060,7 @@ def create_layout(query: str | None = "") -> html.Div:
                         [
                             html.Details(
                                 [
-                                    html.Summary("Filters and layers", className="atlas-drawer-toggle"),
+                                    html.Summary(_("Filters and layers"), className="atlas-drawer-toggle"),
                                     create_controls(data, state),
                                 ],
                                 open=True,
@@ -886,9 +1084,14 @@ def create_layout(query: str | None = "") -> html.Div:
                                         id="profile",
                                         className="atlas-profile",
                                         role="region",
-                                        **PROFILE_LABEL,
+                                        **_aria_label(_("Country profile")),
                                     ),  # type: ignore[arg-type]
-                                    html.Aside(create_key(state), id="legend", className="atlas-key", **KEY_LABEL),
+                                    html.Aside(
+                                        create_key(state),
+                                        id="legend",
+                                        className="atlas-key",
+                                        **_aria_label(_("Key to the map")),
+                                    ),
                                 ],
                                 className="atlas-map-row",
                             ),

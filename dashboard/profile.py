@@ -1,4 +1,9 @@
-"""A country's profile: what a policy officer reads before a meeting. Pure: tables in, facts out."""
+"""A country's profile: what a policy officer reads before a meeting. Pure: tables in, facts out.
+
+The facts are written in the request's language (:mod:`dashboard.i18n`): the atlas's words and
+country names translated, numbers formatted by locale; the data's own texts (a program's name, a
+site, a source) stay as written.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from dashboard import formatting as fmt
+from dashboard import i18n
+from dashboard.i18n import N_, _
 from geodata import Atlas
 from geodata.vocabulary import DIALOGUES, EXPLOITATION_FORMS, PROGRAM_TYPES, TIP_TIERS
 
@@ -19,15 +26,15 @@ class Reading:
     indicator: str
     label: str
     unit: str
-    text: str  # "70.6 years", "Tier 2 Watch List", or "no data"
+    text: str  # "70.6 years", "Tier 2 Watch List", or "no data" (in the current language)
     year: int | None
     fallback: bool
     source: str
     series: tuple[tuple[int, float], ...]  # (year, value) for continuous indicators
 
 
-# How a route reads from the country's side.
-DIRECTION_WORDS = {"to": "Origin, to", "from": "Destination, from", "within": "Internal, within"}
+# How a route reads from the country's side (marked: translate with ``_`` where shown).
+DIRECTION_WORDS = {"to": N_("Origin, to"), "from": N_("Destination, from"), "within": N_("Internal, within")}
 
 
 @dataclass(frozen=True)
@@ -37,6 +44,8 @@ class RouteLine:
     form: str
     victims: str
     source: str
+    partner_is_data: bool = False  # the source's name for a place (not a country's name): stays as written
+    victims_is_data: bool = True  # the source's words (else "unknown", the atlas's)
 
 
 @dataclass(frozen=True)
@@ -69,19 +78,23 @@ def _readings(atlas: Atlas, iso3: str, year: int) -> tuple[Reading, ...]:
         upto = mine[mine["year"] <= year]
         series = tuple((int(y), float(v)) for y, v in zip(mine["year"], mine["value"], strict=True) if pd.notna(v))
         if upto.empty:
-            out.append(Reading(str(indicator), meta["label"], meta["unit"], "no data", None, False, "", series))
+            out.append(
+                Reading(str(indicator), fmt.label(meta["label"]), meta["unit"], _("no data"), None, False, "", series)
+            )
             continue
         latest = upto.iloc[-1]
         if meta["kind"] == "ordinal":
-            text = TIP_TIERS.get(latest["category"], str(latest["category"]))
+            text = (
+                fmt.label(TIP_TIERS[latest["category"]]) if latest["category"] in TIP_TIERS else str(latest["category"])
+            )
         elif latest["suppressed"]:
-            text = "suppressed small count"
+            text = _("suppressed small count")
         else:
             text = fmt.number(latest["value"], meta["unit"])
         out.append(
             Reading(
                 str(indicator),
-                meta["label"],
+                fmt.label(meta["label"]),
                 meta["unit"],
                 text,
                 int(latest["year"]),
@@ -95,26 +108,33 @@ def _readings(atlas: Atlas, iso3: str, year: int) -> tuple[Reading, ...]:
 
 def _routes(atlas: Atlas, iso3: str) -> tuple[RouteLine, ...]:
     names = atlas.countries["name"]
+
+    def country(code: str) -> str:
+        return i18n.country_name(code, str(names.get(code)))
+
     out = []
-    for _, route in atlas.routes.iterrows():
+    for _index, route in atlas.routes.iterrows():
         origin, destination = route["origin_iso3"], route["destination_iso3"]
         if iso3 not in (origin, destination):
             continue
         if origin == destination:
-            direction, partner = "within", names[iso3]
+            direction, partner, as_written = "within", country(iso3), False
         elif origin == iso3:
-            direction = "to"
-            partner = names.get(destination) if isinstance(destination, str) else route["destination_label"]
+            direction, as_written = "to", not isinstance(destination, str)
+            partner = route["destination_label"] if as_written else country(destination)
         else:
-            direction = "from"
-            partner = names.get(origin) if isinstance(origin, str) else route["origin_label"]
+            direction, as_written = "from", not isinstance(origin, str)
+            partner = route["origin_label"] if as_written else country(origin)
+        described = isinstance(route["victims"], str)
         out.append(
             RouteLine(
                 direction,
                 str(partner),
-                EXPLOITATION_FORMS[route["form"]].label,
-                route["victims"] if isinstance(route["victims"], str) else fmt.UNKNOWN,
+                fmt.label(EXPLOITATION_FORMS[route["form"]].label),
+                route["victims"] if described else fmt.unknown(),
                 fmt.cite(atlas.sources, route["source"]),
+                partner_is_data=as_written,
+                victims_is_data=described,
             )
         )
     return tuple(out)
@@ -122,13 +142,13 @@ def _routes(atlas: Atlas, iso3: str) -> tuple[RouteLine, ...]:
 
 def _programs(atlas: Atlas, iso3: str, threshold: int) -> tuple[ProgramLine, ...]:
     out = []
-    for _, site in atlas.programs[atlas.programs["iso3"] == iso3].iterrows():
+    for _index, site in atlas.programs[atlas.programs["iso3"] == iso3].iterrows():
         figures = tuple(fmt.people_figures(site, threshold))
         out.append(
             ProgramLine(
                 site["program_id"],
                 site["program"],
-                ", ".join(PROGRAM_TYPES[t] for t in site["types"]),
+                ", ".join(fmt.label(PROGRAM_TYPES[t]) for t in site["types"]),
                 site["site"],
                 fmt.years(site["year_start"], site["year_end"], site["reported_year"]),
                 figures,
@@ -153,13 +173,16 @@ def country_profile(atlas: Atlas, iso3: str, year: int, threshold: int) -> Profi
     """
     country = atlas.countries.loc[iso3]
     memberships = tuple(
-        f"{label} (as of {country[column]})" for label, column in DIALOGUES.values() if pd.notna(country[column])
+        _("{dialogue} (as of {date})").format(dialogue=fmt.label(label), date=country[column])
+        for label, column in DIALOGUES.values()
+        if pd.notna(country[column])
     )
-    region = ", ".join(str(v) for v in (country["un_subregion"], country["un_region"]) if isinstance(v, str) and v)
+    regions = (country["un_subregion"], country["un_region"])
+    region = ", ".join(fmt.region_name(v) for v in regions if isinstance(v, str) and v)
     return Profile(
         iso3=iso3,
-        name=str(country["name"]),
-        region=region or fmt.UNKNOWN,
+        name=i18n.country_name(iso3, str(country["name"])),
+        region=region or fmt.unknown(),
         memberships=memberships,
         readings=_readings(atlas, iso3, year),
         routes=_routes(atlas, iso3),

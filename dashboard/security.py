@@ -16,8 +16,10 @@ from typing import Any
 
 import flask
 from markupsafe import escape
-from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
+from werkzeug.exceptions import Forbidden, HTTPException, InternalServerError, RequestEntityTooLarge
 
+from dashboard import i18n
+from dashboard.i18n import N_, _
 from geodata.importers.files import MAX_BYTES
 
 log = logging.getLogger(__name__)
@@ -89,6 +91,25 @@ def capped_notice(notices: Iterable[str], limit: int = NOTICE_MAX_CHARS) -> str:
     return cut + "..."
 
 
+# Why a callback request does not fit (:func:`callback_mismatch`), shown in the 400 page.
+NOT_A_CALLBACK = N_("not a callback request")
+NO_SUCH_CALLBACK = N_("no such callback")
+PARTS_MISMATCH = {
+    "inputs": N_("its inputs do not match the callback"),
+    "state": N_("its state do not match the callback"),
+}
+OUTPUTS_MISMATCH = N_("its outputs do not match the callback")
+CHANGED_NOT_NAMES = N_("its changed properties are not a list of names")
+# The error pages' titles, after the status code.
+STATUS_NAMES = {
+    400: N_("Bad Request"),
+    403: N_("Forbidden"),
+    404: N_("Not Found"),
+    413: N_("Request Entity Too Large"),
+    500: N_("Internal Server Error"),
+}
+
+
 def _same_entry(given: Any, wanted_id: Any, prop: str) -> bool:
     return isinstance(given, dict) and given.get("id") == wanted_id and given.get("property") == prop
 
@@ -108,35 +129,36 @@ def callback_mismatch(body: Any, callbacks: Mapping[str, Any]) -> str:
     """Why a ``/_dash-update-component`` body does not fit a callback of this app, or "".
 
     Dash itself fails with a 500 on such a body (a page from before an update, or a crafted
-    request); refused here, it gets a 400 that says to reload.
+    request); refused here, it gets a 400 that says to reload. The reason is English (a constant
+    marked ``N_``), translated where it is shown.
     """
     if not isinstance(body, dict) or not isinstance(body.get("output"), str):
-        return "not a callback request"
+        return NOT_A_CALLBACK
     spec = callbacks.get(body["output"])
     if spec is None:
-        return "no such callback"
+        return NO_SUCH_CALLBACK
     for part in ("inputs", "state"):
         given, wanted = body.get(part, []), spec.get(part, [])
         if not isinstance(given, list) or len(given) != len(wanted):
-            return f"its {part} do not match the callback"
+            return PARTS_MISMATCH[part]
         for item, want in zip(given, wanted, strict=True):
             ident, prop = want["id"], want["property"]
             if ident.startswith("{"):
                 pattern = json.loads(ident)
                 if not isinstance(item, list) or not all(_pattern_entry(e, pattern, prop) for e in item):
-                    return f"its {part} do not match the callback"
+                    return PARTS_MISMATCH[part]
             elif not _same_entry(item, ident, prop):
-                return f"its {part} do not match the callback"
+                return PARTS_MISMATCH[part]
     outputs = body.get("outputs")
     count = len(spec["output"]) if isinstance(spec.get("output"), list) else 1
     listed = outputs if isinstance(outputs, list) else [outputs]
     if len(listed) != count or not all(isinstance(o, dict) and isinstance(o.get("property"), str) for o in listed):
-        return "its outputs do not match the callback"
+        return OUTPUTS_MISMATCH
     if isinstance(outputs, list) != isinstance(spec.get("output"), list):
-        return "its outputs do not match the callback"
+        return OUTPUTS_MISMATCH
     changed = body.get("changedPropIds", [])
     if not isinstance(changed, list) or not all(isinstance(c, str) for c in changed):
-        return "its changed properties are not a list of names"
+        return CHANGED_NOT_NAMES
     return ""
 
 
@@ -157,10 +179,10 @@ def install(server: flask.Flask, script_hashes: Sequence[str], callbacks: Mappin
         # (an import's upload travels in the body, as base64).
         body = request.get_json(force=True, silent=True)
         if body is None:  # not JSON, not UTF-8, a number too long to read, or null
-            return _error("The request is not a callback request this page sends.", 400)
+            return _error(_("The request is not a callback request this page sends."), 400)
         why = callback_mismatch(body, callbacks)
         if why:
-            return _error(f"This request does not fit the app ({why}): reload the page.", 400)
+            return _error(_("This request does not fit the app ({why}): reload the page.").format(why=_(why)), 400)
         return None
 
     @server.after_request
@@ -174,22 +196,33 @@ def install(server: flask.Flask, script_hashes: Sequence[str], callbacks: Mappin
     @server.errorhandler(RequestEntityTooLarge)
     def _too_large(error: HTTPException) -> tuple[flask.Response | str, int]:
         limit = flask.request.max_content_length or EDITOR_MAX_BYTES
-        message = f"The request is larger than this server accepts ({limit // 2**20} MB)."
+        message = _("The request is larger than this server accepts ({size} MB).").format(
+            size=i18n.integer(limit // 2**20)
+        )
         return _error(message, 413)
+
+    @server.errorhandler(Forbidden)
+    def _forbidden(error: HTTPException) -> tuple[flask.Response | str, int]:
+        # The refusals of dashboard.editors say why (in the request's language); Werkzeug's page would not.
+        said = error.description if error.description != Forbidden.description else ""
+        return _error(said or _("This request is not allowed."), 403)
 
     @server.errorhandler(InternalServerError)
     def _server_error(error: InternalServerError) -> tuple[flask.Response | str, int]:
         # Flask has logged the exception with its traceback already; the client learns nothing of it.
-        return _error("Something went wrong on the server; it has been logged. Please try again.", 500)
+        return _error(_("Something went wrong on the server; it has been logged. Please try again."), 500)
 
 
 def _error(message: str, status: int) -> tuple[flask.Response | str, int]:
     """A short page (or JSON for Dash's own requests) that says what happened, and nothing more."""
     if flask.request.path.startswith("/_dash-") or flask.request.is_json:
         return flask.jsonify(error=message), status
-    title = escape(f"{status} {HTTPStatus(status).phrase}")
+    phrase = _(STATUS_NAMES[status]) if status in STATUS_NAMES else HTTPStatus(status).phrase
+    title = escape(f"{status} {phrase}")
+    back = escape(_("Back to the atlas"))
+    home = "/" if i18n.lang() == i18n.DEFAULT else f"/?lang={i18n.lang()}"
     return (
-        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}</title></head>'
-        f'<body><h1>{title}</h1><p>{escape(message)}</p><p><a href="/">Back to the atlas</a></p></body></html>',
+        f'<!doctype html><html lang="{i18n.lang()}"><head><meta charset="utf-8"><title>{title}</title></head>'
+        f'<body><h1>{title}</h1><p>{escape(message)}</p><p><a href="{home}">{back}</a></p></body></html>',
         status,
     )

@@ -12,10 +12,9 @@ from typing import Any
 import dash_ag_grid as dag
 from dash import dcc, html
 
+from dashboard.i18n import _
 from dashboard.layers import REGISTRY, Facts, Layer, Table
 from dashboard.view import View
-
-TABLES_LABEL: dict[str, Any] = {"aria-label": "Programs and routes in view"}
 
 
 def tabled() -> list[tuple[Layer, Table]]:
@@ -29,7 +28,26 @@ def grid_id(layer: Layer) -> str:
 
 def in_view(view: View) -> list[str]:
     """The ids of the grids' rows a view shows."""
-    return [row_id for _, table in tabled() for row_id in table.in_view(view)]
+    return [row_id for _layer, table in tabled() for row_id in table.in_view(view)]
+
+
+def columns(table: Table) -> list[dict[str, Any]]:
+    """A table's column definitions, headers in the current language (the layers mark them ``N_``)."""
+    return [
+        {**column, "headerName": _(column["headerName"])} if "headerName" in column else column
+        for column in table.columns
+    ]
+
+
+def grid_words() -> dict[str, str]:
+    """The words AG Grid writes itself (its ``localeText``): the overlays a reader can meet."""
+    return {
+        "noRowsToShow": _("No rows in view"),
+        "loadingOoo": _("Loading…"),
+        "ariaRowSelect": _("Press Space to select this row"),
+        "ariaRowDeselect": _("Press Space to deselect this row"),
+        "ariaSortableColumn": _("Press Enter to sort"),
+    }
 
 
 def _grid(grid_id: str, columns: list[dict[str, Any]], rows: list[dict[str, Any]], selected: str) -> dag.AgGrid:
@@ -37,7 +55,15 @@ def _grid(grid_id: str, columns: list[dict[str, Any]], rows: list[dict[str, Any]
         id=grid_id,
         rowData=rows,
         columnDefs=columns,
-        defaultColDef={"sortable": True, "resizable": True, "wrapText": True, "autoHeight": True},
+        # Headers wrap rather than cut: French and Spanish headers run 20-30% longer than English.
+        defaultColDef={
+            "sortable": True,
+            "resizable": True,
+            "wrapText": True,
+            "autoHeight": True,
+            "wrapHeaderText": True,
+            "autoHeaderHeight": True,
+        },
         getRowId="params.data.id",
         selectedRows=[r for r in rows if r["id"] == selected],
         dashGridOptions={
@@ -47,6 +73,7 @@ def _grid(grid_id: str, columns: list[dict[str, Any]], rows: list[dict[str, Any]
             "rowSelection": {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True},
             "domLayout": "autoHeight",
             "quickFilterText": "",
+            "localeText": grid_words(),
             "ensureDomOrder": True,
             "suppressCellFocus": False,
         },
@@ -60,20 +87,20 @@ def create_tables(view: View, facts: Facts) -> html.Section:
     selected = view.state.select
     grids: list[Any] = []
     for layer, table in tabled():
-        grids.append(html.H3(table.title, className="h6" + (" mt-3" if grids else "")))
-        grids.append(_grid(grid_id(layer), list(table.columns), table.rows(view.atlas, facts), selected))
+        grids.append(html.H3(_(table.title), className="h6" + (" mt-3" if grids else "")))
+        grids.append(_grid(grid_id(layer), columns(table), table.rows(view.atlas, facts), selected))
     return html.Section(
         [
             dcc.Store(id="in-view", data=in_view(view)),
-            html.H2("In view, as a table", className="h5 mt-3"),
+            html.H2(_("In view, as a table"), className="h5 mt-3"),
             html.Div(
                 [
-                    html.Label("Search the tables", htmlFor="table-search", className="form-label mb-0 me-2"),
+                    html.Label(_("Search the tables"), htmlFor="table-search", className="form-label mb-0 me-2"),
                     dcc.Input(
                         id="table-search",
                         type="search",
                         debounce=0.3,
-                        placeholder="e.g. Indonesia, IOM",
+                        placeholder=_("e.g. Indonesia, IOM"),
                         className="form-control",
                         style={"maxWidth": "22rem"},
                     ),
@@ -83,5 +110,5 @@ def create_tables(view: View, facts: Facts) -> html.Section:
             *grids,
         ],
         className="atlas-tables",
-        **TABLES_LABEL,
+        **{"aria-label": _("Programs and routes in view")},  # type: ignore[arg-type]
     )

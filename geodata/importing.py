@@ -14,10 +14,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from geodata.i18n import N_
 from geodata.importers import read_file
 from geodata.importers.report import ImportRefused, ImportReport
+from geodata.importers.templates import checked_message
 from geodata.loader import BUNDLED_DIR, load_atlas
-from geodata.problems import Problem
+from geodata.problems import Message, Problem
 from geodata.store import Dataset, Store, slugify
 
 ADDED, REPLACED, UNCHANGED = "added", "replaced", "unchanged"
@@ -85,7 +87,16 @@ def import_file(
     shown = file_name or path.name
     importer, imported, report = read_file(path, layout, shown, on_read)
     if not report.balanced:  # an importer's defect, never the user's: refuse rather than lose rows
-        raise ImportRefused([Problem(shown, 0, "-", f"internal error: the report of {importer.key} does not add up")])
+        raise ImportRefused(
+            [
+                Problem(
+                    shown,
+                    0,
+                    "-",
+                    Message(N_("internal error: the report of {layout} does not add up"), layout=importer.key),
+                )
+            ]
+        )
     sha = file_digest(path)
     slug = slugify(name or Path(shown).stem)
     existing = store.get(slug)
@@ -93,7 +104,7 @@ def import_file(
     if existing is not None and existing.sha256 == sha and existing.layout == importer.key:
         return ImportResult(existing, report, UNCHANGED, tables)
     if not tables:
-        raise ImportRefused([Problem(shown, 0, "-", "no row of the file could be used (see the report)")])
+        raise ImportRefused([Problem(shown, 0, "-", N_("no row of the file could be used (see the report)"))])
     candidate = Dataset(
         slug=slug,
         name=name or Path(shown).stem,
@@ -108,7 +119,9 @@ def import_file(
     # Checked by the same schemas the atlas loads it with, before anything is written.
     checked = load_atlas(data_dir, [(candidate, tables)], suppression_threshold)
     if slug in checked.skipped:
-        raise ImportRefused(list(checked.skipped[slug]))
+        raise ImportRefused(
+            [Problem(p.file, p.row, p.column, checked_message(p.message)) for p in checked.skipped[slug]]
+        )
     dataset = store.add(
         name=candidate.name,
         layout=candidate.layout,

@@ -17,9 +17,10 @@ import pandera.pandas as pa
 
 from geodata import schema
 from geodata.boundaries import read_boundaries, sites_outside_country
+from geodata.i18n import N_
 from geodata.per_capita import derive_rates
 from geodata.privacy import FREE_TEXT, revealing_notes
-from geodata.problems import DataError, Problem
+from geodata.problems import DataError, Message, Problem
 from geodata.store import Dataset
 
 BUNDLED = "bundled"  # the ``dataset`` of every bundled row
@@ -28,6 +29,15 @@ BUNDLED = "bundled"  # the ``dataset`` of every bundled row
 DATASET_ROWS = 10_000_000
 
 BUNDLED_DIR = Path(__file__).parent / "data"
+
+# What is wrong, as the problems say it (English; marked for the dashboard, which shows them translated).
+FILE_MISSING = N_("file is missing")
+NO_HEADER = N_("file has no header row")
+NAME_TWICE = N_("column name appears more than once")
+COLUMN_MISSING = N_("required column is missing")
+UNEXPECTED_COLUMN = N_("unexpected column")
+VALUE_MISSING = N_("value is missing")
+NOT_IMPORTABLE = N_("not a table an import can add to")
 BOUNDARIES_FILE = Path("boundaries") / "countries-50m.json"
 
 # The atlas's four tables, then the reference tables they cite.
@@ -63,23 +73,24 @@ def read_csv(path: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
     """Read a CSV file as text, indexed by spreadsheet row number; empty cells become NA."""
     name = path.name
     if not path.is_file():
-        return None, [Problem(name, 0, "-", "file is missing")]
+        return None, [Problem(name, 0, "-", FILE_MISSING)]
     try:
         with path.open(newline="", encoding="utf-8-sig") as f:
             records = list(csv.reader(f, strict=True))
     except (UnicodeDecodeError, csv.Error) as exc:
-        return None, [Problem(name, 0, "-", f"cannot be read as UTF-8 CSV ({exc})")]
+        return None, [Problem(name, 0, "-", Message(N_("cannot be read as UTF-8 CSV ({error})"), error=str(exc)))]
     if not records or not any(records[0]):
-        return None, [Problem(name, 1, "-", "file has no header row")]
+        return None, [Problem(name, 1, "-", NO_HEADER)]
     header, problems, rows, index = [h.strip() for h in records[0]], [], [], []
     duplicated = sorted({h for h in header if header.count(h) > 1})
     if duplicated:
-        return None, [Problem(name, 1, h, "column name appears more than once") for h in duplicated]
+        return None, [Problem(name, 1, h, NAME_TWICE) for h in duplicated]
     for number, record in enumerate(records[1:], start=2):
         if not any(cell.strip() for cell in record):
             continue
         if len(record) != len(header):
-            problems.append(Problem(name, number, "-", f"expected {len(header)} fields, found {len(record)}"))
+            wrong = Message(N_("expected {expected} fields, found {found}"), expected=len(header), found=len(record))
+            problems.append(Problem(name, number, "-", wrong))
             continue
         rows.append([cell.strip() for cell in record])
         index.append(number)
@@ -108,13 +119,15 @@ def _parse_failures(name: str, failures: pd.DataFrame) -> tuple[list[Problem], s
             problems.append(Problem(name, row, column, message))
             row_level.add(problems[-1])
         elif check == "column_in_dataframe":
-            problems.append(Problem(name, 1, str(case.failure_case), "required column is missing"))
+            problems.append(Problem(name, 1, str(case.failure_case), COLUMN_MISSING))
         elif check == "column_in_schema":
-            problems.append(Problem(name, 1, str(case.failure_case), "unexpected column"))
+            problems.append(Problem(name, 1, str(case.failure_case), UNEXPECTED_COLUMN))
         elif check == "not_nullable":
-            problems.append(Problem(name, row, column, "value is missing"))
+            problems.append(Problem(name, row, column, VALUE_MISSING))
         elif check == "field_uniqueness":
-            problems.append(Problem(name, row, column, f"duplicate key {_shown(case.failure_case)}"))
+            problems.append(
+                Problem(name, row, column, Message(N_("duplicate key {key}"), key=_shown(case.failure_case)))
+            )
         elif check == "multiple_fields_uniqueness":
             keys.setdefault(row, {})[column] = case.failure_case
         else:
@@ -122,7 +135,7 @@ def _parse_failures(name: str, failures: pd.DataFrame) -> tuple[list[Problem], s
             problems.append(Problem(name, row, column, f"{check}{value}"))
     for row, key in keys.items():
         shown = ", ".join(str(v) for v in key.values())
-        problems.append(Problem(name, row, "/".join(key), f"duplicate key ({shown})"))
+        problems.append(Problem(name, row, "/".join(key), Message(N_("duplicate key ({key})"), key=shown)))
     return problems, row_level
 
 
@@ -141,10 +154,10 @@ def validate_table(
     report everything else in the same pass; row-level checks skip the rows already blamed.
     """
     header = [
-        Problem(name, 1, col, "required column is missing")
+        Problem(name, 1, col, COLUMN_MISSING)
         for col, spec in table_schema.columns.items()
         if col not in frame and spec.required
-    ] + [Problem(name, 1, col, "unexpected column") for col in frame.columns if col not in table_schema.columns]
+    ] + [Problem(name, 1, col, UNEXPECTED_COLUMN) for col in frame.columns if col not in table_schema.columns]
     if header:
         return None, header
 
@@ -161,8 +174,10 @@ def validate_table(
         if integer:
             bad |= frame[col].notna() & ~frame[col].astype(str).str.match(INTEGER_TEXT)
             bad |= numbers.abs() >= INT64_LIMIT
-        wanted = "a whole number" if integer else "a number"
-        problems += [Problem(name, int(i), col, f"{frame.at[i, col]!r} is not {wanted}") for i in frame.index[bad]]
+        wanted = N_("{value} is not a whole number") if integer else N_("{value} is not a number")
+        problems += [
+            Problem(name, int(i), col, Message(wanted, value=repr(frame.at[i, col]))) for i in frame.index[bad]
+        ]
         frame[col] = numbers.where(~bad).astype(dtype.type)
     blamed_cells = {(p.row, p.column) for p in problems}
     blamed_rows = {p.row for p in problems}
@@ -198,7 +213,8 @@ def _check_label_points(
     for file, table, column in wanted:
         for row, iso3 in table[column].dropna().items():
             if iso3 in has_point.index and not has_point[iso3] and iso3 not in doubtful:
-                problems.append(Problem(file, int(row), column, f"{iso3} has no label point to draw it at"))
+                unplaced = Message(N_("{iso3} has no label point to draw it at"), iso3=iso3)
+                problems.append(Problem(file, int(row), column, unplaced))
     return problems
 
 
@@ -210,7 +226,12 @@ def _check_indicators_have_rows(catalogue: pd.DataFrame, indicators: pd.DataFram
     """
     have = set(indicators["indicator"].dropna())
     return [
-        Problem("indicator_catalogue.csv", int(row), "indicator", f"{name!r} has no rows in indicators.csv")
+        Problem(
+            "indicator_catalogue.csv",
+            int(row),
+            "indicator",
+            Message(N_("{indicator} has no rows in indicators.csv"), indicator=repr(name)),
+        )
         for row, name in catalogue["indicator"].items()
         if pd.notna(name) and name not in have
     ]
@@ -220,24 +241,30 @@ def _check_sites(directory: Path, countries: pd.DataFrame, programs: pd.DataFram
     """Program sites inside (or near) their stated country, by a spatial join on the boundaries."""
     boundary_file = directory / BOUNDARIES_FILE
     if not boundary_file.is_file():
-        return [Problem(str(BOUNDARIES_FILE), 0, "-", "file is missing")]
+        return [Problem(str(BOUNDARIES_FILE), 0, "-", FILE_MISSING)]
     known = set(countries["iso3"].dropna()) - doubtful
     sites = programs[programs["iso3"].isin(known)][["iso3", "lon", "lat"]]
     codes = countries.drop_duplicates("iso3").drop_duplicates("iso_numeric").dropna(subset=["iso_numeric"])
     boundaries = read_boundaries(boundary_file, codes.set_index("iso3")["iso_numeric"], repair=set(sites["iso3"]))
     problems = []
     for row, site in sites_outside_country(sites, boundaries).iterrows():
-        where = f"falls in {site['found_in']}" if site["found_in"] else "falls in no country"
-        how_far = "" if pd.isna(site["distance_km"]) else f", {site['distance_km']:.0f} km from {site['iso3']}"
-        problems.append(
-            Problem(
-                "programs.csv",
-                int(row),
-                "lon/lat",
-                f"site ({site['lat']}, {site['lon']}) is not in {site['iso3']}: it {where}{how_far}",
-            )
-        )
+        far = not pd.isna(site["distance_km"])
+        if site["found_in"]:
+            template = SITE_IN_OTHER_FAR if far else SITE_IN_OTHER
+        else:
+            template = SITE_IN_NONE_FAR if far else SITE_IN_NONE
+        values = {"lat": str(site["lat"]), "lon": str(site["lon"]), "iso3": str(site["iso3"])}
+        values |= {"found_in": str(site["found_in"])} if site["found_in"] else {}
+        values |= {"distance": f"{site['distance_km']:.0f}"} if far else {}
+        problems.append(Problem("programs.csv", int(row), "lon/lat", Message(template, **values)))
     return problems
+
+
+# A program site outside its country: where it falls instead, and how far it is (in km, as digits).
+SITE_IN_OTHER = N_("site ({lat}, {lon}) is not in {iso3}: it falls in {found_in}")
+SITE_IN_OTHER_FAR = N_("site ({lat}, {lon}) is not in {iso3}: it falls in {found_in}, {distance} km from {iso3}")
+SITE_IN_NONE = N_("site ({lat}, {lon}) is not in {iso3}: it falls in no country")
+SITE_IN_NONE_FAR = N_("site ({lat}, {lon}) is not in {iso3}: it falls in no country, {distance} km from {iso3}")
 
 
 def load_atlas(
@@ -384,7 +411,7 @@ def _merge_datasets(
         }
         for name, frame in texts.items():
             if name not in schemas:
-                problems.append(Problem(f"{dataset.slug}/{name}", 0, "-", "not a table an import can add to"))
+                problems.append(Problem(f"{dataset.slug}/{name}", 0, "-", NOT_IMPORTABLE))
                 continue
             for column in schemas[name].columns:  # the store leaves empty cells out of its records
                 if column not in frame:

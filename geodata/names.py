@@ -22,6 +22,9 @@ from pathlib import Path
 import ftfy
 import pycountry
 
+from geodata.i18n import N_
+from geodata.problems import Country, Message
+
 COUNTRY = "country"
 REGION = "region"  # a named group of countries (an M49 region, "European Economic Area", ...)
 ABROAD = "abroad"
@@ -287,6 +290,46 @@ def recognise(text: str) -> Place | None:
         return None
     meaning, how = found
     return _place(meaning, how + suffix)
+
+
+# How a name was recognised, as the import report says it (Place.how is English: these keep the
+# words apart from the language code and the repairs, so the report can be shown translated).
+_HOWS = {
+    "alpha-3": N_("alpha-3"),
+    "alpha-2": N_("alpha-2"),
+    "numeric": N_("numeric"),
+    "name": N_("name"),
+    "extra spelling": N_("extra spelling"),
+    "M49 region name": N_("M49 region name"),
+}
+_HOW_IN = {"name": N_("name ({language})"), "extra spelling": N_("extra spelling ({language})")}
+_HOW_SUFFIXES = (
+    (REPAIRED, N_("{how} after repairing the encoding")),
+    (COUNT_DROPPED, N_("{how} (count in the name dropped)")),
+    (WILDCARD, N_("{how} (an unreadable character matched as a wildcard)")),
+)
+_HOW_LANGUAGE = re.compile(r"^(name|extra spelling) \((\w+)\)$")
+
+
+def how_said(how: str) -> str:
+    """``how`` (a :attr:`Place.how`) as a :class:`~geodata.problems.Message` that the import report
+    can show in another language; the same English text."""
+    for suffix, template in _HOW_SUFFIXES:
+        if how.endswith(suffix) and len(how) > len(suffix):
+            return Message(template, how=how_said(how[: -len(suffix)]))
+    if how in _HOWS:
+        return Message(_HOWS[how])
+    if (m := _HOW_LANGUAGE.match(how)) is not None:
+        return Message(_HOW_IN[m.group(1)], language=m.group(2))
+    return how
+
+
+def place_said(place: Place) -> str:
+    """What a report says a cell was read as: a country's name (shown in the reader's language
+    where the report is translated), or the label of a place that is not a country."""
+    if place.kind == COUNTRY and place.iso3 is not None:
+        return Country(place.label, place.iso3)
+    return place.label
 
 
 def ambiguous(text: str) -> bool:

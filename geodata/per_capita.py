@@ -17,6 +17,9 @@ from typing import NamedTuple
 
 import pandas as pd
 
+from geodata.i18n import N_
+from geodata.problems import Message
+
 PER = 100_000
 MAX_GAP = 5  # years between a count and the population it is divided by, at most
 POPULATION = "population"
@@ -28,14 +31,24 @@ class Rate(NamedTuple):
     label: str
 
 
-RATES = (Rate("detected-victims", "detected-victims-per-100k", "Detected trafficking victims per 100,000 people"),)
+# The label is the atlas's own word (marked for the catalogs; the dashboard shows it translated).
+RATES = (Rate("detected-victims", "detected-victims-per-100k", N_("Detected trafficking victims per 100,000 people")),)
 
 
 def unit(threshold: int) -> str:
-    """The rate's unit, with the method: where its population comes from and where there is none."""
-    return (
-        f"victims per {PER:,} people (population of the same year or up to {MAX_GAP} years before; "
-        f"none where the count is withheld or under {threshold})"
+    """The rate's unit, with the method: where its population comes from and where there is none.
+
+    A :class:`~geodata.problems.Message` (English, with its template and numbers apart), so the
+    dashboard can show it translated (:func:`geodata.problems.say`).
+    """
+    return Message(
+        N_(
+            "victims per {per} people (population of the same year or up to {gap} years before; "
+            "none where the count is withheld or under {threshold})"
+        ),
+        per=PER,
+        gap=MAX_GAP,
+        threshold=int(threshold),
     )
 
 

@@ -26,6 +26,19 @@ from typing import NamedTuple
 
 import pandas as pd
 
+from geodata.i18n import N_
+from geodata.problems import Message
+
+# What a note is told (English templates, values apart: the dashboard shows them translated).
+STATES_COUNT = N_(
+    "states {number}, the count in {columns} that is shown as fewer than {threshold}: "
+    "say 'fewer than {threshold}' or leave the number out"
+)
+STATES_PEOPLE = N_(
+    "states {number} people, below the suppression threshold of {threshold}: "
+    "say 'fewer than {threshold}' or leave the number out"
+)
+
 _UNITS = (
     "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
     "eighteen nineteen"
@@ -66,7 +79,7 @@ class RevealingNote(NamedTuple):
 
     row: Hashable  # the row's index label in the table given
     column: str  # the note's column
-    message: str
+    message: str  # a geodata.problems.Message: English, with its template and values apart
 
 
 def _value(match: re.Match[str]) -> int:
@@ -137,25 +150,12 @@ def revealing_notes(
             for written, value, after in numbers_in(text):
                 if not 0 < value < threshold:
                     continue
+                said = {"number": repr(written), "threshold": threshold}
                 equal = [c for c, v in hidden.items() if v == value]
                 if equal and not (after and after[0] in TIME_WORDS):
-                    found.append(
-                        RevealingNote(
-                            label,
-                            column,
-                            f"states {written!r}, the count in {', '.join(equal)} that is shown as fewer than "
-                            f"{threshold}: say 'fewer than {threshold}' or leave the number out",
-                        )
-                    )
+                    found.append(RevealingNote(label, column, Message(STATES_COUNT, **said, columns=", ".join(equal))))
                 elif any(word in PEOPLE_WORDS for word in after):
-                    found.append(
-                        RevealingNote(
-                            label,
-                            column,
-                            f"states {written!r} people, below the suppression threshold of {threshold}: "
-                            f"say 'fewer than {threshold}' or leave the number out",
-                        )
-                    )
+                    found.append(RevealingNote(label, column, Message(STATES_PEOPLE, **said)))
     return found
 
 

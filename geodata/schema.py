@@ -15,6 +15,8 @@ import pandas as pd
 import pandera.pandas as pa
 import pycountry
 
+from geodata.i18n import N_
+from geodata.problems import Message
 from geodata.vocabulary import (
     EXPLOITATION_FORMS,
     INDICATOR_KINDS,
@@ -29,6 +31,22 @@ M49_REGIONS = ("Africa", "Americas", "Asia", "Europe", "Oceania")
 DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 BOOLEAN_WORDS = ("true", "false")
 
+# The checks' messages by their English text, as a problem quotes them: whoever shows a problem
+# in another language finds its template here (:func:`message`).
+ERRORS: dict[str, str] = {}
+
+
+def _error(text: str) -> str:
+    """``text`` (marked with ``N_``, or a :class:`~geodata.problems.Message`) kept in :data:`ERRORS`."""
+    ERRORS[str.__str__(text)] = text
+    return text
+
+
+def message(text: str) -> str:
+    """A check's message (as pandera reports it) with its template, to be shown in any language;
+    ``text`` itself if it is no check of these schemas."""
+    return ERRORS.get(str.__str__(text), text)
+
 
 @dataclass(frozen=True)
 class Reference:
@@ -41,17 +59,17 @@ class Reference:
     categories: dict[str, frozenset[str]] | None = None
 
 
-def _each_in(allowed: Iterable[str], what: str, sep: str = ";") -> pa.Check:
+def _each_in(allowed: Iterable[str], error: str, sep: str = ";") -> pa.Check:
     allowed = frozenset(allowed)
 
     def check(values: pd.Series) -> pd.Series:
         return values.map(lambda cell: all(part.strip() in allowed for part in str(cell).split(sep)))
 
-    return pa.Check(check, error=f"unknown {what}")
+    return pa.Check(check, error=_error(error))
 
 
 def _row_check(column: str, message: str, test: Callable[[pd.DataFrame], pd.Series]) -> pa.Check:
-    return pa.Check(test, error=f"{column}|{message}")
+    return pa.Check(test, error=f"{column}|{_error(message)}")
 
 
 def _text(nullable: bool = False, checks: list[pa.Check] | None = None, unique: bool = False) -> pa.Column:
@@ -66,16 +84,19 @@ def _float(nullable: bool = True, checks: list[pa.Check] | None = None) -> pa.Co
     return pa.Column("Float64", nullable=nullable, coerce=True, checks=checks or [])
 
 
+YEAR_OUTSIDE = Message(N_("year outside {start}-{end}"), start=str(YEAR_MIN), end=str(YEAR_MAX))
+
+
 def _year(nullable: bool = True) -> pa.Column:
-    return _int(nullable, [pa.Check.in_range(YEAR_MIN, YEAR_MAX, error=f"year outside {YEAR_MIN}-{YEAR_MAX}")])
+    return _int(nullable, [pa.Check.in_range(YEAR_MIN, YEAR_MAX, error=_error(YEAR_OUTSIDE))])
 
 
 def _lon(nullable: bool = True) -> pa.Column:
-    return _float(nullable, [pa.Check.in_range(-180, 180, error="longitude outside [-180, 180]")])
+    return _float(nullable, [pa.Check.in_range(-180, 180, error=_error(N_("longitude outside [-180, 180]")))])
 
 
 def _lat(nullable: bool = True) -> pa.Column:
-    return _float(nullable, [pa.Check.in_range(-90, 90, error="latitude outside [-90, 90]")])
+    return _float(nullable, [pa.Check.in_range(-90, 90, error=_error(N_("latitude outside [-90, 90]")))])
 
 
 def _count(required: bool = True) -> pa.Column:
@@ -84,24 +105,27 @@ def _count(required: bool = True) -> pa.Column:
         nullable=True,
         coerce=True,
         required=required,
-        checks=[pa.Check.ge(0, error="a count cannot be negative")],
+        checks=[pa.Check.ge(0, error=_error(N_("a count cannot be negative")))],
     )
 
 
 def _flag(required: bool = True) -> pa.Column:
     return pa.Column(
-        str, nullable=True, required=required, checks=[pa.Check.isin(BOOLEAN_WORDS, error="not true or false")]
+        str,
+        nullable=True,
+        required=required,
+        checks=[pa.Check.isin(BOOLEAN_WORDS, error=_error(N_("not true or false")))],
     )
 
 
 def _iso3(ref: Reference, nullable: bool = False) -> pa.Column:
-    return _text(nullable, [pa.Check.isin(sorted(ref.countries), error="unknown ISO 3166 alpha-3 code")])
+    return _text(nullable, [pa.Check.isin(sorted(ref.countries), error=_error(N_("unknown ISO 3166 alpha-3 code")))])
 
 
 def _source(ref: Reference) -> pa.Column:
     if ref.sources is None:
         return _text(False)
-    return _text(False, [_each_in(ref.sources, "source (not in sources.csv)")])
+    return _text(False, [_each_in(ref.sources, N_("unknown source (not in sources.csv)"))])
 
 
 def _years_ordered(df: pd.DataFrame) -> pd.Series:
@@ -111,10 +135,12 @@ def _years_ordered(df: pd.DataFrame) -> pd.Series:
 def sources_schema() -> pa.DataFrameSchema:
     return pa.DataFrameSchema(
         {
-            "source_id": _text(unique=True, checks=[pa.Check.str_matches(r"^[a-z0-9-]+$", error="not a slug")]),
+            "source_id": _text(
+                unique=True, checks=[pa.Check.str_matches(r"^[a-z0-9-]+$", error=_error(N_("not a slug")))]
+            ),
             "publisher": _text(),
             "document": _text(),
-            "date": _text(checks=[pa.Check.str_matches(DATE_PATTERN, error="date is not YYYY[-MM[-DD]]")]),
+            "date": _text(checks=[pa.Check.str_matches(DATE_PATTERN, error=_error(N_("date is not YYYY[-MM[-DD]]")))]),
             "url": _text(nullable=True),
             "licence": _text(nullable=True),
             "note": _text(nullable=True),
@@ -124,16 +150,20 @@ def sources_schema() -> pa.DataFrameSchema:
 
 
 def countries_schema(ref: Reference) -> pa.DataFrameSchema:
-    as_of = _text(nullable=True, checks=[pa.Check.str_matches(DATE_PATTERN, error="as-of date is not YYYY[-MM[-DD]]")])
+    as_of = _text(
+        nullable=True, checks=[pa.Check.str_matches(DATE_PATTERN, error=_error(N_("as-of date is not YYYY[-MM[-DD]]")))]
+    )
     return pa.DataFrameSchema(
         {
             "iso3": _text(
                 unique=True,
-                checks=[pa.Check.isin(sorted(ISO_3166_ALPHA3), error="not an ISO 3166-1 alpha-3 code")],
+                checks=[pa.Check.isin(sorted(ISO_3166_ALPHA3), error=_error(N_("not an ISO 3166-1 alpha-3 code")))],
             ),
-            "iso_numeric": _int(False, [pa.Check.in_range(0, 999, error="not an ISO 3166-1 numeric code")]),
+            "iso_numeric": _int(False, [pa.Check.in_range(0, 999, error=_error(N_("not an ISO 3166-1 numeric code")))]),
             "name": _text(),
-            "un_region": _text(nullable=True, checks=[pa.Check.isin(M49_REGIONS, error="not an M49 region")]),
+            "un_region": _text(
+                nullable=True, checks=[pa.Check.isin(M49_REGIONS, error=_error(N_("not an M49 region")))]
+            ),
             "un_subregion": _text(nullable=True),
             "label_lon": _lon(),
             "label_lat": _lat(),
@@ -145,7 +175,7 @@ def countries_schema(ref: Reference) -> pa.DataFrameSchema:
         checks=[
             _row_check(
                 "label_lat",
-                "give both label_lon and label_lat, or neither",
+                N_("give both label_lon and label_lat, or neither"),
                 lambda df: df["label_lon"].isna() == df["label_lat"].isna(),
             ),
         ],
@@ -156,10 +186,14 @@ def countries_schema(ref: Reference) -> pa.DataFrameSchema:
 def catalogue_schema(ref: Reference) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(
         {
-            "indicator": _text(unique=True, checks=[pa.Check.str_matches(r"^[a-z0-9-]+$", error="not a slug")]),
+            "indicator": _text(
+                unique=True, checks=[pa.Check.str_matches(r"^[a-z0-9-]+$", error=_error(N_("not a slug")))]
+            ),
             "label": _text(),
             "unit": _text(),
-            "kind": _text(checks=[pa.Check.isin(INDICATOR_KINDS, error="kind is not continuous or ordinal")]),
+            "kind": _text(
+                checks=[pa.Check.isin(INDICATOR_KINDS, error=_error(N_("kind is not continuous or ordinal")))]
+            ),
             "categories": _text(nullable=True),
             "colorscale": _text(),
             "source": _source(ref),
@@ -168,7 +202,7 @@ def catalogue_schema(ref: Reference) -> pa.DataFrameSchema:
         checks=[
             _row_check(
                 "categories",
-                "an ordinal indicator lists its categories (and a continuous one none)",
+                N_("an ordinal indicator lists its categories (and a continuous one none)"),
                 lambda df: (df["kind"] == "ordinal") == df["categories"].notna(),
             ),
         ],
@@ -202,7 +236,9 @@ def indicators_schema(ref: Reference) -> pa.DataFrameSchema:
         {
             "iso3": _iso3(ref),
             "indicator": _text(
-                checks=[pa.Check.isin(sorted(ref.indicators), error="indicator not in indicator_catalogue.csv")]
+                checks=[
+                    pa.Check.isin(sorted(ref.indicators), error=_error(N_("indicator not in indicator_catalogue.csv")))
+                ]
                 if ref.indicators is not None
                 else []
             ),
@@ -215,8 +251,8 @@ def indicators_schema(ref: Reference) -> pa.DataFrameSchema:
             "source": _source(ref),
         },
         checks=[
-            _row_check("category", "category missing or not in the indicator's categories", category_known),
-            _row_check("value", "a continuous indicator needs a value (or suppressed = true)", value_given),
+            _row_check("category", N_("category missing or not in the indicator's categories"), category_known),
+            _row_check("value", N_("a continuous indicator needs a value (or suppressed = true)"), value_given),
         ],
         unique=["iso3", "indicator", "year"],
         strict=True,
@@ -232,7 +268,11 @@ def routes_schema(ref: Reference) -> pa.DataFrameSchema:
             "destination_iso3": _iso3(ref, nullable=True),
             "destination_label": _text(nullable=True),
             "form": _text(
-                checks=[pa.Check.isin(list(EXPLOITATION_FORMS), error="form of exploitation not in the vocabulary")]
+                checks=[
+                    pa.Check.isin(
+                        list(EXPLOITATION_FORMS), error=_error(N_("form of exploitation not in the vocabulary"))
+                    )
+                ]
             ),
             "detail": _text(nullable=True),
             "victims": _text(nullable=True),
@@ -249,15 +289,15 @@ def routes_schema(ref: Reference) -> pa.DataFrameSchema:
         checks=[
             _row_check(
                 "origin_iso3",
-                "give an origin country or an origin label",
+                N_("give an origin country or an origin label"),
                 lambda df: df["origin_iso3"].notna() | df["origin_label"].notna(),
             ),
             _row_check(
                 "destination_iso3",
-                "give a destination country or a destination label",
+                N_("give a destination country or a destination label"),
                 lambda df: df["destination_iso3"].notna() | df["destination_label"].notna(),
             ),
-            _row_check("year_end", "year_end is before year_start", _years_ordered),
+            _row_check("year_end", N_("year_end is before year_start"), _years_ordered),
         ],
         strict=True,
     )
@@ -268,7 +308,7 @@ def programs_schema(ref: Reference) -> pa.DataFrameSchema:
         {
             "program_id": _text(unique=True),
             "program": _text(),
-            "types": _text(checks=[_each_in(PROGRAM_TYPES, "program type (not in the vocabulary)")]),
+            "types": _text(checks=[_each_in(PROGRAM_TYPES, N_("unknown program type (not in the vocabulary)"))]),
             "partner": _text(nullable=True),
             "funder": _text(nullable=True),
             "iso3": _iso3(ref),
@@ -276,7 +316,7 @@ def programs_schema(ref: Reference) -> pa.DataFrameSchema:
             "lon": _lon(),
             "lat": _lat(),
             "site_precision": _text(
-                checks=[pa.Check.isin(SITE_PRECISIONS, error="site precision not in the vocabulary")]
+                checks=[pa.Check.isin(SITE_PRECISIONS, error=_error(N_("site precision not in the vocabulary")))]
             ),
             "year_start": _year(),
             "year_end": _year(),
@@ -289,13 +329,13 @@ def programs_schema(ref: Reference) -> pa.DataFrameSchema:
             "source": _source(ref),
         },
         checks=[
-            _row_check("lat", "give both lon and lat, or neither", lambda df: df["lon"].isna() == df["lat"].isna()),
+            _row_check("lat", N_("give both lon and lat, or neither"), lambda df: df["lon"].isna() == df["lat"].isna()),
             _row_check(
                 "lon",
-                "only a country-precision site may leave its coordinates empty",
+                N_("only a country-precision site may leave its coordinates empty"),
                 lambda df: df["lon"].notna() | (df["site_precision"] == "country"),
             ),
-            _row_check("year_end", "year_end is before year_start", _years_ordered),
+            _row_check("year_end", N_("year_end is before year_start"), _years_ordered),
         ],
         strict=True,
     )
@@ -306,7 +346,7 @@ def figures_schema(ref: Reference) -> pa.DataFrameSchema:
         {
             "figure_id": _text(unique=True),
             "label": _text(),
-            "value": _float(False, [pa.Check.ge(0, error="a figure cannot be negative")]),
+            "value": _float(False, [pa.Check.ge(0, error=_error(N_("a figure cannot be negative")))]),
             "unit": _text(),
             "qualifier": _text(nullable=True),
             "scope": _text(nullable=True),

@@ -3,6 +3,11 @@ callbacks never wait for it), show its report, let it be downloaded, remove a da
 
 After an import or a removal the page reloads: every panel, table and the map are then laid out
 from the new atlas (the figure and tables the page holds were made from the old one).
+
+An import's result keeps data, not text: its report's messages as templates and values
+(:class:`geodata.problems.Message`), shown in the page's language when the panel shows them
+(:func:`dashboard.add_data.report_children`); the job's progress is written in the language of the
+request that started it (:func:`job_language`).
 """
 
 from __future__ import annotations
@@ -17,28 +22,34 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import sqlalchemy as sa
 from dash import ALL, Input, Output, State, callback, ctx, dcc, no_update
-from dash.exceptions import PreventUpdate
+from dash.exceptions import MissingCallbackContextException, PreventUpdate
+from werkzeug.http import parse_accept_header
 
-from dashboard.add_data import report_children
+from dashboard import i18n
+from dashboard.add_data import report_children, report_csv
 from dashboard.callbacks.inputs import text
 from dashboard.data import loaded
 from dashboard.editors import may_edit
+from dashboard.i18n import N_, _, ngettext
 from dashboard.jobs import job_config
-from geodata.importers.report import ImportRefused
+from geodata.importers.report import ImportRefused, ImportReport
 from geodata.importing import UNCHANGED, import_file
 from geodata.problems import Problem
 from geodata.store import Store
+
+DAMAGED = N_("the upload arrived damaged; try again")
+NO_STORE = N_("no store to keep imported data in (see the log)")
 
 log = logging.getLogger(__name__)
 
 
 def decode_upload(contents: str, filename: str, folder: Path) -> Path:
     """Write a dcc.Upload's ``data:...;base64,...`` contents to ``folder`` under a safe name."""
-    _, _, encoded = contents.partition(",")
+    encoded = contents.partition(",")[2]
     try:
         raw = base64.b64decode(encoded, validate=True)
     except (binascii.Error, ValueError) as exc:
-        raise ImportRefused([Problem(filename, 0, "-", "the upload arrived damaged; try again")]) from exc
+        raise ImportRefused([Problem(filename, 0, "-", DAMAGED)]) from exc
     suffix = Path(filename).suffix.lower()[:8]
     path = folder / f"upload{suffix if suffix.isascii() else ''}"
     path.write_bytes(raw)
@@ -60,7 +71,7 @@ def run_import(
         store.migrate()
     except (sa.exc.SQLAlchemyError, OSError) as exc:
         log.warning("store %s cannot be opened (%s): import refused", store.where, exc)
-        return refused_result(filename, [Problem(filename, 0, "-", "no store to keep imported data in (see the log)")])
+        return refused_result(filename, [Problem(filename, 0, "-", NO_STORE)])
     with tempfile.TemporaryDirectory(prefix="atlas-upload-") as folder:
         try:
             path = decode_upload(contents, filename, Path(folder))
@@ -69,7 +80,7 @@ def run_import(
             def on_read(rows: int) -> None:
                 if progress is not None:
                     share = min(99, round(100 * rows / lines)) if lines else 50
-                    progress((share, f"{rows:,} rows read"))
+                    progress((share, rows_read(rows)))
 
             result = import_file(
                 path,
@@ -84,46 +95,52 @@ def run_import(
             )
         except ImportRefused as exc:
             return refused_result(filename, exc.problems)
-    report = result.report
     catalogue = result.tables.get("catalogue")
-    counts = ", ".join(counted_rows(n, table) for table, n in result.dataset.counts.items() if table != "catalogue")
-    verb = {"added": "Imported", "replaced": "Replaced", "unchanged": "Already imported, unchanged:"}[result.status]
     return {
         "ok": True,
         "status": result.status,
         "slug": result.dataset.slug,
-        "headline": f"{verb} “{result.dataset.name}” ({counts}).",
-        "lines": report.lines(),
-        "summary": len(report.summary()),
-        "csv": report.to_csv(),
+        "name": result.dataset.name,
+        "counts": {str(table): int(n) for table, n in result.dataset.counts.items()},
+        "report": result.report.to_dict(),
+        "csv": True,
         "file": Path(filename).stem,
+        "file_name": Path(filename).name,
         # The first indicator the file brought, to show once the page reloads on the new data.
         "indicator": str(catalogue["indicator"].iloc[0]) if catalogue is not None and len(catalogue) else "",
     }
 
 
-NOUNS = {"indicators": ("indicator value", ""), "routes": ("route", ""), "programs": ("program site", "")}
-
-
-def counted_rows(n: int, table: str) -> str:
-    """``1 route``, ``1,500 indicator values``."""
-    noun, plural = NOUNS.get(table, (table, table))
-    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
+def rows_read(rows: int) -> str:
+    """The progress bar's label while a file is read (``12,000 rows read``)."""
+    return ngettext("{count} row read", "{count} rows read", rows).format(count=i18n.integer(rows))
 
 
 def refused_result(filename: str, problems: list[Problem]) -> dict[str, Any]:
-    from geodata.importers.report import ImportReport
-
     report = ImportReport(Path(filename).name)
     report.problems = list(problems)
     return {
         "ok": False,
-        "headline": f"{Path(filename).name} was not imported; nothing was stored.",
-        "lines": [str(p) for p in problems],
-        "summary": 0,
-        "csv": report.to_csv(),
+        "report": report.to_dict(),
+        "csv": True,
         "file": Path(filename).stem,
+        "file_name": Path(filename).name,
     }
+
+
+def job_language(href: str | None = None) -> str:
+    """The language of the request that started the running job: the page's ``lang`` (its address,
+    ``href``, else the ``Referer`` of the callback request), else the browser's ``Accept-Language``.
+
+    A job runs in a process of its own, maybe on another host: Dash hands it the request's headers.
+    """
+    try:
+        headers = {str(k).lower(): str(v) for k, v in dict(ctx.headers or {}).items()}
+    except MissingCallbackContextException:  # a job run by hand, a test
+        headers = {}
+    query = urlsplit(href or headers.get("referer", "")).query
+    accepted = [value for value, _quality in parse_accept_header(headers.get("accept-language", ""))]
+    return i18n.request_language(query, accepted)
 
 
 @callback(
@@ -149,10 +166,11 @@ def import_upload(
 ) -> tuple[Any, Any]:
     if not isinstance(contents, str) or not contents:
         raise PreventUpdate
-    set_progress((5, "reading…"))
-    result = run_import(contents, str(filename or "upload.csv"), layout, name, publisher, set_progress)
-    set_progress((100, "done") if result["ok"] else (0, ""))
     href = text(href)
+    with i18n.language(job_language(href)):
+        set_progress((5, _("reading…")))
+        result = run_import(contents, str(filename or "upload.csv"), layout, name, publisher, set_progress)
+        set_progress((100, _("done")) if result["ok"] else (0, ""))
     if not (result["ok"] and result.get("status") != UNCHANGED and href):
         return result, no_update
     return result, page_after_import(href, result.get("indicator", ""))
@@ -188,7 +206,8 @@ def show_report(result: Any) -> tuple[Any, bool, Any]:
 def download_report(clicks: Any, result: Any) -> Any:
     if not clicks or not isinstance(result, dict) or not result.get("csv"):
         raise PreventUpdate
-    return dcc.send_string(str(result["csv"]), f"import-report-{result.get('file', 'file')}.csv")
+    csv = report_csv(result) if "report" in result else str(result["csv"])
+    return dcc.send_string(csv, f"import-report-{result.get('file', 'file')}.csv")
 
 
 @callback(

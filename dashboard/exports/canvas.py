@@ -10,11 +10,13 @@ HTML-escaped where they are made.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import folium
 
+from dashboard import i18n
 from dashboard.exports.elements import BoundText, PageData
 from dashboard.palette import BORDER_COLOUR, OUTSIDE_COLOUR, dash_array, symbol_shape
 
@@ -71,11 +73,18 @@ class Canvas:
         self.tips[iso3] = tip
 
     def tip(self, iso3: str) -> str:
-        """A country's tooltip so far: its name, unless a layer has said more."""
-        return self.tips.get(iso3, f"<b>{self.names.get(iso3, iso3)}</b>")
+        """A country's tooltip so far: its name (in the page's language), unless a layer has said more."""
+        if iso3 in self.tips:
+            return self.tips[iso3]
+        name = self.names.get(iso3, iso3)
+        if i18n.lang() != i18n.DEFAULT:
+            name = html.escape(i18n.country_name(iso3, html.unescape(name)))
+        return f"<b>{name}</b>"
 
     def group(self, name: str) -> folium.FeatureGroup:
-        """A named group of markers or lines on the map, listed in the layer control."""
+        """A named group of markers or lines on the map, listed in the layer control (``name`` in
+        English, marked with ``N_`` where the layer declares it, is translated here)."""
+        name = i18n.gettext(name)
         group = folium.FeatureGroup(name=name)
         group.add_to(self.map)
         self.overlays.append(name)

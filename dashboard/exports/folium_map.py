@@ -27,10 +27,12 @@ from markupsafe import Markup
 from shapely.geometry import mapping
 
 from dashboard import formatting as fmt
+from dashboard import i18n
 from dashboard.exports.canvas import Canvas, KeyGroup
-from dashboard.exports.elements import CountryShapes, HtmlBlock, PageData
+from dashboard.exports.elements import CountryShapes, HtmlBlock, PageData, to_script_json
 from dashboard.exports.offline import render_offline
 from dashboard.figure import geo_window
+from dashboard.i18n import _
 from dashboard.layers import REGISTRY, Facts, is_on, source_ids_in_view
 from dashboard.palette import BORDER_COLOUR
 from dashboard.view import View
@@ -43,6 +45,7 @@ TEMPLATES = Environment(
     undefined=StrictUndefined,
     keep_trailing_newline=False,
 )
+TEMPLATES.globals["_"] = i18n.gettext
 
 
 def export_view_html(view: View, facts: Facts, boundaries: gpd.GeoDataFrame, title: str) -> str:
@@ -107,9 +110,42 @@ def export_view_html(view: View, facts: Facts, boundaries: gpd.GeoDataFrame, tit
     m.fit_bounds(_bounds(view, facts))
     # Made here, with the data as values; then inserted as finished markup (HtmlBlock, never
     # folium.Element, which would compile it as a template again: see elements.py).
-    overlay = TEMPLATES.get_template("map_overlay.html").render(title=title, key=_key(canvas.key), **_sources(view))
+    language = i18n.lang()
+    data_lang = Markup(' lang="en"') if language != i18n.DEFAULT else ""  # data is as its source wrote it
+    overlay = TEMPLATES.get_template("map_overlay.html").render(
+        title=title, key=_key(canvas.key), data=data_lang, **_sources(view)
+    )
     root.html.add_child(HtmlBlock(overlay), name="atlas_overlay")
-    return render_offline(m)
+    if language != i18n.DEFAULT:
+        root.script.add_child(HtmlBlock(_control_words()), name="atlas_control_words")
+    return _with_language(render_offline(m), language)
+
+
+def _control_words() -> str:
+    """A script that gives Leaflet's controls their titles in the page's language (Leaflet writes
+    them in English: "Zoom in", "Zoom out", "Layers")."""
+    words = to_script_json(
+        {
+            ".leaflet-control-zoom-in": _("Zoom in"),
+            ".leaflet-control-zoom-out": _("Zoom out"),
+            ".leaflet-control-layers-toggle": _("Layers"),
+        }
+    )
+    # The figure's script holds the map's code after this block (folium adds it as the page is
+    # rendered), so the titles are set once the document is parsed and every script has run.
+    return (
+        "document.addEventListener('DOMContentLoaded', function () {"
+        f" var words = {words};"
+        " Object.keys(words).forEach(function (selector) {"
+        " document.querySelectorAll(selector).forEach(function (control) {"
+        " control.title = words[selector]; control.setAttribute('aria-label', words[selector]); });"
+        " }); });"
+    )
+
+
+def _with_language(page: str, language: str) -> str:
+    """The page's ``<html>`` element given the language it is written in (branca writes none)."""
+    return page.replace("<html>", f'<html lang="{language}">', 1)
 
 
 def _edge(canvas: Canvas, iso3: str) -> dict[str, object]:
@@ -130,13 +166,17 @@ def _bounds(view: View, facts: Facts) -> list[list[float]]:
 
 
 def _key(groups: list[KeyGroup]) -> list[dict[str, Any]]:
-    """The key's groups for the template: text as values, the marks the layers drew as markup."""
+    """The key's groups for the template: text as values, the marks the layers drew as markup.
+
+    A title or label a layer declared in English (marked with ``N_``) is translated here, where it
+    is shown; one already translated, or made of data, is left as it is.
+    """
     return [
         {
-            "title": group.title,
+            "title": i18n.gettext(group.title) if group.title else "",
             "bar": Markup(group.bar),
             "note": Markup(group.note),
-            "entries": [{"svg": Markup(entry.svg), "label": entry.label} for entry in group.entries],
+            "entries": [{"svg": Markup(entry.svg), "label": i18n.gettext(entry.label)} for entry in group.entries],
         }
         for group in groups
     ]

@@ -14,6 +14,7 @@ validation keeps that fast. The registry's order is the drawing order, bottom to
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -22,9 +23,11 @@ import pandas as pd
 
 from dashboard import i18n
 from dashboard.derived import derived
+from dashboard.i18n import N_
 from dashboard.state import ViewState
 from dashboard.view import View, columns_of
 from geodata import Atlas, Problem
+from geodata.problems import Message
 
 if TYPE_CHECKING:
     from dashboard.exports.canvas import Canvas
@@ -40,7 +43,7 @@ class Facts:
     names: Mapping[str, str]  # HTML-escaped, by ISO3, in the language of the request
     raw_names: Mapping[str, str]  # not escaped, in the language of the request
     label_points: Mapping[str, tuple[float, float]]  # (lon, lat) of each country the map can draw at
-    subregions: Mapping[str, str]  # HTML-escaped M49 sub-region, by ISO3
+    subregions: Mapping[str, str]  # HTML-escaped M49 sub-region, by ISO3, in the language of the request
     sources: pd.DataFrame = field(repr=False, compare=False)
     _citations: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
@@ -80,6 +83,27 @@ class CountryNames(Mapping[str, str]):
         return len(self._as_in_data)
 
 
+# M49 sub-regions as the data names them -> their M49 code, where CLDR's English name differs.
+_M49_ALIASES = {"Australia and New Zealand": "053", "Micronesia": "057", "South-eastern Asia": "035"}
+
+
+def subregion_name(as_in_data: str) -> str:
+    """An M49 sub-region (``Western Africa``) or region (``Americas``) as the data names it, in the
+    language of the request: CLDR's name of that M49 region; the data's name in English, or where
+    CLDR does not know it."""
+    language = i18n.lang()
+    if language == i18n.DEFAULT:
+        return as_in_data
+    code = _M49_ALIASES.get(as_in_data) or _m49_codes().get(as_in_data)
+    return str(i18n.locale(language).territories.get(code, as_in_data)) if code else as_in_data
+
+
+@functools.cache
+def _m49_codes() -> dict[str, str]:
+    """CLDR's English names of M49 regions -> their code (``"Western Africa"`` -> ``"011"``)."""
+    return {str(name): code for code, name in i18n.locale(i18n.DEFAULT).territories.items() if code.isdigit()}
+
+
 def facts_of(atlas: Atlas, threshold: int = 11) -> Facts:
     """The :class:`Facts` of ``atlas`` (made once per atlas and threshold)."""
     from dashboard.formatting import esc
@@ -96,7 +120,9 @@ def facts_of(atlas: Atlas, threshold: int = 11) -> Facts:
                 str(iso3): (float(x), float(y))
                 for iso3, x, y in zip(drawn.index, drawn["label_lon"], drawn["label_lat"], strict=True)
             },
-            subregions={str(iso3): esc(region) for iso3, region in countries["un_subregion"].dropna().items()},
+            subregions={
+                str(iso3): esc(subregion_name(str(name))) for iso3, name in countries["un_subregion"].dropna().items()
+            },
             sources=atlas.sources,
         )
 
@@ -151,6 +177,8 @@ class Table:
     ``rows`` gives every row of the atlas the layer can draw, each a dict of plain text with an
     ``id`` (what the map's click and the URL's ``select=`` name); ``in_view`` the ids a view shows.
     The grid holds every row and hides those not in view (``dashboard.table``).
+    ``title`` and the columns' ``headerName`` are English, marked with ``N_``: the table shows them
+    translated (``_()``).
     """
 
     title: str
@@ -171,7 +199,8 @@ class Layer:
     Attributes
     ----------
     key, label : str
-        Its name in URLs (``layers=``) and in the layer switches.
+        Its name in URLs (``layers=``) and in the layer switches (``label`` in English, marked
+        with ``N_``, and shown translated with ``_()``).
     needs : mapping
         Table -> the columns it reads; checked when the atlas is loaded (:func:`check_needs`).
     traces : callable
@@ -250,11 +279,13 @@ def check_needs(atlas: Atlas) -> list[Problem]:
         for table, columns in layer.needs.items():
             frame = getattr(atlas, table, None)
             if not isinstance(frame, pd.DataFrame):
-                problems.append(Problem(f"{table}.csv", 0, "-", f"the {layer.key!r} layer needs this table"))
+                needs_table = Message(N_("the {layer} layer needs this table"), layer=repr(layer.key))
+                problems.append(Problem(f"{table}.csv", 0, "-", needs_table))
                 continue
             have = {*frame.columns, frame.index.name}
+            needs_column = N_("the {layer} layer needs this column")
             problems += [
-                Problem(f"{table}.csv", 0, column, f"the {layer.key!r} layer needs this column")
+                Problem(f"{table}.csv", 0, column, Message(needs_column, layer=repr(layer.key)))
                 for column in columns
                 if column not in have
             ]

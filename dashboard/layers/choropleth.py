@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 import textwrap
 from typing import Any
 
@@ -21,18 +22,98 @@ import pandas as pd
 import plotly.colors
 
 from dashboard import formatting as fmt
+from dashboard import i18n
 from dashboard.derived import derived
 from dashboard.exports.canvas import Canvas, KeyEntry, KeyGroup, area_swatch
+from dashboard.i18n import N_, _, ngettext, pgettext
 from dashboard.layers import Facts, Layer, Trace, factored_hover
 from dashboard.palette import BORDER_COLOUR, NO_DATA_COLOUR, TIER_COLOURS
 from dashboard.view import View, slice_records
 from geodata import Atlas
+from geodata.problems import Message, say
 from geodata.vocabulary import TIP_TIERS
 
 GROUP = "indicator"
 SUPPRESSED_COLOUR = "#cccccc"
 # Indicators spread over orders of magnitude, drawn on a log scale by every renderer.
 LOG_SCALE = frozenset({"population", "gdp-per-capita"})
+
+
+# --- The indicators' words in the language of the request ----------------------------------------
+# The labels and units of the bundled catalogue (geodata/data/indicator_catalogue.csv), of the rate
+# the atlas derives (geodata/per_capita.py) and of the GLOTIP importer's indicators are the atlas's
+# own words: shown translated. An indicator imported with a label of its own keeps it as written.
+
+
+def _labels() -> dict[str, str]:
+    return {
+        "TIP Report tier placement": _("TIP Report tier placement"),
+        "Population": _("Population"),
+        "GDP per capita": _("GDP per capita"),
+        "Life expectancy at birth": _("Life expectancy at birth"),
+        "Detected trafficking victims per 100,000 people": _("Detected trafficking victims per 100,000 people"),
+        "Detected trafficking victims": _("Detected trafficking victims"),
+        "Persons convicted": _("Persons convicted"),
+        "Persons prosecuted": _("Persons prosecuted"),
+        "Persons brought into formal contact": _("Persons brought into formal contact"),
+        "Offences of trafficking in persons": _("Offences of trafficking in persons"),
+    }
+
+
+def _units() -> dict[str, str]:
+    # The same messages as the profile's (dashboard.formatting), so a unit reads the same everywhere.
+    return {
+        "tier": _("tier"),
+        "people": _("people"),
+        "US$ per person, inflation-adjusted": _("US$ per person, inflation-adjusted"),
+        "years": _("years"),
+        "offences": _("offences"),
+        "counts": _("counts"),
+    }
+
+
+# The tier names of geodata.vocabulary.TIP_TIERS, marked here too so the key never lacks them.
+TIER_NAMES = (N_("Tier 1"), N_("Tier 2"), N_("Tier 2 Watch List"), N_("Tier 3"), N_("Not ranked in source"))
+_RATE_UNIT = re.compile(
+    r"victims per 100,000 people \(population of the same year or up to (\d+) years before; "
+    r"none where the count is withheld or under (\d+)\)"
+)
+_GLOTIP = " (GLOTIP)"
+
+
+def indicator_label(label: object) -> str:
+    """An indicator's label (``meta["label"]``, not escaped) in the language of the request.
+
+    A GLOTIP indicator's breakdown (``Detected trafficking victims (GLOTIP): female``) stays as
+    the source wrote it; a label the atlas does not know stays as it is.
+    """
+    text = str(label)
+    labels = _labels()
+    if text in labels:
+        return labels[text]
+    base, glotip, breakdown = text.partition(_GLOTIP)
+    return labels[base] + glotip + breakdown if glotip and base in labels else text
+
+
+def indicator_unit(unit: object) -> str:
+    """An indicator's unit (``meta["unit"]``, not escaped; ``""`` if missing) in the language of the request."""
+    if fmt.is_missing(unit):
+        return ""
+    if isinstance(unit, Message):  # the derived rate's, with its numbers apart (geodata.per_capita)
+        return say(unit, _, i18n.integer)
+    text = str(unit)
+    rate = _RATE_UNIT.fullmatch(text)
+    if rate:
+        return _(
+            "victims per {per} people (population of the same year or up to {gap} years before; "
+            "none where the count is withheld or under {threshold})"
+        ).format(per=i18n.integer(100_000), gap=i18n.integer(int(rate[1])), threshold=i18n.integer(int(rate[2])))
+    return _units().get(text, text)
+
+
+def tier_name(category: str) -> str:
+    """A TIP tier (``tier-2-watch-list``) as the key names it, in the language of the request."""
+    return _(TIP_TIERS.get(category, category))
 
 
 def uses_log_scale(indicator: str) -> bool:
@@ -51,21 +132,25 @@ def median_readings(atlas: Atlas) -> dict[tuple[str, str, int], str]:
             atlas.countries[["un_subregion"]], left_on="iso3", right_index=True, how="inner"
         ).dropna(subset=["un_subregion"])
         out: dict[tuple[str, str, int], str] = {}
-        for (indicator, year, _), rows in ind.groupby(["indicator", "year", "un_subregion"]):
+        for (indicator, year, __), rows in ind.groupby(["indicator", "year", "un_subregion"]):
             meta = catalogue.loc[indicator]
             if meta["kind"] == "ordinal":
                 order = [c for c in meta["categories"] if c != "not-ranked"]
                 ranks = sorted(order.index(c) for c in rows["category"] if c in order)
                 if not ranks:
                     continue
-                median = TIP_TIERS.get(order[ranks[len(ranks) // 2]], order[ranks[len(ranks) // 2]])
+                median = tier_name(order[ranks[len(ranks) // 2]])
                 count = len(ranks)
             else:
                 values = rows.loc[~rows["suppressed"], "value"].dropna()  # a suppressed value never shows
                 if values.empty:
                     continue
                 median, count = fmt.number(values.median()), len(values)
-            text = fmt.esc(f"{median} ({count} {'country' if count == 1 else 'countries'})")
+            text = fmt.esc(
+                ngettext("{median} ({count} country)", "{median} ({count} countries)", count).format(
+                    median=median, count=i18n.integer(count)
+                )
+            )
             for iso3 in rows["iso3"]:
                 out[(iso3, str(indicator), int(year))] = text
         return out
@@ -78,9 +163,7 @@ def region_medians(atlas: Atlas, facts: Facts) -> dict[tuple[str, str, int], str
     return derived(
         atlas,
         "choropleth.region-medians",
-        lambda: {
-            key: f"Median of {facts.subregions[key[0]]}: {reading}" for key, reading in median_readings(atlas).items()
-        },
+        lambda: {key: _median_of(facts, key[0]) + reading for key, reading in median_readings(atlas).items()},
     )
 
 
@@ -123,10 +206,11 @@ def _stepped(colours: list[str]) -> list[list[object]]:
     return [[round(edge / bands, 6), colour] for i, colour in enumerate(colours) for edge in (i, i + 1)]
 
 
-def _area(name: str, locations: list[str], colour: str, hover: tuple[list[list[str]], str]) -> Trace:
+def _area(uid: str, name: str, locations: list[str], colour: str, hover: tuple[list[list[str]], str]) -> Trace:
+    """A choropleth of one colour over ``locations``; ``uid`` names it in every language."""
     return {
         "type": "choropleth",
-        "uid": f"choropleth-{name.lower().replace(' ', '-')}",
+        "uid": f"choropleth-{uid}",
         "locationmode": "ISO-3",
         "locations": locations,
         "z": [1] * len(locations),
@@ -143,11 +227,12 @@ def _area(name: str, locations: list[str], colour: str, hover: tuple[list[list[s
     }
 
 
-def _key_entry(name: str, colour: str) -> Trace:
-    """An entry of the key for one category: a trace with no point, drawn as a box of its colour."""
+def _key_entry(uid: str, name: str, colour: str) -> Trace:
+    """An entry of the key for one category: a trace with no point, drawn as a box of its colour.
+    ``uid`` (the category's slug) names it in every language."""
     return {
         "type": "scattergeo",
-        "uid": f"choropleth-key-{name.lower().replace(' ', '-')}",
+        "uid": f"choropleth-key-{uid}",
         "mode": "markers",
         "lon": [None],
         "lat": [None],
@@ -174,7 +259,7 @@ def traces(view: View, facts: Facts) -> list[Trace]:
     drawable = drawable_countries(facts)
     allowed = set(drawable)
     year = view.state.year
-    label = fmt.esc(str(meta["label"]))  # plotly.js reads names, titles and templates as markup
+    label = fmt.esc(indicator_label(meta["label"]))  # plotly.js reads names, titles and templates as markup
     title = f"{label}, {year}"
     rows = {
         r["iso3"]: r
@@ -190,13 +275,13 @@ def traces(view: View, facts: Facts) -> list[Trace]:
         present = [c for c in meta["categories"] if any(r["category"] == c for r in rows.values())]
         colours = [TIER_COLOURS.get(c, "#999999") for c in present]
         for number, category in enumerate(present):
-            shown = TIP_TIERS.get(category, category)
+            shown = tier_name(category)
             for r in rows.values():
                 if r["category"] == category:
                     z[r["iso3"]], readings[r["iso3"]] = number, fmt.esc(shown)
         values = {"colorscale": _stepped(colours) if colours else _flat(NO_DATA_COLOUR), "showscale": False}
         values.update(zmin=-0.5, zmax=len(colours) - 0.5)
-        out += [_key_entry(fmt.esc(TIP_TIERS.get(c, c)), colour) for c, colour in zip(present, colours, strict=True)]
+        out += [_key_entry(c, fmt.esc(tier_name(c)), colour) for c, colour in zip(present, colours, strict=True)]
         unit = ""
     else:
         log = uses_log_scale(str(meta["indicator"]))
@@ -206,8 +291,10 @@ def traces(view: View, facts: Facts) -> list[Trace]:
                 readings[r["iso3"]] = fmt.esc(fmt.number(r["value"]))
         # Wrapped: a title wider than the bar runs off the map's left edge (a 1280 px screen
         # gives the bar about 300 px); the label is escaped line by line.
-        bar_title = "<br>".join(fmt.esc(line) for line in textwrap.wrap(f"{meta['label']}, {year}", 34))
-        sub = textwrap.wrap(f"{meta['unit']} — {_plain_source_line(atlas, meta['indicator'])}", 42)
+        bar_title = "<br>".join(
+            fmt.esc(line) for line in textwrap.wrap(f"{indicator_label(meta['label'])}, {year}", 34)
+        )
+        sub = textwrap.wrap(f"{indicator_unit(meta['unit'])} — {_plain_source_line(atlas, meta['indicator'])}", 42)
         colorbar: dict[str, Any] = {
             "title": {
                 "text": bar_title + "".join(f"<br><sub>{fmt.esc(line)}</sub>" for line in sub),
@@ -231,7 +318,7 @@ def traces(view: View, facts: Facts) -> list[Trace]:
             # country's 1,282 does not read as a scale from 1,281.6 to 1,282.4.
             values.update(zmin=0, zmax=max(max(z.values()), 1))
             colorbar["tickformat"] = ",d"
-        unit = str(meta["unit"])
+        unit = indicator_unit(meta["unit"])
         suppressed = [r for r in rows.values() if r["suppressed"]]
         if suppressed:
             # The publisher's bound where the row gives one (GLOTIP's "<5"), else the atlas's threshold:
@@ -242,9 +329,21 @@ def traces(view: View, facts: Facts) -> list[Trace]:
             hover = factored_hover(
                 bounds,
                 None,
-                lambda parts: f"<b>{parts[0]}</b><br>{label}: suppressed ({parts[1]})<br>Year: {year}<extra></extra>",
+                lambda parts: (
+                    f"<b>{parts[0]}</b><br>{_suppressed_line(label, parts[1])}"
+                    f"<br>{_year_line(str(year))}<extra></extra>"
+                ),
             )
-            out.insert(0, _area("Suppressed small count", [r["iso3"] for r in suppressed], SUPPRESSED_COLOUR, hover))
+            out.insert(
+                0,
+                _area(
+                    "suppressed-small-count",
+                    _("Suppressed small count"),
+                    [r["iso3"] for r in suppressed],
+                    SUPPRESSED_COLOUR,
+                    hover,
+                ),
+            )
 
     drawn = [iso3 for iso3 in drawable if iso3 in z]
     indicator = str(meta["indicator"])
@@ -252,8 +351,8 @@ def traces(view: View, facts: Facts) -> list[Trace]:
     fields = [
         [
             readings[iso3],
-            str(year) if rows[iso3]["year"] == year else f"{rows[iso3]['year']} (latest before {year})",
-            medians.get((iso3, indicator, year), "not available"),
+            str(year) if rows[iso3]["year"] == year else _latest_before(rows[iso3]["year"], year),
+            medians.get((iso3, indicator, year), fmt.esc(_("not available"))),
             facts.cite(rows[iso3]["source"]),
         ]
         for iso3 in drawn
@@ -262,8 +361,8 @@ def traces(view: View, facts: Facts) -> list[Trace]:
     def layout(parts: list[str]) -> str:
         reading, year_text, median, source = parts
         return (
-            f"<b>%{{text}}</b><br>{label}: {reading}{(' ' + fmt.esc(unit)) if unit else ''}<br>Year: {year_text}"
-            f"<br>%{{hovertext}}{median}<br>Source: {source}<extra></extra>"
+            f"<b>%{{text}}</b><br>{_reading_line(label, reading + ((' ' + fmt.esc(unit)) if unit else ''))}"
+            f"<br>{_year_line(year_text)}<br>%{{hovertext}}{median}<br>{_source_line(source)}<extra></extra>"
         )
 
     cells, template = factored_hover(fields, None, layout) if fields else ([], layout([""] * 4))
@@ -288,7 +387,8 @@ def traces(view: View, facts: Facts) -> list[Trace]:
     )
     # plotly's own key (image exports) takes an area's colour from its first country, which a
     # trace over every country may not draw: the entry is a marker-less trace, like the tiers'.
-    out.append(_key_entry("No data", NO_DATA_COLOUR))
+    no_data = fmt.esc(_("No data"))
+    out.append(_key_entry("no-data", no_data, NO_DATA_COLOUR))
     out.append(
         {
             "type": "choropleth",
@@ -301,11 +401,11 @@ def traces(view: View, facts: Facts) -> list[Trace]:
             "colorscale": _flat(NO_DATA_COLOUR),
             "showscale": False,
             "showlegend": False,
-            "name": "No data",
+            "name": no_data,
             "legendgroup": GROUP,
             "marker": {"line": {"color": BORDER_COLOUR, "width": 0.5}},
             "text": [facts.names[iso3] for iso3 in drawable],
-            "hovertemplate": f"<b>%{{text}}</b><br>{label}: no data for {year}<extra></extra>",
+            "hovertemplate": f"<b>%{{text}}</b><br>{_no_data_line(label, year)}<extra></extra>",
         }
     )
     listed = [t for t in out if t.get("showlegend")]
@@ -316,7 +416,37 @@ def traces(view: View, facts: Facts) -> list[Trace]:
 def _median_of(facts: Facts, iso3: str) -> str:
     """The start of a country's median line (its sub-region), the same for every indicator and year."""
     region = facts.subregions.get(iso3)
-    return f"Median of {region}: " if region else "Sub-region median: "
+    return (_("Median of {region}:").format(region=region) if region else fmt.esc(_("Sub-region median:"))) + " "
+
+
+# The lines of a country's hover text and tooltip (``label`` and values already escaped).
+
+
+def _reading_line(label: str, reading: str) -> str:
+    # Only the colon is the language's (French sets it off with a space): a message of placeholders
+    # alone would match any text with a colon in it.
+    return label + pgettext("between an indicator and its value", ": ") + reading
+
+
+def _suppressed_line(label: str, bound: str) -> str:
+    return _("{indicator}: suppressed ({bound})").format(indicator=label, bound=bound)
+
+
+def _no_data_line(label: str, year: int) -> str:
+    return _("{indicator}: no data for {year}").format(indicator=label, year=year)
+
+
+def _year_line(year: str) -> str:
+    return _("Year: {year}").format(year=year)
+
+
+def _source_line(source: str) -> str:
+    return _("Source: {source}").format(source=source)
+
+
+def _latest_before(year: object, asked: int) -> str:
+    """``2005 (latest before 2007)``: the year of a country's latest value before the year asked for."""
+    return _("{year} (latest before {asked})").format(year=int(year), asked=asked)  # type: ignore[call-overload]
 
 
 def cites(view: View) -> list[str]:
@@ -326,11 +456,13 @@ def cites(view: View) -> list[str]:
 
 
 def describe(view: View, facts: Facts) -> str:
-    label = view.atlas.catalogue.loc[view.state.indicator, "label"]
-    return (
-        f"coloured by {label} in {view.state.year} "
-        f"({fmt.counted(view.indicator_count, 'country', 'countries')} with data)"
-    )
+    label = indicator_label(view.atlas.catalogue.loc[view.state.indicator, "label"])
+    count = view.indicator_count
+    return ngettext(
+        "coloured by {indicator} in {year} ({count} country with data)",
+        "coloured by {indicator} in {year} ({count} countries with data)",
+        count,
+    ).format(indicator=label, year=view.state.year, count=i18n.integer(count))
 
 
 # --- The HTML export ---------------------------------------------------------------------------
@@ -343,13 +475,13 @@ def draw_folium(view: View, facts: Facts, canvas: Canvas) -> None:
     rows: dict[str, Row] = {r["iso3"]: r for r in view.indicator.to_dict("records")}
     in_view = [iso3 for iso3 in canvas.countries if view.countries is None or iso3 in view.countries]
     present = {iso3 for iso3 in in_view if iso3 in rows}
-    title = f"{meta['label']}, {view.state.year}"
-    no_data = KeyEntry("No data", area_swatch(NO_DATA_COLOUR))
+    title = f"{indicator_label(meta['label'])}, {view.state.year}"
+    no_data = KeyEntry(_("No data"), area_swatch(NO_DATA_COLOUR))
     if meta["kind"] == "ordinal":
         shown = {rows[iso3]["category"] for iso3 in present}
         colour = {iso3: TIER_COLOURS.get(rows[iso3]["category"], "#999999") for iso3 in present}
         entries = [
-            KeyEntry(TIP_TIERS.get(c, c), area_swatch(TIER_COLOURS.get(c, "#999999")))
+            KeyEntry(tier_name(c), area_swatch(TIER_COLOURS.get(c, "#999999")))
             for c in meta["categories"]
             if c in shown
         ]
@@ -389,36 +521,37 @@ def _continuous(
     colour = {iso3: str(cmap.rgb_hex_str(z(value))) for iso3, value in values.items()}
     stops = ", ".join(str(cmap.rgb_hex_str(low + (high - low) * i / 10)) for i in range(11))
     ticks = "".join(f"<span>{fmt.esc(fmt.number(10**t if log else t))}</span>" for t in (low, (low + high) / 2, high))
-    unit = str(meta["unit"]) if not fmt.is_missing(meta["unit"]) else ""
-    caption = f"Log scale ({unit})" if log and unit else "Log scale" if log else unit
+    unit = indicator_unit(meta["unit"])
+    caption = _("Log scale ({unit})").format(unit=unit) if log and unit else _("Log scale") if log else unit
     bar = (
         f'<div class="atlas-gradient" style="background: linear-gradient(to right, {stops})"></div>'
         f'<div class="atlas-gradient-ticks">{ticks}</div>' + (f"<p>{fmt.esc(caption)}</p>" if caption else "")
     )
     entries = [no_data]
     if any(rows[iso3]["suppressed"] and iso3 not in values for iso3 in present):
-        entries.insert(0, KeyEntry("Suppressed small count", area_swatch(SUPPRESSED_COLOUR)))
+        entries.insert(0, KeyEntry(_("Suppressed small count"), area_swatch(SUPPRESSED_COLOUR)))
     return colour, KeyGroup(title, tuple(entries), bar=bar)
 
 
 def _tip(
     heading: str, row: Row | None, meta: pd.Series, year: int, facts: Facts, medians: dict[tuple[str, str, int], str]
 ) -> str:
-    label = fmt.esc(str(meta["label"]))
+    label = fmt.esc(indicator_label(meta["label"]))
     if row is None:
-        return f"{heading}<br>{label}: no data for {year}"
+        return f"{heading}<br>{_no_data_line(label, year)}"
     if meta["kind"] == "ordinal":
-        reading = fmt.esc(TIP_TIERS.get(row["category"], row["category"]))
+        line = _reading_line(label, fmt.esc(tier_name(row["category"])))
     elif row["suppressed"]:  # never its value, even if the cell holds one
-        reading = f"suppressed ({fmt.suppressed(row.get('suppressed_below'), facts.threshold)})"
+        line = _suppressed_line(label, fmt.esc(fmt.suppressed(row.get("suppressed_below"), facts.threshold)))
     else:
-        reading = fmt.esc(fmt.number(row["value"])) + (f" {fmt.esc(meta['unit'])}" if meta["unit"] else "")
-    when = str(year) if int(row["year"]) == year else f"{int(row['year'])} (latest before {year})"
-    lines = [heading, f"{label}: {reading}", f"Year: {when}"]
+        unit = indicator_unit(meta["unit"])
+        line = _reading_line(label, fmt.esc(fmt.number(row["value"])) + (f" {fmt.esc(unit)}" if unit else ""))
+    when = str(year) if int(row["year"]) == year else _latest_before(row["year"], year)
+    lines = [heading, line, _year_line(when)]
     median = medians.get((row["iso3"], str(meta["indicator"]), year), "")
     if median:
         lines.append(median)
-    lines.append(f"Source: {facts.cite(row['source'])}")
+    lines.append(_source_line(facts.cite(row["source"])))
     return "<br>".join(lines)
 
 
@@ -432,7 +565,7 @@ def _hex(colour: str) -> str:
 
 LAYER = Layer(
     key="choropleth",
-    label="Indicator (choropleth)",
+    label=N_("Indicator (choropleth)"),
     needs={
         "indicators": ("iso3", "indicator", "year", "value", "category", "suppressed", "suppressed_below", "source"),
         "countries": ("name", "label_lon"),

@@ -4,6 +4,7 @@ while the world around it stays readable. Drawn only when regions are chosen."""
 from __future__ import annotations
 
 from dashboard.exports.canvas import Canvas, KeyEntry, KeyGroup, area_swatch
+from dashboard.i18n import N_, _
 from dashboard.layers import Facts, Layer, Trace
 from dashboard.palette import OUTSIDE_COLOUR
 from dashboard.view import View
@@ -25,7 +26,7 @@ def traces(view: View, facts: Facts) -> list[Trace]:
             "showscale": False,
             "showlegend": False,
             "hoverinfo": "skip",
-            "name": "Outside the chosen regions",
+            "name": _(LAYER.label),
             "marker": {"line": {"color": "#ffffff", "width": 0.5}},
         }
     ]
@@ -37,13 +38,13 @@ def draw_folium(view: View, facts: Facts, canvas: Canvas) -> None:
         return
     for iso3 in canvas.countries:
         if iso3 not in view.countries:
-            canvas.shade(iso3, OUTSIDE_COLOUR, f"{canvas.tip(iso3)}<br>Outside the chosen regions")
-    canvas.key.append(KeyGroup("", (KeyEntry(LAYER.label, area_swatch(OUTSIDE_COLOUR)),)))
+            canvas.shade(iso3, OUTSIDE_COLOUR, f"{canvas.tip(iso3)}<br>{_(LAYER.label)}")
+    canvas.key.append(KeyGroup("", (KeyEntry(_(LAYER.label), area_swatch(OUTSIDE_COLOUR)),)))
 
 
 LAYER = Layer(
     key="outside",
-    label="Outside the chosen regions",
+    label=N_("Outside the chosen regions"),
     needs={"countries": ("label_lon",)},
     traces=traces,
     reads=("regions",),

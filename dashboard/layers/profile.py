@@ -8,8 +8,9 @@ country is.
 
 from __future__ import annotations
 
-from dashboard import formatting as fmt
+from dashboard import i18n
 from dashboard.exports.canvas import Canvas, KeyEntry, KeyGroup
+from dashboard.i18n import N_, _, ngettext
 from dashboard.layers import Facts, Layer, Trace
 from dashboard.palette import PROFILE_COLOUR
 from dashboard.view import View
@@ -62,13 +63,16 @@ def traces(view: View, facts: Facts) -> list[Trace]:
     country = view.state.country
     if not country or country not in facts.label_points:
         return []
-    name = facts.names[country]
-    out = [_outline(f"{name}: profile open", [country], WIDTH), _key_entry(f"{name} (profile)", WIDTH)]
+    name = facts.names[country]  # escaped: plotly.js reads names as markup
+    out = [
+        _outline(_("{country}: profile open").format(country=name), [country], WIDTH),
+        _key_entry(_("{country} (profile)").format(country=name), WIDTH),
+    ]
     near = [iso3 for iso3 in partners(view) if iso3 in facts.label_points]
     if near:
-        out[1:1] = [_outline("Its route partners", near, PARTNER_WIDTH)]
-        out.append(_key_entry("Its partners on the routes in view", PARTNER_WIDTH))
-    out[-1 if not near else -2]["legendgrouptitle"] = {"text": "Country profile"}
+        out[1:1] = [_outline(_("Its route partners"), near, PARTNER_WIDTH)]
+        out.append(_key_entry(_("Its partners on the routes in view"), PARTNER_WIDTH))
+    out[-1 if not near else -2]["legendgrouptitle"] = {"text": _("Country profile")}
     return out
 
 
@@ -77,11 +81,14 @@ def describe(view: View, facts: Facts) -> str:
     if not country:
         return ""
     near = partners(view)
-    return f"{facts.raw_names.get(country, country)} outlined" + (
-        f", with {fmt.counted(len(near), 'route partner')} ({', '.join(facts.raw_names[p] for p in near)})"
-        if near
-        else ""
-    )
+    name = facts.raw_names.get(country, country)
+    if not near:
+        return _("{country} outlined").format(country=name)
+    return ngettext(
+        "{country} outlined, with {count} route partner ({partners})",
+        "{country} outlined, with {count} route partners ({partners})",
+        len(near),
+    ).format(country=name, count=i18n.integer(len(near)), partners=", ".join(facts.raw_names[p] for p in near))
 
 
 def draw_folium(view: View, facts: Facts, canvas: Canvas) -> None:
@@ -92,10 +99,11 @@ def draw_folium(view: View, facts: Facts, canvas: Canvas) -> None:
     for iso3 in near:
         canvas.edges[iso3] = {"color": PROFILE_COLOUR, "weight": PARTNER_WIDTH}
     canvas.edges[country] = {"color": PROFILE_COLOUR, "weight": WIDTH}
-    entries = [KeyEntry(f"{facts.raw_names.get(country, country)} (profile)", _square(WIDTH))]
+    name = facts.raw_names.get(country, country)
+    entries = [KeyEntry(_("{country} (profile)").format(country=name), _square(WIDTH))]
     if near:
-        entries.append(KeyEntry("Its partners on the routes in view", _square(PARTNER_WIDTH)))
-    canvas.key.append(KeyGroup("Country profile", tuple(entries)))
+        entries.append(KeyEntry(_("Its partners on the routes in view"), _square(PARTNER_WIDTH)))
+    canvas.key.append(KeyGroup(_("Country profile"), tuple(entries)))
 
 
 def _square(width: float) -> str:
@@ -116,7 +124,7 @@ def frame(view: View, facts: Facts) -> list[tuple[float, float]]:
 
 LAYER = Layer(
     key="profile",
-    label="Country in profile",
+    label=N_("Country in profile"),
     needs={"countries": ("name", "label_lon", "label_lat"), "routes": ("origin_iso3", "destination_iso3")},
     traces=traces,
     reads=("country", "regions", "forms", "year", "datasets"),

@@ -16,9 +16,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from dashboard import formatting as fmt
+from dashboard import i18n
 from dashboard.derived import derived
 from dashboard.exports.canvas import Canvas, KeyEntry, KeyGroup, popup_html, symbol_svg
 from dashboard.exports.elements import SvgMarker
+from dashboard.i18n import N_, _, ngettext, pgettext
 from dashboard.layers import Facts, Layer, Table, Trace, factored_hover, rows_to_draw
 from dashboard.palette import PROGRAM_STYLES
 from dashboard.view import View, columns_of
@@ -28,6 +30,43 @@ from geodata.vocabulary import PROGRAM_TYPES
 GROUP = "programs"
 BASE_SIZE = 13
 STACK_STEP = 8  # pixels each type's marker is wider than the next one stacked on it
+
+
+# The program types of geodata.vocabulary.PROGRAM_TYPES, marked here too so the key never lacks them.
+TYPE_NAMES = (
+    N_("Prevention"),
+    N_("Protection & assistance"),
+    N_("Return & reintegration"),
+    N_("Capacity building"),
+    N_("Regional dialogue"),
+)
+
+
+def type_name(ptype: str) -> str:
+    """A program type (``return-reintegration``) as the atlas names it, in the language of the request."""
+    return _(PROGRAM_TYPES.get(ptype, ptype))
+
+
+def precision_name(precision: str) -> str:
+    """A site's precision (``town``) in words, in the language of the request."""
+    names = {
+        "exact": pgettext("site precision", "exact"),
+        "town": pgettext("site precision", "town"),
+        "city": pgettext("site precision", "city"),
+        "country": pgettext("site precision", "country"),
+    }
+    return names.get(precision, precision)
+
+
+def _precision_note(precision: str) -> str:
+    """What the hover text says of a site's precision: ``town precision``, ``no site named in the source``."""
+    notes = {
+        "country": _("no site named in the source"),
+        "exact": _("exact precision"),
+        "town": _("town precision"),
+        "city": _("city precision"),
+    }
+    return notes.get(precision) or _("{precision} precision").format(precision=precision)
 
 
 def marker_size(people: object, threshold: int = 11) -> float:
@@ -50,13 +89,11 @@ def hover_fields(site: Mapping[str, Any], facts: Facts) -> list[str]:
     """The escaped values in a site's hover text: program, partner, types, site, years, figures
     (each on a line of its own, or ""), source. The labels are :func:`hover_layout`'s."""
     figures = fmt.people_figures(site, facts.threshold)
-    precision = (
-        "no site named in the source" if site["site_precision"] == "country" else f"{site['site_precision']} precision"
-    )
+    precision = _precision_note(str(site["site_precision"]))
     return [
         fmt.esc(site["program"]),
-        fmt.esc(site["partner"]) or fmt.UNKNOWN,
-        fmt.esc(", ".join(PROGRAM_TYPES[t] for t in site["types"])),
+        fmt.esc(site["partner"]) or fmt.esc(_(fmt.UNKNOWN)),
+        fmt.esc(", ".join(type_name(t) for t in site["types"])),
         f"{fmt.esc(site['site'])} ({fmt.esc(precision)})",
         fmt.esc(fmt.years(site["year_start"], site["year_end"], site["reported_year"])),
         "".join(f"<br>{fmt.esc(f)}" for f in figures),
@@ -67,10 +104,14 @@ def hover_fields(site: Mapping[str, Any], facts: Facts) -> list[str]:
 def hover_layout(fields: list[str]) -> str:
     """The hover text (or template) from :func:`hover_fields` (or placeholders for them)."""
     program, partner, types, site, years, figures, source = fields
-    return (
-        f"<b>{program}</b><br>Partner: {partner}<br>Types: {types}<br>Site: {site}<br>Years: {years}{figures}"
-        f"<br>Source: {source}<extra></extra>"
+    lines = (
+        _("Partner: {partner}").format(partner=partner),
+        _("Types: {types}").format(types=types),
+        _("Site: {site}").format(site=site),
+        _("Years: {years}").format(years=years) + figures,
+        _("Source: {source}").format(source=source),
     )
+    return f"<b>{program}</b><br>" + "<br>".join(lines) + "<extra></extra>"
 
 
 def hover_field_lists(atlas: Atlas, facts: Facts) -> dict[int, list[str]]:
@@ -127,7 +168,7 @@ def traces(view: View, facts: Facts) -> list[Trace]:
                     "mode": "markers",
                     "lon": lon,
                     "lat": lat,
-                    "name": PROGRAM_TYPES[ptype] + ("" if precise else " (country only)"),
+                    "name": type_name(ptype) if precise else _("{type} (country only)").format(type=type_name(ptype)),
                     "legendgroup": GROUP,
                     "showlegend": precise,
                     "marker": {
@@ -150,29 +191,30 @@ def traces(view: View, facts: Facts) -> list[Trace]:
                 "lon": [None],
                 "lat": [None],
                 "legendgroup": GROUP,
-                "name": "Open: country only, no site named",
+                "name": _("Open: country only, no site named"),
                 "hoverinfo": "skip",
                 "marker": {"symbol": "circle-open", "size": 13, "color": "#333333", "line": {"width": 3}},
             }
         )
     listed = [t for t in out if t.get("showlegend", True)]
     if listed:  # plotly shows a group's title only with a trace the legend lists
-        listed[0]["legendgrouptitle"] = {"text": "Program sites, by type"}
+        listed[0]["legendgrouptitle"] = {"text": _("Program sites, by type")}
     return out
 
 
 # --- The table and the sentence -----------------------------------------------------------------
 
+# Headers in English, marked: the table shows them translated (dashboard.table).
 COLUMNS = (
-    {"field": "program", "headerName": "Program", "flex": 3, "minWidth": 220},
-    {"field": "types", "headerName": "Types", "flex": 2, "minWidth": 160},
-    {"field": "country", "headerName": "Country", "flex": 1, "minWidth": 110},
-    {"field": "site", "headerName": "Site", "flex": 2, "minWidth": 160},
-    {"field": "precision", "headerName": "Site precision", "flex": 1, "minWidth": 100},
-    {"field": "years", "headerName": "Years", "flex": 1, "minWidth": 110},
-    {"field": "figures", "headerName": "Figures", "flex": 2, "minWidth": 160},
-    {"field": "partner", "headerName": "Partner", "flex": 2, "minWidth": 160},
-    {"field": "source", "headerName": "Source", "flex": 2, "minWidth": 160},
+    {"field": "program", "headerName": N_("Program"), "flex": 3, "minWidth": 220},
+    {"field": "types", "headerName": N_("Types"), "flex": 2, "minWidth": 160},
+    {"field": "country", "headerName": N_("Country"), "flex": 1, "minWidth": 110},
+    {"field": "site", "headerName": N_("Site"), "flex": 2, "minWidth": 160},
+    {"field": "precision", "headerName": N_("Site precision"), "flex": 1, "minWidth": 100},
+    {"field": "years", "headerName": N_("Years"), "flex": 1, "minWidth": 110},
+    {"field": "figures", "headerName": N_("Figures"), "flex": 2, "minWidth": 160},
+    {"field": "partner", "headerName": N_("Partner"), "flex": 2, "minWidth": 160},
+    {"field": "source", "headerName": N_("Source"), "flex": 2, "minWidth": 160},
 )
 
 
@@ -185,13 +227,13 @@ def table_rows(atlas: Atlas, facts: Facts) -> list[dict[str, Any]]:
             {
                 "id": f"program:{site['program_id']}",
                 "program": site["program"],
-                "types": ", ".join(PROGRAM_TYPES[t] for t in site["types"]),
-                "country": names[site["iso3"]],
+                "types": ", ".join(type_name(t) for t in site["types"]),
+                "country": i18n.country_name(site["iso3"], names[site["iso3"]]),
                 "site": site["site"],
-                "precision": site["site_precision"],
+                "precision": precision_name(site["site_precision"]),
                 "years": fmt.years(site["year_start"], site["year_end"], site["reported_year"]),
-                "figures": "; ".join(fmt.people_figures(site, facts.threshold)) or fmt.UNKNOWN,
-                "partner": site["partner"] if isinstance(site["partner"], str) else fmt.UNKNOWN,
+                "figures": "; ".join(fmt.people_figures(site, facts.threshold)) or _(fmt.UNKNOWN),
+                "partner": site["partner"] if isinstance(site["partner"], str) else _(fmt.UNKNOWN),
                 "source": fmt.cite(atlas.sources, site["source"]),
             }
             for site in columns_of(atlas.programs).records()
@@ -210,9 +252,17 @@ def cites(view: View) -> list[str]:
 
 def describe(view: View, facts: Facts) -> str:
     sites = view.program_records
-    return (
-        f"{fmt.counted(len({s['program'] for s in sites}), 'program')} at {fmt.counted(len(sites), 'site')} "
-        f"in {fmt.counted(len({s['iso3'] for s in sites}), 'country', 'countries')}"
+    programs, places, countries = len({s["program"] for s in sites}), len(sites), len({s["iso3"] for s in sites})
+    # Three counts, each with its plural; a message starts or ends with a word where it can, so that
+    # it does not read as any text that merely ends in "country".
+    return ngettext(
+        "{count} program at {sites} {in_countries}", "{count} programs at {sites} {in_countries}", programs
+    ).format(
+        count=i18n.integer(programs),
+        sites=ngettext("{count} site", "{count} sites", places).format(count=i18n.integer(places)),
+        in_countries=ngettext("in {count} country", "in {count} countries", countries).format(
+            count=i18n.integer(countries)
+        ),
     )
 
 
@@ -221,7 +271,7 @@ def describe(view: View, facts: Facts) -> str:
 
 def draw_folium(view: View, facts: Facts, canvas: Canvas) -> None:
     """One marker per site and program type shown, stacked on the site from the largest to the smallest."""
-    group = canvas.group(LAYER.label)
+    group = canvas.group(_(LAYER.label))
     hovers = hover_field_lists(view.atlas, facts)
     wanted = view.state.types or tuple(PROGRAM_TYPES)
     types_drawn: set[str] = set()
@@ -245,22 +295,22 @@ def draw_folium(view: View, facts: Facts, canvas: Canvas) -> None:
                 data=canvas.data,
                 z_index_offset=1000 + 10 * position,  # the smaller on top
             )
-            tip = f"<b>{fmt.esc(site['program'])}</b><br>{fmt.esc(PROGRAM_TYPES[ptype])}"
+            tip = f"<b>{fmt.esc(site['program'])}</b><br>{fmt.esc(type_name(ptype))}"
             canvas.bind(marker, popup, tip).add_to(group)
     entries = [
-        KeyEntry(PROGRAM_TYPES[ptype], symbol_svg(symbol, colour, 16, True))
+        KeyEntry(type_name(ptype), symbol_svg(symbol, colour, 16, True))
         for ptype, (colour, symbol) in PROGRAM_STYLES.items()
         if ptype in types_drawn
     ]
     if open_sites:
-        entries.append(KeyEntry("Open: country only, no site named", symbol_svg("circle", "#333333", 16, False)))
+        entries.append(KeyEntry(_("Open: country only, no site named"), symbol_svg("circle", "#333333", 16, False)))
     if entries:
-        canvas.key.append(KeyGroup("Program sites, by type", tuple(entries)))
+        canvas.key.append(KeyGroup(_("Program sites, by type"), tuple(entries)))
 
 
 LAYER = Layer(
     key="programs",
-    label="Program sites",
+    label=N_("Program sites"),
     needs={
         "programs": (
             "program",
@@ -284,6 +334,6 @@ LAYER = Layer(
     prepare=prepare,
     cites=cites,
     describe=describe,
-    table=Table("Program sites", COLUMNS, table_rows, ids_in_view),
+    table=Table(N_("Program sites"), COLUMNS, table_rows, ids_in_view),
     folium=draw_folium,
 )

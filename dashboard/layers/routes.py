@@ -14,6 +14,10 @@ An arrow head three quarters along each arc shows the direction; it also carries
 so the arc's other points stay light. Internal trafficking (origin = destination, or a flow
 within one sub-region) is a ring at the place's point. Routes without two named countries (the
 fact sheet's "Asian men on fishing vessels") cannot be drawn and are listed beside the map.
+
+Every word the layer writes is in the language of the request (:mod:`dashboard.i18n`); the
+forms of exploitation are :mod:`geodata.vocabulary`'s, translated here; data (a route's detail,
+who, a note on its count, a citation) stays as its source wrote it.
 """
 
 from __future__ import annotations
@@ -29,9 +33,11 @@ from pyproj import Geod
 
 from dashboard import flows as fl
 from dashboard import formatting as fmt
+from dashboard import i18n
 from dashboard.derived import derived
 from dashboard.exports.canvas import Canvas, KeyEntry, KeyGroup, line_swatch, popup_html, ring_swatch
 from dashboard.exports.elements import SvgMarker
+from dashboard.i18n import N_, _, ngettext
 from dashboard.layers import Facts, Layer, Table, Trace, rows_to_draw
 from dashboard.palette import FLOW_COLOUR, FORM_STYLES, dash_array
 from dashboard.view import View, columns_of
@@ -46,6 +52,7 @@ EXPORT_RING_RADIUS = 16  # pixels, internal trafficking in the HTML export
 _GEOD = Geod(ellps="WGS84")
 
 FLOW_GROUP = "flows"
+KEY_TITLE = N_("Routes, by form of exploitation")
 
 
 def width_for(route: Mapping[str, Any], threshold: int) -> float:
@@ -76,20 +83,31 @@ def hover_text(route: pd.Series | Mapping[str, Any], atlas: Atlas, facts: Facts)
     export: every piece of data text in it goes through :func:`~dashboard.formatting.esc`, which
     also keeps ``%{`` from reading as a placeholder. A count the publisher withheld reads
     ``fewer than 5`` (its bound)."""
-    names = atlas.countries["name"]
+    names = facts.raw_names
 
     count = fmt.route_count(route, facts.threshold)
+    form = fmt.esc(form_label(route["form"]))
+    if isinstance(route["detail"], str):
+        form_line = _("Form: {form} ({detail})").format(form=form, detail=fmt.esc(route["detail"]))
+    else:
+        form_line = _("Form: {form}").format(form=form)
     lines = [
         f"<b>{fmt.esc(fmt.place(names, route['origin_iso3'], route['origin_label']))} → "
         f"{fmt.esc(fmt.place(names, route['destination_iso3'], route['destination_label']))}</b>",
-        f"Form: {fmt.esc(EXPLOITATION_FORMS[route['form']].label)}"
-        + (f" ({fmt.esc(route['detail'])})" if isinstance(route["detail"], str) else ""),
-        f"Who: {fmt.esc(route['victims']) or fmt.UNKNOWN}",
-        f"Year: {fmt.esc(fmt.years(route['year_start'], route['year_end'], route['reported_year']))}",
-        f"Count: {fmt.esc(count)}",
-        f"Source: {facts.cite(route['source'])}",
+        form_line,
+        _("Who: {who}").format(who=fmt.esc(route["victims"]) or fmt.esc(_(fmt.UNKNOWN))),
+        _("Year: {year}").format(
+            year=fmt.esc(fmt.years(route["year_start"], route["year_end"], route["reported_year"]))
+        ),
+        _("Count: {count}").format(count=fmt.esc(count)),
+        _("Source: {source}").format(source=facts.cite(route["source"])),
     ]
     return "<br>".join(lines) + "<extra></extra>"
+
+
+def form_label(form: str) -> str:
+    """A form of exploitation's label (:data:`geodata.vocabulary.EXPLOITATION_FORMS`) in the current language."""
+    return _(EXPLOITATION_FORMS[form].label)
 
 
 def hover_texts(atlas: Atlas, facts: Facts) -> dict[int, str]:
@@ -140,7 +158,7 @@ def named_traces(view: View, facts: Facts, records: list[dict[str, Any]]) -> lis
     out: list[Trace] = []
     for form, (colour, dash) in FORM_STYLES.items():
         of_form = [r for r in routes if r["form"] == form]
-        label = EXPLOITATION_FORMS[form].label
+        label = form_label(form)
         arcs = [r for r in of_form if r["origin_iso3"] != r["destination_iso3"]]
         widths = {r["row"]: width_for(r, facts.threshold) for r in arcs}
         for width in sorted(set(widths.values())):
@@ -190,9 +208,9 @@ def named_traces(view: View, facts: Facts, records: list[dict[str, Any]]) -> lis
                 {
                     "type": "scattergeo",
                     "mode": "markers",
-                    "lon": [None if x is None else round(x, 2) for x, _ in centres],
-                    "lat": [None if y is None else round(y, 2) for _, y in centres],
-                    "name": f"{label}, internal",
+                    "lon": [None if x is None else round(x, 2) for x, __ in centres],
+                    "lat": [None if y is None else round(y, 2) for __, y in centres],
+                    "name": _("{form}, internal").format(form=label),
                     "legendgroup": GROUP,
                     "marker": {"symbol": "circle-open", "size": 30, "color": colour, "line": {"width": 3.5}},
                     "hovertemplate": [hovers_of[r["row"]] for r in rings],
@@ -201,7 +219,7 @@ def named_traces(view: View, facts: Facts, records: list[dict[str, Any]]) -> lis
             )
     if out:
         uncounted = all(fl.part_of(r, facts.threshold) is None for r in routes)
-        title = "Routes, by form of exploitation" + (" (count unknown)" if uncounted else "")
+        title = _("Routes, by form of exploitation (count unknown)") if uncounted else _(KEY_TITLE)
         out[0]["legendgrouptitle"] = {"text": title}
     return out
 
@@ -241,6 +259,7 @@ def flow_arc(atlas: Atlas, start: tuple[float, float], end: tuple[float, float])
 
 
 def flow_name(place: str, facts: Facts, scale: str) -> str:
+    """A flow's end as the hover names it (escaped): a sub-region (``facts.subregions``' name), or a country."""
     return place if scale == "subregion" else facts.names.get(place, fmt.esc(place))
 
 
@@ -249,16 +268,24 @@ def flow_hover(flow: fl.Flow, rank: int, total: int, view: View, facts: Facts) -
     year, sources and rank. Data text escaped (:func:`~dashboard.formatting.esc`)."""
     scale = view.state.flowscale
     origin, destination = (flow_name(p, facts, scale) for p in (flow.origin, flow.destination))
-    where = f"within {origin}" if flow.internal else f"{origin} → {destination}"
+    where = _("within {place}").format(place=origin) if flow.internal else f"{origin} → {destination}"
     years = sorted({int(r["year_start"]) for r in flow.routes})
-    forms = sorted({EXPLOITATION_FORMS[r["form"]].label for r in flow.routes})
+    forms = sorted({form_label(r["form"]) for r in flow.routes})
     sources = sorted({facts.cite(str(r["source"])) for r in flow.routes})
+    n = len(flow.routes)
+    summed = ngettext(
+        "{count} route summed; flow {rank} of {total} in view",
+        "{count} routes summed; flow {rank} of {total} in view",
+        n,
+    )
     lines = [
         f"<b>{where}</b>",
-        f"People counted in {', '.join(map(str, years))}: {fmt.esc(flow.count_text())}",
-        f"Form: {fmt.esc(', '.join(forms))}",
-        f"{fmt.counted(len(flow.routes), 'route')} summed; flow {rank:,} of {total:,} in view",
-        f"Source: {'; '.join(sources)}",
+        _("People counted in {years}: {count}").format(
+            years=", ".join(map(str, years)), count=fmt.esc(flow.count_text())
+        ),
+        _("Form: {form}").format(form=fmt.esc(", ".join(forms))),
+        summed.format(count=i18n.integer(n), rank=i18n.integer(rank), total=i18n.integer(total)),
+        _("Source: {source}").format(source="; ".join(sources)),
     ]
     return "<br>".join(lines) + "<extra></extra>"
 
@@ -276,7 +303,7 @@ def flow_traces(view: View, facts: Facts, records: list[dict[str, Any]]) -> list
     ranked = ranked_flows(view, facts, records)
     if not ranked.flows:
         return []
-    points, _ = places(view, facts)
+    points, __ = places(view, facts)
     threshold = facts.threshold
     total = len(ranked.flows)
     arrow_index = round((ARC_POINTS - 1) * ARROW_AT)
@@ -316,7 +343,9 @@ def flow_traces(view: View, facts: Facts, records: list[dict[str, Any]]) -> list
                 "uid": f"flows-{'withheld' if suppressed else key}",
                 "lon": lon,
                 "lat": lat,
-                "name": f"fewer than {bound} (suppressed)" if suppressed else fl.FLOW_CLASSES[key].label(threshold),
+                "name": _("fewer than {bound} (suppressed)").format(bound=i18n.integer(bound))
+                if suppressed
+                else fl.FLOW_CLASSES[key].label(threshold),
                 "legendgroup": FLOW_GROUP,
                 "line": {"color": FLOW_COLOUR, "width": width, "dash": "dot" if suppressed else "solid"},
                 "opacity": 0.85,
@@ -334,15 +363,17 @@ def flow_traces(view: View, facts: Facts, records: list[dict[str, Any]]) -> list
         )
     internal = [(rank, f) for rank, f in enumerate(ranked.drawn, start=1) if f.internal]
     if any(f.internal for f in ranked.flows):
-        widths = [fl.width_of(f.exact, f.small, threshold) for _, f in internal]
+        widths = [fl.width_of(f.exact, f.small, threshold) for __, f in internal]
         out.append(
             {
                 "type": "scattergeo",
                 "mode": "markers",
                 "uid": "flows-internal",
-                "lon": [points[f.origin][0] for _, f in internal],
-                "lat": [points[f.origin][1] for _, f in internal],
-                "name": "Ring: within one " + ("sub-region" if view.state.flowscale == "subregion" else "country"),
+                "lon": [points[f.origin][0] for __, f in internal],
+                "lat": [points[f.origin][1] for __, f in internal],
+                "name": _("Ring: within one sub-region")
+                if view.state.flowscale == "subregion"
+                else _("Ring: within one country"),
                 "legendgroup": FLOW_GROUP,
                 "marker": {
                     "symbol": "circle-open",
@@ -351,46 +382,47 @@ def flow_traces(view: View, facts: Facts, records: list[dict[str, Any]]) -> list
                     "line": {"width": widths, "color": FLOW_COLOUR},
                 },
                 "hovertemplate": [flow_hover(f, rank, total, view, facts) for rank, f in internal],
-                "customdata": [f"route:{f.routes[0]['route_id']}" for _, f in internal],
+                "customdata": [f"route:{f.routes[0]['route_id']}" for __, f in internal],
             }
         )
-    out[0]["legendgrouptitle"] = {"text": "Counted flows: people, one year"}
+    out[0]["legendgrouptitle"] = {"text": _("Counted flows: people, one year")}
     return out
 
 
 # --- The table and the sentence -----------------------------------------------------------------
 
+# Headers in English, marked: the table shows them translated (``Table.column_defs``).
 COLUMNS = (
-    {"field": "origin", "headerName": "From", "flex": 1, "minWidth": 120},
-    {"field": "destination", "headerName": "To", "flex": 1, "minWidth": 120},
-    {"field": "form", "headerName": "Form of exploitation", "flex": 1, "minWidth": 150},
-    {"field": "detail", "headerName": "Detail", "flex": 2, "minWidth": 180},
-    {"field": "victims", "headerName": "Who", "flex": 2, "minWidth": 160},
-    {"field": "years", "headerName": "Year", "flex": 1, "minWidth": 110},
-    {"field": "count", "headerName": "Count", "flex": 1, "minWidth": 110},
-    {"field": "on_map", "headerName": "On the map", "flex": 1, "minWidth": 90},
-    {"field": "source", "headerName": "Source", "flex": 2, "minWidth": 160},
+    {"field": "origin", "headerName": N_("From"), "flex": 1, "minWidth": 120},
+    {"field": "destination", "headerName": N_("To"), "flex": 1, "minWidth": 120},
+    {"field": "form", "headerName": N_("Form of exploitation"), "flex": 1, "minWidth": 150},
+    {"field": "detail", "headerName": N_("Detail"), "flex": 2, "minWidth": 180},
+    {"field": "victims", "headerName": N_("Who"), "flex": 2, "minWidth": 160},
+    {"field": "years", "headerName": N_("Year"), "flex": 1, "minWidth": 110},
+    {"field": "count", "headerName": N_("Count"), "flex": 1, "minWidth": 110},
+    {"field": "on_map", "headerName": N_("On the map"), "flex": 1, "minWidth": 90},
+    {"field": "source", "headerName": N_("Source"), "flex": 2, "minWidth": 160},
 )
 
 
 def table_rows(atlas: Atlas, facts: Facts) -> list[dict[str, Any]]:
-    """Every route as a row of plain text (Dash escapes it), in the atlas's order."""
+    """Every route as a row of plain text (Dash escapes it), in the atlas's order; the atlas's
+    words in the language of the request (made once per atlas and language), data as it is."""
 
     def make() -> list[dict[str, Any]]:
-        names = atlas.countries["name"]
+        names = facts.raw_names
+        in_flow, yes, no = _("in its flow, if among the strongest"), _("yes"), _("no (no country named)")
         return [
             {
                 "id": f"route:{route['route_id']}",
                 "origin": fmt.place(names, route["origin_iso3"], route["origin_label"]),
                 "destination": fmt.place(names, route["destination_iso3"], route["destination_label"]),
-                "form": EXPLOITATION_FORMS[route["form"]].label,
+                "form": form_label(route["form"]),
                 "detail": route["detail"] if isinstance(route["detail"], str) else "",
-                "victims": route["victims"] if isinstance(route["victims"], str) else fmt.UNKNOWN,
+                "victims": route["victims"] if isinstance(route["victims"], str) else _(fmt.UNKNOWN),
                 "years": fmt.years(route["year_start"], route["year_end"], route["reported_year"]),
                 "count": fmt.route_count(route, facts.threshold),
-                "on_map": ("in its flow, if among the strongest" if fl.is_counted_flow(route) else "yes")
-                if on_map(route, facts.label_points)
-                else "no (no country named)",
+                "on_map": (in_flow if fl.is_counted_flow(route) else yes) if on_map(route, facts.label_points) else no,
                 "source": fmt.cite(atlas.sources, route["source"]),
             }
             for route in columns_of(atlas.routes).records()
@@ -417,19 +449,38 @@ def describe(view: View, facts: Facts) -> str:
     clauses = []
     if named or len(named) == len(records):
         drawn = sum(on_map(route, facts.label_points) for route in named)
-        clauses.append(
-            f"{fmt.counted(len(named), 'route')} ({drawn} drawn) between "
-            f"{fmt.counted(len(view.role_records), 'country', 'countries')}"
+        n, m = len(named), len(view.role_records)
+        countries = ngettext("{count} country", "{count} countries", m).format(count=i18n.integer(m))
+        text = ngettext(
+            "{count} route ({drawn} drawn) between {countries}", "{count} routes ({drawn} drawn) between {countries}", n
         )
+        clauses.append(text.format(count=i18n.integer(n), drawn=i18n.integer(drawn), countries=countries))
     ranked = ranked_flows(view, facts, records)
     if ranked.flows:
-        between = "UN sub-regions" if state.flowscale == "subregion" else "countries"
-        text = f"{fmt.counted(len(ranked.flows), 'counted flow')} between {between}, people counted in {state.year}"
+        n = len(ranked.flows)
+        if state.flowscale == "subregion":
+            text = ngettext(
+                "{count} counted flow between UN sub-regions, people counted in {year}",
+                "{count} counted flows between UN sub-regions, people counted in {year}",
+                n,
+            )
+        else:
+            text = ngettext(
+                "{count} counted flow between countries, people counted in {year}",
+                "{count} counted flows between countries, people counted in {year}",
+                n,
+            )
+        text = text.format(count=i18n.integer(n), year=state.year)
         if state.flowcountry:
-            way = {"in": "into", "out": "out of"}.get(state.flowdir, "into or out of")
-            text += f" {way} {facts.raw_names.get(state.flowcountry, state.flowcountry)}"
+            way = {"in": N_("into {country}"), "out": N_("out of {country}")}.get(
+                state.flowdir, N_("into or out of {country}")
+            )
+            text += " " + _(way).format(country=facts.raw_names.get(state.flowcountry, state.flowcountry))
         if ranked.other:
-            text += f" (the strongest {len(ranked.drawn)} drawn; {ranked.other_text()})"
+            strongest = ngettext(
+                "(the strongest {count} drawn; {other})", "(the strongest {count} drawn; {other})", len(ranked.drawn)
+            )
+            text += " " + strongest.format(count=i18n.integer(len(ranked.drawn)), other=ranked.other_text())
         clauses.append(text)
     return "; ".join(clauses)
 
@@ -439,7 +490,7 @@ def describe(view: View, facts: Facts) -> str:
 
 def draw_folium(view: View, facts: Facts, canvas: Canvas) -> None:
     """Great-circle routes with an arrow head; internal trafficking as a ring."""
-    group = canvas.group(LAYER.label)
+    group = canvas.group(_(LAYER.label))
     points = facts.label_points
     hovers = hover_texts(view.atlas, facts)
     records = view.route_records
@@ -500,20 +551,19 @@ def draw_folium(view: View, facts: Facts, canvas: Canvas) -> None:
         canvas.bind(arrow, popup, tip).add_to(group)
 
     entries = [
-        KeyEntry(EXPLOITATION_FORMS[form].label, line_swatch(*FORM_STYLES[form]))
-        for form in FORM_STYLES
-        if form in forms_drawn
+        KeyEntry(form_label(form), line_swatch(*FORM_STYLES[form])) for form in FORM_STYLES if form in forms_drawn
     ]
     if rings:
-        entries.append(KeyEntry("Ring: internal trafficking", ring_swatch()))
+        entries.append(KeyEntry(_("Ring: internal trafficking"), ring_swatch()))
     left_out = len(records) - len(drawable)
-    note = (
-        f"<p>{left_out} route{'s' if left_out != 1 else ''} without two named countries not drawn.</p>"
-        if left_out
-        else ""
+    not_drawn = ngettext(
+        "{count} route without two named countries not drawn.",
+        "{count} routes without two named countries not drawn.",
+        left_out,
     )
+    note = f"<p>{not_drawn.format(count=i18n.integer(left_out))}</p>" if left_out else ""
     if entries or note:
-        canvas.key.append(KeyGroup("Routes, by form of exploitation", tuple(entries), note=note))
+        canvas.key.append(KeyGroup(_(KEY_TITLE), tuple(entries), note=note))
 
 
 def _popup(route: Mapping[str, Any], hover: str, threshold: int) -> str:
@@ -521,8 +571,10 @@ def _popup(route: Mapping[str, Any], hover: str, threshold: int) -> str:
     popup = popup_html(hover)
     flag = route.get("suppressed")
     if not fmt.is_missing(flag) and bool(flag):
-        bound = fmt.suppressed(route.get("suppressed_below"), threshold)
-        popup = re.sub(r"(^|<br>)Count: [^<]*", lambda m: f"{m.group(1)}Count: {bound}", popup)
+        line = _("Count: {count}")
+        before = re.escape(line.split("{count}")[0])
+        said = line.format(count=fmt.esc(fmt.suppressed(route.get("suppressed_below"), threshold)))
+        popup = re.sub(rf"(^|<br>){before}[^<]*", lambda m: m.group(1) + said, popup)
     return popup
 
 
@@ -557,7 +609,7 @@ def _slug(value: object) -> str:
 
 LAYER = Layer(
     key="routes",
-    label="Trafficking routes",
+    label=N_("Trafficking routes"),
     needs={
         "routes": (
             "origin_iso3",
@@ -584,6 +636,6 @@ LAYER = Layer(
     prepare=prepare,
     cites=cites,
     describe=describe,
-    table=Table("Routes", COLUMNS, table_rows, ids_in_view),
+    table=Table(N_("Routes"), COLUMNS, table_rows, ids_in_view),
     folium=draw_folium,
 )

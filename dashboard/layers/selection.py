@@ -5,6 +5,7 @@ Not a layer one switches: it follows the selection in the table or a click on th
 
 from __future__ import annotations
 
+from dashboard.i18n import N_, _
 from dashboard.layers import Facts, Layer, Trace
 from dashboard.layers.routes import great_circle
 from dashboard.view import View
@@ -13,7 +14,7 @@ HIGHLIGHT = "#111111"
 
 
 def traces(view: View, facts: Facts) -> list[Trace]:
-    kind, _, key = view.state.select.partition(":")
+    kind, __, key = view.state.select.partition(":")
     if kind == "program":
         site = next((s for s in view.program_records if s["program_id"] == key), None)
         if site is None:
@@ -24,7 +25,7 @@ def traces(view: View, facts: Facts) -> list[Trace]:
                 "mode": "markers",
                 "lon": [round(float(site["map_lon"]), 3)],
                 "lat": [round(float(site["map_lat"]), 3)],
-                "name": "Selected",
+                "name": _("Selected"),
                 "showlegend": False,
                 "hoverinfo": "skip",
                 "marker": {"symbol": "circle-open", "size": 46, "color": HIGHLIGHT, "line": {"width": 4}},
@@ -43,9 +44,9 @@ def traces(view: View, facts: Facts) -> list[Trace]:
             {
                 "type": "scattergeo",
                 "mode": "lines+markers" if len(points) > 1 else "markers",
-                "lon": [round(x, 2) for x, _ in points],
-                "lat": [round(y, 2) for _, y in points],
-                "name": "Selected",
+                "lon": [round(x, 2) for x, __ in points],
+                "lat": [round(y, 2) for __, y in points],
+                "name": _("Selected"),
                 "showlegend": False,
                 "hoverinfo": "skip",
                 "line": {"color": HIGHLIGHT, "width": 8},
@@ -63,7 +64,7 @@ def traces(view: View, facts: Facts) -> list[Trace]:
 
 LAYER = Layer(
     key="selection",
-    label="Selection",
+    label=N_("Selection"),
     needs={"programs": ("program_id", "map_lon", "map_lat"), "routes": ("route_id", "origin_iso3", "destination_iso3")},
     traces=traces,
     reads=("regions", "types", "forms", "year", "select", "datasets"),

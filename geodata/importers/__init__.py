@@ -19,9 +19,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from geodata.i18n import N_
 from geodata.importers.files import Table, open_tables
 from geodata.importers.report import ImportRefused, ImportReport
-from geodata.problems import Problem
+from geodata.problems import Message, Problem
 
 # The tables an import can add to, in the atlas's own columns.
 IMPORT_TABLES = ("catalogue", "indicators", "routes", "programs")
@@ -124,9 +125,20 @@ def detect(tables: Sequence[Table], wanted: str | None = None) -> tuple[Importer
         the columns it lacks.
     """
     file = tables[0].file
-    candidates = [REGISTRY[wanted]] if wanted else list(REGISTRY.values())
     if wanted and wanted not in REGISTRY:
-        raise ImportRefused([Problem(file, 0, "-", f"unknown layout {wanted!r}; known: {', '.join(REGISTRY)}")])
+        raise ImportRefused(
+            [
+                Problem(
+                    file,
+                    0,
+                    "-",
+                    Message(
+                        N_("unknown layout {layout}; known: {known}"), layout=repr(wanted), known=", ".join(REGISTRY)
+                    ),
+                )
+            ]
+        )
+    candidates = [REGISTRY[wanted]] if wanted else list(REGISTRY.values())
     best: tuple[float, int, Importer, Table] | None = None
     for importer in candidates:
         for table in tables:
@@ -142,18 +154,26 @@ def detect(tables: Sequence[Table], wanted: str | None = None) -> tuple[Importer
     lines = []
     for importer in candidates:
         table = max(tables, key=lambda t: importer.score(t.columns))
-        where = f" (sheet {table.sheet!r})" if table.sheet else ""
-        lines.append(
-            Problem(file, 1, "-", f"not {importer.label}{where}: lacks {', '.join(importer.missing(table.columns))}")
-        )
+        lacks = ", ".join(importer.missing(table.columns))
+        if table.sheet:
+            why = Message(
+                N_("not {layout} (sheet {sheet}): lacks {columns}"),
+                layout=Message(importer.label),
+                sheet=repr(table.sheet),
+                columns=lacks,
+            )
+        else:
+            why = Message(N_("not {layout}: lacks {columns}"), layout=Message(importer.label), columns=lacks)
+        lines.append(Problem(file, 1, "-", why))
     sheets = ", ".join(repr(t.sheet) for t in tables if t.sheet)
     header = ", ".join(tables[0].columns[:12]) + (" ..." if len(tables[0].columns) > 12 else "")
-    lines.insert(
-        0,
-        Problem(
-            file, 1, "-", f"matches no known layout; its columns: {header}" + (f"; sheets: {sheets}" if sheets else "")
-        ),
-    )
+    if sheets:
+        matches = Message(
+            N_("matches no known layout; its columns: {columns}; sheets: {sheets}"), columns=header, sheets=sheets
+        )
+    else:
+        matches = Message(N_("matches no known layout; its columns: {columns}"), columns=header)
+    lines.insert(0, Problem(file, 1, "-", matches))
     raise ImportRefused(lines)
 
 
@@ -176,10 +196,15 @@ def read_file(
     mapping = importer.canonical(table.columns)
     extra = [c for c in table.columns if c and c not in mapping]
     if extra:
-        report.note(f"extra columns ignored: {', '.join(extra)}")
+        report.note(Message(N_("extra columns ignored: {columns}"), columns=", ".join(extra)))
     renamed = {old: new for old, new in mapping.items() if _fold(old) != _fold(new)}  # not mere case or spacing
     if renamed:
-        report.note("columns recognised under other names: " + ", ".join(f"{o} = {n}" for o, n in renamed.items()))
+        report.note(
+            Message(
+                N_("columns recognised under other names: {columns}"),
+                columns=", ".join(f"{o} = {n}" for o, n in renamed.items()),
+            )
+        )
     table.columns = [mapping.get(c, c) for c in table.columns]
     imported = importer.read(table, report)
     return importer, imported, report

@@ -31,6 +31,7 @@ from geodata.importers.report import (
     UNKNOWN_COUNTRY,
     ImportReport,
 )
+from geodata.problems import Message
 from geodata.schema import table_columns
 from geodata.vocabulary import YEAR_MAX, YEAR_MIN
 
@@ -49,26 +50,27 @@ NO_FORM = "form-not-given"
 UNKNOWN_LABEL = "Unknown"
 
 # Reasons and rules this importer adds to the shared ones (report.py).
-NEITHER_END = "neither end of the route known"
-SAME_ROUTE = "records of the same route, year and form counted"
+NEITHER_END = N_("neither end of the route known")
+SAME_ROUTE = N_("records of the same route, year and form counted")
 
-NOTE_SEVERAL_FORMS = (
+NOTE_SEVERAL_FORMS = N_(
     "a record that flags several forms of exploitation is counted under each: "
     "counts by form add up to more than the number of records"
 )
-NOTE_NO_FORM = "records that flag no form of exploitation are counted under 'form-not-given'"
-NOTE_UNKNOWN_END = (
+NOTE_NO_FORM = N_("records that flag no form of exploitation are counted under 'form-not-given'")
+NOTE_UNKNOWN_END = N_(
     "a blank, '0', '00' or '-99' citizenship or country of exploitation is kept as an 'Unknown' end of the route"
 )
-NOTE_FLAG_UNKNOWN = "a blank or -99 (unknown) exploitation flag is read as not flagged"
-NOTE_K_ANONYMITY = (
+NOTE_FLAG_UNKNOWN = N_("a blank or -99 (unknown) exploitation flag is read as not flagged")
+NOTE_K_ANONYMITY = N_(
     "counts are stored exact; CTDC publishes with k-anonymity (k = 11) and the atlas never shows "
     "a count below its suppression threshold as an exact number"
 )
-NOTE_NO_OTHER_FLAG = (
+NOTE_NO_OTHER_FLAG = N_(
     "no isOtherExploit column: records flagging neither sexual exploitation nor forced labour "
     "are counted under 'form-not-given'"
 )
+FORMULA_MESSAGE = N_("cell starts with '=' (a spreadsheet formula): the row is not read")
 
 # Cells that say "not known" rather than name a country.
 UNKNOWN_COUNTRY_CODES = frozenset({"", "0", "00", "-99"})
@@ -180,10 +182,15 @@ def _year(text: str) -> float:
 def _year_message(text: str) -> str:
     stripped = text.strip()
     if not stripped:
-        return "no year"
+        return N_("no year")
     if stripped in ("-99", "-99.0"):
-        return "year unknown (-99)"
-    return f"{stripped!r} is not a year between {YEAR_MIN} and {YEAR_MAX}"
+        return N_("year unknown (-99)")
+    return Message(
+        N_("{value} is not a year between {start} and {end}"),
+        value=repr(stripped),
+        start=str(YEAR_MIN),
+        end=str(YEAR_MAX),
+    )
 
 
 def _flag(text: str) -> float:
@@ -221,23 +228,26 @@ class _Asides:
             return
         found = pd.concat(self.parts).sort_index(kind="stable")
         for (reason, column, message), group in found.groupby(["reason", "column", "message"], sort=False):
-            report.aside_many(str(reason), group.index, str(column), str(message))
+            report.aside_many(str(reason), group.index, str(column), _text(message))
+
+
+def _text(message: object) -> str:
+    """A message as it was made (a :class:`Message` keeps its template), whatever pandas held it as."""
+    return message if isinstance(message, str) else str(message)
 
 
 def _read_chunk(chunk: pd.DataFrame, codes: Codes, flags: list[str], report: ImportReport, tally: _Tally) -> None:
     report.read(len(chunk))
     asides = _Asides(chunk.index)
     blank = pd.concat([_decode(chunk[c], lambda t: not t.strip()) for c in chunk.columns], axis=1).all(axis=1)
-    asides.add(blank, EMPTY_ROW, "-", "empty row")
+    asides.add(blank, EMPTY_ROW, "-", N_("empty row"))
     # Per distinct cell first (cheap), then formula_cells on the few rows that hold one.
     suspect = pd.concat([_decode(chunk[c], lambda t: t.lstrip().startswith("=")) for c in chunk.columns], axis=1)
     suspect_rows = suspect.any(axis=1)
     if suspect_rows.any():
         formula = formula_cells(chunk[suspect_rows]).reindex(chunk.index, fill_value="")
         for column in chunk.columns:
-            asides.add(
-                formula == column, FORMULA, column, "cell starts with '=' (a spreadsheet formula): the row is not read"
-            )
+            asides.add(formula == column, FORMULA, column, FORMULA_MESSAGE)
 
     year = _decode(chunk[YEAR], _year)
     asides.add(year.isna(), BAD_YEAR, YEAR, _decode(chunk[YEAR], _year_message))
@@ -245,17 +255,31 @@ def _read_chunk(chunk: pd.DataFrame, codes: Codes, flags: list[str], report: Imp
     ends = {}
     for column in (ORIGIN, DESTINATION):
         ends[column] = _decode(chunk[column], codes.country)
-        message = _decode(chunk[column], lambda t: f"{t.strip()!r} is not an ISO 3166 {codes.kind} country code")
+        message = _decode(
+            chunk[column],
+            lambda t: Message(
+                N_("{value} is not an ISO 3166 {kind} country code"),
+                value=repr(t.strip()),
+                kind=names.how_said(codes.kind),
+            ),
+        )
         asides.add(ends[column].isna(), UNKNOWN_COUNTRY, column, message)
 
     marks = {}
     for column in flags:
         marks[column] = _decode(chunk[column], _flag)
-        message = _decode(chunk[column], lambda t: f"{t.strip()!r} is not a flag (0, 1 or -99)")
+        message = _decode(
+            chunk[column], lambda t: Message(N_("{value} is not a flag (0, 1 or -99)"), value=repr(t.strip()))
+        )
         asides.add(marks[column].isna(), BAD_VALUE, column, message)
 
     neither = (ends[ORIGIN] == "") & (ends[DESTINATION] == "")
-    asides.add(neither, NEITHER_END, "-", f"neither {ORIGIN} nor {DESTINATION} is known")
+    asides.add(
+        neither,
+        NEITHER_END,
+        "-",
+        Message(N_("neither {origin} nor {destination} is known"), origin=ORIGIN, destination=DESTINATION),
+    )
     asides.report(report)
 
     ok = asides.open

@@ -17,8 +17,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from geodata.i18n import N_
 from geodata.importers.report import ImportRefused
-from geodata.problems import Problem
+from geodata.problems import Message, Problem
 
 # Far above any published file the atlas reads (GLOTIP's xlsx is a few MB, CTDC's CSV tens of MB).
 MAX_BYTES = 150 * 1024 * 1024
@@ -100,7 +101,7 @@ class Table:
                 first += len(chunk)
                 yield chunk
         except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
-            raise refuse(self.file, f"cannot be read as CSV ({_short(exc)})") from exc
+            raise refuse(self.file, Message(N_("cannot be read as CSV ({error})"), error=_short(exc))) from exc
 
     def frame(self, usecols: list[str] | None = None) -> pd.DataFrame:
         """All rows at once (for files of tens of thousands of rows, not hundreds)."""
@@ -141,12 +142,19 @@ def open_tables(path: Path | str, name: str | None = None) -> list[Table]:
     path = Path(path)
     file = name or path.name
     if not path.is_file():
-        raise refuse(file, "file is missing")
+        raise refuse(file, N_("file is missing"))
     size = path.stat().st_size
     if size == 0:
-        raise refuse(file, "file is empty")
+        raise refuse(file, N_("file is empty"))
     if size > MAX_BYTES:
-        raise refuse(file, f"file is {size / 1e6:.0f} MB; the largest accepted is {MAX_BYTES / 1e6:.0f} MB")
+        raise refuse(
+            file,
+            Message(
+                N_("file is {size} MB; the largest accepted is {largest} MB"),
+                size=round(size / 1e6),
+                largest=round(MAX_BYTES / 1e6),
+            ),
+        )
     with path.open("rb") as f:
         head = f.read(64 * 1024)
     if head.startswith(b"PK") or path.suffix.lower() in XLSX_SUFFIXES:
@@ -158,17 +166,19 @@ def _open_workbook(path: Path, file: str) -> list[Table]:
     from python_calamine import CalamineWorkbook
 
     if not zipfile.is_zipfile(path):
-        raise refuse(file, "is not an XLSX workbook (not a zip file); save it as .xlsx or CSV")
+        raise refuse(file, N_("is not an XLSX workbook (not a zip file); save it as .xlsx or CSV"))
     try:
         book = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own error types for every broken workbook
-        raise refuse(file, f"cannot be read as an XLSX workbook ({_short(exc)})") from exc
+        raise refuse(file, Message(N_("cannot be read as an XLSX workbook ({error})"), error=_short(exc))) from exc
     tables = []
     for sheet in book.sheet_names:
         try:
             rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
         except Exception as exc:
-            raise refuse(file, f"sheet {sheet!r} cannot be read ({_short(exc)})") from exc
+            raise refuse(
+                file, Message(N_("sheet {sheet} cannot be read ({error})"), sheet=repr(sheet), error=_short(exc))
+            ) from exc
         while rows and not any(_cell_text(c) for c in rows[-1]):
             rows.pop()
         if not rows or not any(_cell_text(c) for c in rows[0]):
@@ -178,13 +188,13 @@ def _open_workbook(path: Path, file: str) -> list[Table]:
             header.pop()
         tables.append(Table(file, path, header, sheet=sheet, _rows=[list(r) for r in rows[1:]]))
     if not tables:
-        raise refuse(file, "workbook has no sheet with a header row")
+        raise refuse(file, N_("workbook has no sheet with a header row"))
     return tables
 
 
 def _open_csv(path: Path, file: str, head: bytes) -> Table:
     if b"\x00" in head:
-        raise refuse(file, "is not a text file (it holds NUL bytes): save it as UTF-8 CSV or XLSX")
+        raise refuse(file, N_("is not a text file (it holds NUL bytes): save it as UTF-8 CSV or XLSX"))
     notes = []
     encoding = "utf-8-sig"
     try:
@@ -207,10 +217,16 @@ def _open_csv(path: Path, file: str, head: bytes) -> Table:
             except UnicodeDecodeError as whole:
                 line, byte = raw[: whole.start].count(b"\n") + 1, raw[whole.start]
             raise refuse(
-                file, f"is not UTF-8 text (byte {byte:#04x} on line {line}); save it as UTF-8 CSV", row=line
+                file,
+                Message(
+                    N_("is not UTF-8 text (byte {byte} on line {line}); save it as UTF-8 CSV"),
+                    byte=f"{byte:#04x}",
+                    line=str(line),
+                ),
+                row=line,
             ) from exc
         encoding = "cp1252"
-        notes.append("file is not UTF-8: read as Windows-1252 (save as UTF-8 CSV to be sure of accents)")
+        notes.append(N_("file is not UTF-8: read as Windows-1252 (save as UTF-8 CSV to be sure of accents)"))
     with path.open(encoding=encoding, newline="") as f:
         first = f.readline()
         sample = first + f.read(16 * 1024)
@@ -221,5 +237,5 @@ def _open_csv(path: Path, file: str, head: bytes) -> Table:
     header = next(csv.reader(io.StringIO(first), delimiter=delimiter), [])
     header = [h.strip() for h in header]
     if not any(header):
-        raise refuse(file, "has no header row", row=1)
+        raise refuse(file, N_("has no header row"), row=1)
     return Table(file, path, header, encoding=encoding, delimiter=delimiter, notes=notes)

@@ -41,6 +41,7 @@ from geodata.importers.report import (
     UNKNOWN_COUNTRY,
     ImportReport,
 )
+from geodata.problems import Message
 from geodata.vocabulary import YEAR_MAX, YEAR_MIN
 
 COLUMNS = ("Iso3_code", "Indicator", "Dimension", "Category", "Sex", "Age", "Year", "txtVALUE")
@@ -48,21 +49,21 @@ OPTIONAL = ("Country", "Region", "Subregion", "Unit of measurement", "Source")
 KEY = ("Iso3_code", "Indicator", "Dimension", "Category", "Sex", "Age", "Year")
 
 # Reasons this importer adds to the shared ones of report.py.
-TWO_COUNTRIES = "names two countries in one cell"
-REPATRIATION = "by country of repatriation (not read yet)"
-CITIZENSHIP_BREAKDOWN = "breakdown by sex or age of a route (not drawn as a route)"
-NOT_VICTIMS = "citizenship of persons other than victims (not a route)"
-TOTAL_NOT_CITIZENSHIP = "a total, not a citizenship"
-NO_CITIZENSHIP = "no citizenship given"
-TOTAL_NOT_FORM = "a total, not a form of exploitation"
-NO_FORM = "no form of exploitation given"
-NO_INDICATOR = "no indicator given"
+TWO_COUNTRIES = N_("names two countries in one cell")
+REPATRIATION = N_("by country of repatriation (not read yet)")
+CITIZENSHIP_BREAKDOWN = N_("breakdown by sex or age of a route (not drawn as a route)")
+NOT_VICTIMS = N_("citizenship of persons other than victims (not a route)")
+TOTAL_NOT_CITIZENSHIP = N_("a total, not a citizenship")
+NO_CITIZENSHIP = N_("no citizenship given")
+TOTAL_NOT_FORM = N_("a total, not a form of exploitation")
+NO_FORM = N_("no form of exploitation given")
+NO_INDICATOR = N_("no indicator given")
 
 # Merge rules: a row folded into another is counted under exactly one of these.
-EXACT_DUPLICATE = "exact duplicate row, counted once"
-SAME_KEY = "same key, values summed (sub-forms merged)"
-SAME_ROUTE = "citizenship spellings naming one route, values summed"
-SAME_FIGURE = "key spellings naming one figure, values summed"
+EXACT_DUPLICATE = N_("exact duplicate row, counted once")
+SAME_KEY = N_("same key, values summed (sub-forms merged)")
+SAME_ROUTE = N_("citizenship spellings naming one route, values summed")
+SAME_FIGURE = N_("key spellings naming one figure, values summed")
 
 # GLOTIP's Indicator texts (folded) -> (slug, label, unit).
 INDICATORS: dict[str, tuple[str, str, str]] = {
@@ -126,12 +127,17 @@ class _Value:
 def _value(text: str) -> _Value:
     """A txtVALUE cell: a count, "<N" (suppressed below N) or why it is neither."""
     if not text:
-        return _Value(None, None, NO_VALUE, "txtVALUE is empty")
+        return _Value(None, None, NO_VALUE, N_("txtVALUE is empty"))
     if m := _SUPPRESSED.match(text):
         return _Value(None, int(m.group(1).replace(",", "")))
     if m := _NUMBER.match(text):
         return _Value(int(m.group(1).replace(",", "")), None)
-    return _Value(None, None, BAD_VALUE, f"{_quote(text)} is not a count (a whole number of 0 or more, or '<N')")
+    return _Value(
+        None,
+        None,
+        BAD_VALUE,
+        Message(N_("{value} is not a count (a whole number of 0 or more, or '<N')"), value=_quote(text)),
+    )
 
 
 def _year(text: str) -> int | None:
@@ -157,22 +163,45 @@ def _country(code: str, country: str) -> _Country:
             return _Country(place.iso3)
         if _TWO.search(code):
             return _Country(
-                None, TWO_COUNTRIES, message=f"{_quote(code)} names two countries; its figures belong to neither alone"
+                None,
+                TWO_COUNTRIES,
+                message=Message(
+                    N_("{code} names two countries; its figures belong to neither alone"), code=_quote(code)
+                ),
             )
         if not country:
-            return _Country(None, NOT_A_COUNTRY, message=f"{_quote(code)} is a regional aggregate, not a country")
+            return _Country(
+                None,
+                NOT_A_COUNTRY,
+                message=Message(N_("{code} is a regional aggregate, not a country"), code=_quote(code)),
+            )
     elif not country:
-        return _Country(None, UNKNOWN_COUNTRY, message="Iso3_code and Country are both empty")
+        return _Country(None, UNKNOWN_COUNTRY, message=N_("Iso3_code and Country are both empty"))
     place = names.recognise(country)
     if place is None or place.kind != names.COUNTRY:
-        what = f"{_quote(code)} ({country})" if code else f"{_quote(country)} (no Iso3_code)"
-        return _Country(
-            None, UNKNOWN_COUNTRY, "Iso3_code" if code else "Country", f"{what} is not a country the atlas knows"
+        if code:
+            what = Message(
+                N_("{code} ({country}) is not a country the atlas knows"), code=_quote(code), country=country
+            )
+        else:
+            what = Message(N_("{country} (no Iso3_code) is not a country the atlas knows"), country=_quote(country))
+        return _Country(None, UNKNOWN_COUNTRY, "Iso3_code" if code else "Country", what)
+    if code:
+        why = Message(
+            N_("Iso3_code {code} is not an ISO 3166 code: {country} read as {place} ({how})"),
+            code=_quote(code),
+            country=_quote(country),
+            place=names.place_said(place),
+            how=names.how_said(place.how),
         )
-    why = f"Iso3_code {_quote(code)} is not an ISO 3166 code" if code else "Iso3_code is empty"
-    return _Country(
-        place.iso3, column="Country", message=f"{why}: {_quote(country)} read as {place.label} ({place.how})"
-    )
+    else:
+        why = Message(
+            N_("Iso3_code is empty: {country} read as {place} ({how})"),
+            country=_quote(country),
+            place=names.place_said(place),
+            how=names.how_said(place.how),
+        )
+    return _Country(place.iso3, column="Country", message=why)
 
 
 def _part(text: str, what: str) -> tuple[str, str]:
@@ -200,9 +229,11 @@ def _figure(indicator: str, dimension: str, category: str, sex: str, age: str) -
     slugs, labels = [base], []
     if dimension == "form":
         if not category:
-            return NO_FORM, "Category is empty: no form of exploitation given"
+            return NO_FORM, N_("Category is empty: no form of exploitation given")
         if _fold(category) == "total":
-            return TOTAL_NOT_FORM, f"{_quote(category)} is a total, not a form of exploitation"
+            return TOTAL_NOT_FORM, Message(
+                N_("{category} is a total, not a form of exploitation"), category=_quote(category)
+            )
         slugs.append(f"form-{slug(category)}")
         labels.append(category.lower())
     elif category and _fold(category) != "total":
@@ -240,24 +271,32 @@ def read(table: Table, report: ImportReport) -> Imported:
     outcome = _Outcomes(df.index)
 
     # Whole rows first: an empty row, or a formula anywhere, says nothing about the rest.
-    outcome.aside((df[wanted] == "").all(axis=1), EMPTY_ROW, "-", "empty row")
+    outcome.aside((df[wanted] == "").all(axis=1), EMPTY_ROW, "-", N_("empty row"))
     formula = formula_cells(df[wanted])
     for column in wanted:
         hit = formula == column
         if hit.any():
             outcome.aside(
-                hit, FORMULA, column, lambda t: f"{_quote(t)} is a spreadsheet formula, not a value", df[column]
+                hit,
+                FORMULA,
+                column,
+                lambda t: Message(N_("{value} is a spreadsheet formula, not a value"), value=_quote(t)),
+                df[column],
             )
 
     # What the row is a figure of: rows the atlas does not read go aside before their cells are judged.
     dimension = _each(df["Dimension"], lambda t: DIMENSIONS.get(_fold(t), ""))
     base = _each(df["Indicator"], lambda t: INDICATORS.get(_fold(t), (slug(t),))[0])
-    outcome.aside(df["Indicator"] == "", NO_INDICATOR, "Indicator", "Indicator is empty")
+    outcome.aside(df["Indicator"] == "", NO_INDICATOR, "Indicator", N_("Indicator is empty"))
     outcome.aside(
         dimension == "",
         OUT_OF_SCOPE,
         "Dimension",
-        lambda t: f"Dimension {_quote(t)} is not one the atlas reads" if t else "Dimension is empty",
+        lambda t: (
+            Message(N_("Dimension {value} is not one the atlas reads"), value=_quote(t))
+            if t
+            else N_("Dimension is empty")
+        ),
         df["Dimension"],
     )
     unit = df["Unit of measurement"]
@@ -265,18 +304,23 @@ def read(table: Table, report: ImportReport) -> Imported:
         _each(unit, lambda t: t != "" and _fold(t) not in ("counts", "count")),
         OUT_OF_SCOPE,
         "Unit of measurement",
-        lambda t: f"{_quote(t)}: only counts are read",
+        lambda t: Message(N_("{value}: only counts are read"), value=_quote(t)),
         unit,
     )
     outcome.aside(
-        dimension == "repatriation", REPATRIATION, "Dimension", "figures by country of repatriation are not read yet"
+        dimension == "repatriation",
+        REPATRIATION,
+        "Dimension",
+        N_("figures by country of repatriation are not read yet"),
     )
     citizenship = dimension == "citizenship"
     outcome.aside(
         citizenship & (base != VICTIMS),
         NOT_VICTIMS,
         "Indicator",
-        lambda t: f"{_quote(t)} by citizenship is not a count of victims, so not a route",
+        lambda t: Message(
+            N_("{indicator} by citizenship is not a count of victims, so not a route"), indicator=_quote(t)
+        ),
         df["Indicator"],
     )
     total_sex = _each(df["Sex"], lambda t: _fold(t) == "total")
@@ -286,8 +330,9 @@ def read(table: Table, report: ImportReport) -> Imported:
         citizenship & ~(total_sex & total_age),
         CITIZENSHIP_BREAKDOWN,
         total_sex.map({True: "Age", False: "Sex"}),
-        lambda t: "Sex {}, Age {}: a breakdown of a route, not drawn (the Total row is)".format(
-            *map(_quote, t.split("\x1f"))
+        lambda t: Message(
+            N_("Sex {sex}, Age {age}: a breakdown of a route, not drawn (the Total row is)"),
+            **dict(zip(("sex", "age"), map(_quote, t.split("\x1f")), strict=True)),
         ),
         sex_age,
     )
@@ -306,7 +351,16 @@ def read(table: Table, report: ImportReport) -> Imported:
         year.isna(),
         BAD_YEAR,
         "Year",
-        lambda t: f"{_quote(t)} is not a year from {YEAR_MIN} to {YEAR_MAX}" if t else "Year is empty",
+        lambda t: (
+            Message(
+                N_("{value} is not a year from {start} to {end}"),
+                value=_quote(t),
+                start=str(YEAR_MIN),
+                end=str(YEAR_MAX),
+            )
+            if t
+            else N_("Year is empty")
+        ),
         df["Year"],
     )
     values = {text: _value(text) for text in df["txtVALUE"].unique()}
@@ -338,7 +392,11 @@ def read(table: Table, report: ImportReport) -> Imported:
         no_place & _each(category, lambda t: t.strip("0 ") == ""),
         NO_CITIZENSHIP,
         "Category",
-        lambda t: f"{_quote(t)} names no citizenship" if t else "Category is empty: no citizenship given",
+        lambda t: (
+            Message(N_("{value} names no citizenship"), value=_quote(t))
+            if t
+            else N_("Category is empty: no citizenship given")
+        ),
         category,
     )
     outcome.aside(
@@ -346,9 +404,9 @@ def read(table: Table, report: ImportReport) -> Imported:
         UNKNOWN_COUNTRY,
         "Category",
         lambda t: (
-            f"{_quote(t)} names more than one country; not read"
+            Message(N_("{value} names more than one country; not read"), value=_quote(t))
             if names.ambiguous(t)
-            else f"{_quote(t)} is not a country the atlas knows"
+            else Message(N_("{value} is not a country the atlas knows"), value=_quote(t))
         ),
         category,
     )
@@ -356,7 +414,7 @@ def read(table: Table, report: ImportReport) -> Imported:
         is_route & (kind == names.TOTAL),
         TOTAL_NOT_CITIZENSHIP,
         "Category",
-        lambda t: f"{_quote(t)} is a total, not a citizenship",
+        lambda t: Message(N_("{value} is a total, not a citizenship"), value=_quote(t)),
         category,
     )
 
@@ -407,8 +465,13 @@ def read(table: Table, report: ImportReport) -> Imported:
         rt["okey"] = rt["route_id"]
         if internal.any():
             report.note(
-                f"{int(internal.sum()):,} citizenship rows name the detecting country itself or its 'Nationals': "
-                "read as internal trafficking (origin = destination)"
+                Message(
+                    N_(
+                        "{count} citizenship rows name the detecting country itself or its 'Nationals': "
+                        "read as internal trafficking (origin = destination)"
+                    ),
+                    count=int(internal.sum()),
+                )
             )
         rt = _fold_duplicates(df, rt, SAME_ROUTE, outcome)
         route_rows = _routes(rt)
@@ -417,8 +480,14 @@ def read(table: Table, report: ImportReport) -> Imported:
     if outcome.spellings:
         distinct, total = outcome.spellings
         report.note(
-            f"{total:,} citizenship cells needed an extra spelling, a repaired encoding or a non-English name "
-            f"({distinct:,} distinct spellings, each listed once at its first row)"
+            Message(
+                N_(
+                    "{count} citizenship cells needed an extra spelling, a repaired encoding or a non-English name "
+                    "({distinct} distinct spellings, each listed once at its first row)"
+                ),
+                count=int(total),
+                distinct=int(distinct),
+            )
         )
     return Imported(
         catalogue=_catalogue(catalogue) if catalogue else None,
@@ -499,7 +568,16 @@ def _spellings_checked(df: pd.DataFrame, place: pd.Series, is_route: pd.Series, 
         total += 1
         if text not in seen:
             seen.add(text)
-            outcome.problem(row, "Category", f"{_quote(text)} read as {p.label} ({p.how})")
+            outcome.problem(
+                row,
+                "Category",
+                Message(
+                    N_("{value} read as {place} ({how})"),
+                    value=_quote(text),
+                    place=names.place_said(p),
+                    how=names.how_said(p.how),
+                ),
+            )
     if total:
         outcome.spellings = (len(seen), total)
 
@@ -544,8 +622,11 @@ def _fold_duplicates(df: pd.DataFrame, rows: pd.DataFrame, other_rule: str, outc
             outcome.problem(
                 part,
                 "txtVALUE",
-                f"{_quote(df.at[part, 'txtVALUE'])} is a suppressed part, not in the sum: "
-                f"{int(total):,} counts only the parts given as numbers",
+                Message(
+                    N_("{value} is a suppressed part, not in the sum: {total} counts only the parts given as numbers"),
+                    value=_quote(df.at[part, "txtVALUE"]),
+                    total=int(total),
+                ),
             )
     out["known_only"] = mixed
     out.loc[mixed, "bound"] = float("nan")  # the sum is shown as a number, so it is not suppressed

@@ -106,12 +106,18 @@ class ImportReport:
         """Every row read has exactly one outcome."""
         return self.rows_read == self.used + sum(self.merged.values()) + sum(self.set_aside.values())
 
-    def summary(self, translate: Callable[[str], str] = _english, number: Callable[[int], str] = _digits) -> list[str]:
+    def summary(
+        self,
+        translate: Callable[[str], str] = _english,
+        number: Callable[[int], str] = _digits,
+        country: Callable[[str, str], str] | None = None,
+    ) -> list[str]:
         """The report's head: what was read and what became of it (in the language of ``translate``,
-        a gettext, with numbers written by ``number``; English by default)."""
+        a gettext, with numbers written by ``number`` and countries named by ``country(iso3, name)``;
+        English by default)."""
 
         def said(text: str) -> str:
-            return say(text, translate, number)
+            return say(text, translate, number, country)
 
         merged = sum(self.merged.values())
         aside = sum(self.set_aside.values())
@@ -133,10 +139,11 @@ class ImportReport:
         limit: int | None = None,
         translate: Callable[[str], str] = _english,
         number: Callable[[int], str] = _digits,
+        country: Callable[[str, str], str] | None = None,
     ) -> list[str]:
         """The summary, then the problems as ``file:row: column: what`` (the first ``limit`` of them)."""
         shown = self.problems if limit is None else self.problems[:limit]
-        out = self.summary(translate, number) + [p.said(translate, number) for p in shown]
+        out = self.summary(translate, number, country) + [p.said(translate, number, country) for p in shown]
         if limit is not None and len(self.problems) > limit:
             more = Message(
                 N_("... and {count} more problems (download the report for all)"), count=len(self.problems) - limit
@@ -144,17 +151,24 @@ class ImportReport:
             out.append(say(more, translate, number))
         return out
 
-    def to_csv(self, translate: Callable[[str], str] = _english, number: Callable[[int], str] = _digits) -> str:
+    def to_csv(
+        self,
+        translate: Callable[[str], str] = _english,
+        number: Callable[[int], str] = _digits,
+        country: Callable[[str, str], str] | None = None,
+    ) -> str:
         """The report as CSV: one line per problem (``file,row,column,problem``), after the counts."""
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(
             [translate(N_("file")), translate(N_("row")), translate(N_("column")), translate(N_("problem"))]
         )
-        for line in self.summary(translate, number):
+        for line in self.summary(translate, number, country):
             writer.writerow([defused(self.file), "", "", defused(line)])
         for p in self.problems:
-            writer.writerow([defused(p.file), p.row, defused(p.column), defused(say(p.message, translate, number))])
+            writer.writerow(
+                [defused(p.file), p.row, defused(p.column), defused(say(p.message, translate, number, country))]
+            )
         return out.getvalue()
 
     def to_dict(self) -> dict[str, Any]:

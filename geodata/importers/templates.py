@@ -40,7 +40,7 @@ from geodata.importers.report import (
     ImportReport,
 )
 from geodata.loader import BUNDLED_DIR, _check_label_points, _check_sites, read_csv, validate_table
-from geodata.problems import Problem
+from geodata.problems import Message, Problem
 from geodata.vocabulary import EXPLOITATION_FORMS, PROGRAM_TYPES, TIP_TIERS
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -60,12 +60,26 @@ CATALOGUE_COLUMNS = ("label", "unit", "kind")
 INDICATOR_REQUIRED = ("iso3", "indicator", "year", "value")
 
 # Reasons (beyond the shared ones of report.py) and the merge rule this importer uses.
-UNKNOWN_TYPE = "program type not in the vocabulary"
-UNKNOWN_FORM = "form of exploitation not in the vocabulary"
-SITE_OUTSIDE = "site outside its country"
-DUPLICATE = "same id or key as an earlier row"
-NOT_CONTINUOUS = "a new indicator that is not continuous"
-EXACT_DUPLICATE = "exact duplicate row, counted once"
+UNKNOWN_TYPE = N_("program type not in the vocabulary")
+UNKNOWN_FORM = N_("form of exploitation not in the vocabulary")
+SITE_OUTSIDE = N_("site outside its country")
+DUPLICATE = N_("same id or key as an earlier row")
+NOT_CONTINUOUS = N_("a new indicator that is not continuous")
+EXACT_DUPLICATE = N_("exact duplicate row, counted once")
+
+# What a vocabulary column's problems say, by column: one term per row, and terms not known.
+_TERMS = {
+    "types": (
+        N_("{value}: one program type per row (give each its own row)"),
+        N_("{value} is not a program type ({known})"),
+        N_("{value} are not a program type ({known})"),
+    ),
+    "form": (
+        N_("{value}: one form of exploitation per row (give each its own row)"),
+        N_("{value} is not a form of exploitation ({known})"),
+        N_("{value} are not a form of exploitation ({known})"),
+    ),
+}
 
 # Filled into ``source`` while checking (the schemas require one) and emptied on return.
 PLACEHOLDER_SOURCE = "imported-dataset"
@@ -101,7 +115,14 @@ class TemplateImporter(Importer):
 
     def missing(self, header: Sequence[str]) -> list[str]:
         found = set(self.canonical(header).values())
-        return super().missing(header) + [" or ".join(group) for group in self.one_of if not found & set(group)]
+        return super().missing(header) + [_either(group) for group in self.one_of if not found & set(group)]
+
+
+def _either(group: Sequence[str]) -> str:
+    """``a or b``: either column of a group will do."""
+    if len(group) == 2:
+        return Message(N_("{column} or {other}"), column=group[0], other=group[1])
+    return " or ".join(group)
 
 
 # -- the bundled reference tables ----------------------------------------------------------------
@@ -216,18 +237,23 @@ def _text_frame(table: Table, columns: Sequence[str], report: ImportReport) -> p
         if column not in df.columns:
             df[column] = ""
     if "source" in table.columns:
-        report.note("the file's source column is ignored: the dataset itself is the source (its publisher)")
+        report.note(N_("the file's source column is ignored: the dataset itself is the source (its publisher)"))
     return df[list(columns)]
 
 
 def _screen(df: pd.DataFrame, out: _Outcomes) -> None:
     """Empty rows and formula cells: such rows are set aside before any cell is read."""
     for row in df.index[(df == "").all(axis=1)]:
-        out.close(row, EMPTY_ROW, "-", "empty row")
+        out.close(row, EMPTY_ROW, "-", N_("empty row"))
     formula = formula_cells(df)
     for row, column in formula[formula != ""].items():
         if int(row) not in out.closed:
-            out.close(row, FORMULA, column, f"{_quote(df.at[row, column])} is a spreadsheet formula, not a value")
+            out.close(
+                row,
+                FORMULA,
+                column,
+                Message(N_("{value} is a spreadsheet formula, not a value"), value=_quote(df.at[row, column])),
+            )
 
 
 def _countries(df: pd.DataFrame, column: str, out: _Outcomes, label_column: str | None = None) -> pd.Series:
@@ -240,15 +266,35 @@ def _countries(df: pd.DataFrame, column: str, out: _Outcomes, label_column: str 
             continue
         place = names.recognise(text)
         if place is None or (place.kind == names.COUNTRY and place.iso3 not in known):
-            what = "names more than one country" if names.ambiguous(text) else "is not a country the atlas knows"
-            out.fail(row, UNKNOWN_COUNTRY, column, f"{_quote(text)} {what}")
+            if names.ambiguous(text):
+                what = Message(N_("{value} names more than one country"), value=_quote(text))
+            else:
+                what = Message(N_("{value} is not a country the atlas knows"), value=_quote(text))
+            out.fail(row, UNKNOWN_COUNTRY, column, what)
         elif place.kind != names.COUNTRY or place.iso3 is None:
-            hint = f"; give it in {label_column}" if label_column else ""
-            out.fail(row, NOT_A_COUNTRY, column, f"{_quote(text)} names {place.label}, not a country{hint}")
+            if label_column:
+                why = Message(
+                    N_("{value} names {place}, not a country; give it in {column}"),
+                    value=_quote(text),
+                    place=place.label,
+                    column=label_column,
+                )
+            else:
+                why = Message(N_("{value} names {place}, not a country"), value=_quote(text), place=place.label)
+            out.fail(row, NOT_A_COUNTRY, column, why)
         else:
             result[row] = place.iso3
             if text != place.iso3:
-                out.note(row, column, f"{_quote(text)} read as {place.iso3} ({place.how})")
+                out.note(
+                    row,
+                    column,
+                    Message(
+                        N_("{value} read as {iso3} ({how})"),
+                        value=_quote(text),
+                        iso3=place.iso3,
+                        how=names.how_said(place.how),
+                    ),
+                )
     return result
 
 
@@ -259,10 +305,9 @@ def _vocabulary(words: dict[str, str]) -> dict[str, str]:
     return found
 
 
-def _terms(
-    df: pd.DataFrame, column: str, out: _Outcomes, words: dict[str, str], reason: str, what: str, many: bool
-) -> pd.Series:
+def _terms(df: pd.DataFrame, column: str, out: _Outcomes, words: dict[str, str], reason: str, many: bool) -> pd.Series:
     """A vocabulary column as slugs (``;``-joined where ``many``), unknown terms reported."""
+    one_per_row, is_not, are_not = _TERMS[column]
     lookup = _vocabulary(words)
     result = pd.Series(pd.NA, index=df.index, dtype=object)
     known = ", ".join(words)
@@ -272,12 +317,12 @@ def _terms(
             continue
         parts = [p.strip() for p in text.split(";") if p.strip()]
         if not many and len(parts) > 1:
-            out.fail(row, reason, column, f"{_quote(text)}: one {what} per row (give each its own row)")
+            out.fail(row, reason, column, Message(one_per_row, value=_quote(text)))
             continue
         unknown = [p for p in parts if _fold(p) not in lookup]
         if unknown:
             shown = ", ".join(_quote(p) for p in unknown)
-            out.fail(row, reason, column, f"{shown} {'is' if len(unknown) == 1 else 'are'} not a {what} ({known})")
+            out.fail(row, reason, column, Message(is_not if len(unknown) == 1 else are_not, value=shown, known=known))
             continue
         result[row] = ";".join(dict.fromkeys(lookup[_fold(p)] for p in parts))
     return result
@@ -318,6 +363,58 @@ def _cells(df: pd.DataFrame, table_schema: pa.DataFrameSchema) -> pd.DataFrame:
 # -- rows ----------------------------------------------------------------------------------------
 
 
+# What geodata.loader says of a table's cells and rows, as templates (the loader writes English).
+_LOADER = (
+    (re.compile(r"^(?P<value>.+) is not a whole number$"), N_("{value} is not a whole number")),
+    (re.compile(r"^(?P<value>.+) is not a number$"), N_("{value} is not a number")),
+    (re.compile(r"^duplicate key (?P<key>.+)$"), N_("duplicate key {key}")),
+    (re.compile(r"^(?P<iso3>\w+) has no label point to draw it at$"), N_("{iso3} has no label point to draw it at")),
+    (
+        re.compile(
+            r"^site \((?P<lat>[^,]+), (?P<lon>[^)]+)\) is not in (?P<iso3>\w+): it falls in no country, "
+            r"(?P<distance>\d+) km from (?P=iso3)$"
+        ),
+        N_("site ({lat}, {lon}) is not in {iso3}: it falls in no country, {distance} km from {iso3}"),
+    ),
+    (
+        re.compile(r"^site \((?P<lat>[^,]+), (?P<lon>[^)]+)\) is not in (?P<iso3>\w+): it falls in no country$"),
+        N_("site ({lat}, {lon}) is not in {iso3}: it falls in no country"),
+    ),
+    (
+        re.compile(
+            r"^site \((?P<lat>[^,]+), (?P<lon>[^)]+)\) is not in (?P<iso3>\w+): it falls in (?P<found>\w+), "
+            r"(?P<distance>\d+) km from (?P=iso3)$"
+        ),
+        N_("site ({lat}, {lon}) is not in {iso3}: it falls in {found}, {distance} km from {iso3}"),
+    ),
+    (
+        re.compile(r"^site \((?P<lat>[^,]+), (?P<lon>[^)]+)\) is not in (?P<iso3>\w+): it falls in (?P<found>\w+)$"),
+        N_("site ({lat}, {lon}) is not in {iso3}: it falls in {found}"),
+    ),
+)
+# The loader's messages without values (translated as they are).
+_LOADER_WORDS = (N_("required column is missing"), N_("unexpected column"), N_("value is missing"))
+
+
+def checked_message(text: str) -> str:
+    """A message of the loader or of the atlas's schemas, with its template where it has one, so
+    that the report can be shown in another language; the same English text."""
+    if isinstance(text, Message):
+        return text
+    if text in schema.ERRORS:
+        known = schema.message(text)
+        return known if isinstance(known, Message) else Message(known)
+    if text in _LOADER_WORDS:
+        return Message(text)
+    for pattern, template in _LOADER:
+        if (m := pattern.match(text)) is not None:
+            return Message(template, **m.groupdict())
+    for error in schema.ERRORS:  # a check's message with the offending value: "unknown ... ('X')"
+        if text.startswith(f"{error} (") and text.endswith(")"):
+            return Message(N_("{problem} ({value})"), problem=checked_message(error), value=text[len(error) + 2 : -1])
+    return text
+
+
 def _reason(column: str, message: str) -> str:
     unreadable = message.endswith(("is not a whole number", "is not a number"))
     if column in YEAR_COLUMNS and (unreadable or message.startswith("year outside")):
@@ -348,7 +445,7 @@ def _check(name: str, frame: pd.DataFrame, table_schema: pa.DataFrameSchema, out
             continue
         if p.row in blamed_rows and (p.column, p.message) in row_level:
             continue
-        out.fail(p.row, _reason(p.column, p.message), p.column, p.message)
+        out.fail(p.row, _reason(p.column, p.message), p.column, checked_message(p.message))
     return typed
 
 
@@ -367,9 +464,14 @@ def _deduplicate(typed: pd.DataFrame, key: Sequence[str], columns: Sequence[str]
         first, first_record = first_of[k]
         shown = ", ".join(str(v) for v in k) if len(key) > 1 else f"{label} {_quote(str(k[0]))}"
         if record == first_record:
-            out.merge(row, EXACT_DUPLICATE, label, f"same as row {first}: counted once")
+            out.merge(row, EXACT_DUPLICATE, label, Message(N_("same as row {row}: counted once"), row=str(first)))
         else:
-            out.fail(row, DUPLICATE, label, f"{shown} already given at row {first}: the first is kept")
+            out.fail(
+                row,
+                DUPLICATE,
+                label,
+                Message(N_("{key} already given at row {row}: the first is kept"), key=shown, row=str(first)),
+            )
 
 
 def _result(typed: pd.DataFrame, columns: Sequence[str], out: _Outcomes) -> pd.DataFrame:
@@ -405,7 +507,7 @@ def _prepare(table: Table, report: ImportReport, columns: Sequence[str]) -> tupl
 
 def _blame_problems(problems: Sequence[Problem], reason: str, out: _Outcomes) -> None:
     for p in problems:
-        out.fail(p.row, reason, p.column, p.message)
+        out.fail(p.row, reason, p.column, checked_message(p.message))
 
 
 # -- the three layouts ---------------------------------------------------------------------------
@@ -426,7 +528,7 @@ def read_programs(table: Table, report: ImportReport) -> Imported:
     df, out = _prepare(table, report, PROGRAM_COLUMNS)
     frame = _cells(df, table_schema)
     frame["iso3"] = _countries(df, "iso3", out)
-    frame["types"] = _terms(df, "types", out, PROGRAM_TYPES, UNKNOWN_TYPE, "program type", many=True)
+    frame["types"] = _terms(df, "types", out, PROGRAM_TYPES, UNKNOWN_TYPE, many=True)
     frame["site_precision"] = frame["site_precision"].map(lambda t: t if pd.isna(t) else t.lower())
     frame["source"] = PLACEHOLDER_SOURCE
     typed = _check("programs", frame, table_schema, out)
@@ -455,7 +557,7 @@ def read_routes(table: Table, report: ImportReport) -> Imported:
     frame = _cells(df, table_schema)
     for end in ("origin", "destination"):
         frame[f"{end}_iso3"] = _countries(df, f"{end}_iso3", out, label_column=f"{end}_label")
-    frame["form"] = _terms(df, "form", out, _form_labels(), UNKNOWN_FORM, "form of exploitation", many=False)
+    frame["form"] = _terms(df, "form", out, _form_labels(), UNKNOWN_FORM, many=False)
     frame["source"] = PLACEHOLDER_SOURCE
     typed = _check("routes", frame, table_schema, out)
     checked = typed.loc[[r for r in out.alive if r in typed.index]]
@@ -508,13 +610,15 @@ def read_indicators(table: Table, report: ImportReport) -> Imported:
             indicator[row] = text
             continue
         if text != indicator[row]:
-            out.note(row, "indicator", f"{_quote(text)} read as {indicator[row]}")
+            out.note(row, "indicator", Message(N_("{value} read as {slug}"), value=_quote(text), slug=indicator[row]))
         if any(df.loc[row, list(CATALOGUE_COLUMNS)] != ""):
             described.add(str(indicator[row]))
     if described:
         report.note(
-            "label, unit and kind describe new indicators only: "
-            f"{', '.join(sorted(described))} keep the atlas's catalogue entry"
+            Message(
+                N_("label, unit and kind describe new indicators only: {indicators} keep the atlas's catalogue entry"),
+                indicators=", ".join(sorted(described)),
+            )
         )
 
     category = df["category"].replace("", pd.NA).astype(object)
@@ -529,11 +633,17 @@ def read_indicators(table: Table, report: ImportReport) -> Imported:
         if pd.isna(text) and value[row] and _fold(value[row]) in lookup:
             # An ordinal indicator's value is its category: one put in the value column is moved.
             category[row] = lookup[_fold(value[row])]
-            out.note(row, "value", f"{_quote(value[row])} read as category {category[row]}")
+            out.note(
+                row,
+                "value",
+                Message(N_("{value} read as category {category}"), value=_quote(value[row]), category=category[row]),
+            )
             value[row] = ""
         elif not pd.isna(text) and _fold(str(text)) in lookup and lookup[_fold(str(text))] != text:
             category[row] = lookup[_fold(str(text))]
-            out.note(row, "category", f"{_quote(str(text))} read as {category[row]}")
+            out.note(
+                row, "category", Message(N_("{value} read as {slug}"), value=_quote(str(text)), slug=category[row])
+            )
 
     catalogue = _new_catalogue(df, indicator, existing, out, report)
     new = set(catalogue["indicator"])
@@ -584,8 +694,13 @@ def _new_catalogue(
                 row,
                 NOT_CONTINUOUS,
                 "kind",
-                f"kind {_quote(df.at[row, 'kind'])}: a template adds continuous indicators only "
-                "(an ordinal one needs its categories in the catalogue)",
+                Message(
+                    N_(
+                        "kind {value}: a template adds continuous indicators only "
+                        "(an ordinal one needs its categories in the catalogue)"
+                    ),
+                    value=_quote(df.at[row, "kind"]),
+                ),
             )
             out.blamed.add((int(row), "indicator"))  # its "not in the catalogue" would only echo this
             continue
@@ -594,9 +709,13 @@ def _new_catalogue(
             continue
         label, unit = df.at[row, "label"], df.at[row, "unit"]
         if not label:
-            report.note(f"new indicator {slug} has no label: its label is the slug")
+            report.note(Message(N_("new indicator {indicator} has no label: its label is the slug"), indicator=slug))
         if not unit:
-            report.note(f"new indicator {slug} has no unit: shown as {NO_UNIT!r}")
+            report.note(
+                Message(
+                    N_("new indicator {indicator} has no unit: shown as {unit}"), indicator=slug, unit=repr(NO_UNIT)
+                )
+            )
         first_row[slug] = int(row)
         entries[slug] = {
             "indicator": slug,
@@ -617,13 +736,24 @@ def _new_catalogue(
     for p in problems:
         slug = str(frame.at[p.row, "indicator"])
         bad.add(slug)
-        message = p.message if p.column == "indicator" else f"{p.message} (new indicator {_quote(slug)})"
+        message = (
+            checked_message(p.message)
+            if p.column == "indicator"
+            else Message(
+                N_("{problem} (new indicator {indicator})"), problem=checked_message(p.message), indicator=_quote(slug)
+            )
+        )
         for row in rows_of[slug]:
             out.fail(row, INVALID, p.column, message)
             out.blamed.add((row, "indicator"))
     for slug in sorted(set(entries) - bad):
         report.note(
-            f"new indicator {slug}: catalogue entry created ({entries[slug]['label']}, {entries[slug]['unit']})"
+            Message(
+                N_("new indicator {indicator}: catalogue entry created ({label}, {unit})"),
+                indicator=slug,
+                label=str(entries[slug]["label"]),
+                unit=str(entries[slug]["unit"]),
+            )
         )
     return _plain(typed[~typed["indicator"].isin(bad)]).reset_index(drop=True)
 

@@ -35,7 +35,7 @@ from geodata.importers.report import (
     ImportRefused,
     ImportReport,
 )
-from geodata.problems import Problem
+from geodata.problems import Message, Problem
 from geodata.vocabulary import TIP_TIERS, YEAR_MAX, YEAR_MIN
 
 INDICATOR = "tip-tier"
@@ -44,27 +44,33 @@ NOT_RANKED = "not-ranked"
 WATCH_LIST_FROM = 2004  # the first report to place countries on the Tier 2 Watch List
 
 # Reasons and rules this importer adds to the shared ones (report.py).
-WATCH_LIST_TOO_EARLY = "Watch List placement before 2004, when the Watch List began"
-SAME_TIER_TWICE = "same country and year twice, same tier"
-DIFFERENT_TIERS = "same country and year twice, different tiers: the first row kept"
+WATCH_LIST_TOO_EARLY = N_("Watch List placement before 2004, when the Watch List began")
+SAME_TIER_TWICE = N_("same country and year twice, same tier")
+DIFFERENT_TIERS = N_("same country and year twice, different tiers: the first row kept")
 
 SCHEME_KELLEY_HEISS = "kelley-heiss"
 SCHEME_TWO_AND_A_HALF = "2.5"
 NOTES = {
-    SCHEME_KELLEY_HEISS: (
+    SCHEME_KELLEY_HEISS: N_(
         "tier codes read as Kelley & Heiss code them: 1 = Tier 1, 2 = Tier 2, 3 = Tier 2 Watch List, 4 = Tier 3"
     ),
-    SCHEME_TWO_AND_A_HALF: (
+    SCHEME_TWO_AND_A_HALF: N_(
         "tier codes read with the Watch List as 2.5: 1 = Tier 1, 2 = Tier 2, 2.5 = Tier 2 Watch List, 3 = Tier 3"
     ),
 }
-NOTE_ONLY_ONE_TWO = "tier codes 1 and 2 only: both coding schemes read them alike"
-NOTE_THREE_EARLY = (
-    "no 2.5 or 4 among the tier codes, but 3 appears before 2004, when the Watch List did not exist yet: "
-    + NOTES[SCHEME_TWO_AND_A_HALF]
+NOTE_ONLY_ONE_TWO = N_("tier codes 1 and 2 only: both coding schemes read them alike")
+NOTE_THREE_EARLY = Message(
+    N_(
+        "no 2.5 or 4 among the tier codes, but 3 appears before {year}, when the Watch List did not exist yet: {scheme}"
+    ),
+    year=str(WATCH_LIST_FROM),
+    scheme=Message(NOTES[SCHEME_TWO_AND_A_HALF]),
 )
-NOTE_NOT_RANKED = "'NA' or blank tier = not ranked in the source (e.g. every country in 1999–2000): kept as not-ranked"
-NOTE_TEXT_TIERS = "tiers written as text ('Tier 2 Watch List') read as they say"
+NOTE_NOT_RANKED = N_(
+    "'NA' or blank tier = not ranked in the source (e.g. every country in 1999–2000): kept as not-ranked"
+)
+NOTE_TEXT_TIERS = N_("tiers written as text ('Tier 2 Watch List') read as they say")
+FORMULA_MESSAGE = N_("cell starts with '=' (a spreadsheet formula): the row is not read")
 
 CODES: dict[str, dict[float, str]] = {
     SCHEME_KELLEY_HEISS: {1: "tier-1", 2: "tier-2", 3: WATCH_LIST, 4: "tier-3"},
@@ -73,8 +79,8 @@ CODES: dict[str, dict[float, str]] = {
 # Codes some copies use for rows without a placement (the Kelley & Heiss source data: "555 =
 # missing; 666 = special case", Somalia's).
 SPECIAL_CODES = {
-    666: "666 = 'special case' in the source (Somalia): read as not ranked",
-    555: "555 = missing in the source's coding: read as not ranked",
+    666: N_("666 = 'special case' in the source (Somalia): read as not ranked"),
+    555: N_("555 = missing in the source's coding: read as not ranked"),
 }
 NOT_RANKED_WORDS = frozenset({"", "na", "n/a", "notranked", "notrankedinsource"})
 TEXT_TIERS = {
@@ -131,8 +137,14 @@ def _scheme(frame: pd.DataFrame, file: str) -> tuple[str | None, str]:
                     file,
                     0,
                     "tier",
-                    f"tier codes of both schemes: 2.5 (row {half[0]}: the Watch List, so 3 = Tier 3) and 4 "
-                    f"(row {four[0]}: Kelley & Heiss, 3 = Watch List, 4 = Tier 3); the 3s cannot be read",
+                    Message(
+                        N_(
+                            "tier codes of both schemes: 2.5 (row {half}: the Watch List, so 3 = Tier 3) and 4 "
+                            "(row {four}: Kelley & Heiss, 3 = Watch List, 4 = Tier 3); the 3s cannot be read"
+                        ),
+                        half=str(half[0]),
+                        four=str(four[0]),
+                    ),
                 )
             ]
         )
@@ -151,8 +163,10 @@ def _scheme(frame: pd.DataFrame, file: str) -> tuple[str | None, str]:
                 file,
                 0,
                 "tier",
-                "tier code 3 cannot be read: no 2.5 or 4 in the file tells whether 3 is the Watch List "
-                "(Kelley & Heiss) or Tier 3; write the tiers as text ('Tier 3', 'Tier 2 Watch List')",
+                N_(
+                    "tier code 3 cannot be read: no 2.5 or 4 in the file tells whether 3 is the Watch List "
+                    "(Kelley & Heiss) or Tier 3; write the tiers as text ('Tier 3', 'Tier 2 Watch List')"
+                ),
             )
         ]
     )
@@ -166,7 +180,7 @@ def _tier(text: str, scheme: str | None) -> Tier:
     if word in TEXT_TIERS:
         return Tier(TEXT_TIERS[word])
     if word in SPECIAL_CASE_WORDS:
-        return Tier(NOT_RANKED, f"{text.strip()!r}: read as not ranked")
+        return Tier(NOT_RANKED, Message(N_("{value}: read as not ranked"), value=repr(text.strip())))
     number = _number(text)
     if number is None:
         return Tier(None)
@@ -195,15 +209,18 @@ def _country(code: str, name: str) -> tuple[str | None, str]:
     if code and code.upper() != "NA":
         place = names.from_code(code)
         if place is None or place.iso3 is None or place.how == "numeric":
-            return None, f"{code!r} is not an ISO 3166 country code"
+            return None, Message(N_("{code} is not an ISO 3166 country code"), code=repr(code))
         return place.iso3, ""
     if not name.strip():
-        return None, "no country code or name"
+        return None, N_("no country code or name")
     found = names.recognise(name)
     if found is None or found.iso3 is None:
-        return None, f"no country code, and {name.strip()!r} is not recognised as a country"
-    missing = "code 'NA' read as missing (Namibia is NAM)" if code else "no country code"
-    return found.iso3, f"{missing}: read from the name {name.strip()!r} as {found.iso3}"
+        return None, Message(N_("no country code, and {name} is not recognised as a country"), name=repr(name.strip()))
+    if code:
+        template = N_("code 'NA' read as missing (Namibia is NAM): read from the name {name} as {iso3}")
+    else:
+        template = N_("no country code: read from the name {name} as {iso3}")
+    return found.iso3, Message(template, name=repr(name.strip()), iso3=found.iso3)
 
 
 def read(table: Table, report: ImportReport) -> Imported:
@@ -229,16 +246,25 @@ def read(table: Table, report: ImportReport) -> Imported:
         frame.index, frame["iso3"], frame["name"], frame["year"], frame["tier"], strict=True
     ):
         if not any(str(c).strip() for c in (iso_text, name, year_text, tier_text)):
-            report.aside(EMPTY_ROW, row, "-", "empty row")
+            report.aside(EMPTY_ROW, row, "-", N_("empty row"))
             continue
         if formulas[row]:
             column = formulas[row]
-            report.aside(FORMULA, row, column, "cell starts with '=' (a spreadsheet formula): the row is not read")
+            report.aside(FORMULA, row, column, FORMULA_MESSAGE)
             continue
         year = _year(year_text)
         if year is None:
             shown = year_text.strip()
-            message = f"{shown!r} is not a year between {YEAR_MIN} and {YEAR_MAX}" if shown else "no year"
+            message = (
+                Message(
+                    N_("{value} is not a year between {start} and {end}"),
+                    value=repr(shown),
+                    start=str(YEAR_MIN),
+                    end=str(YEAR_MAX),
+                )
+                if shown
+                else N_("no year")
+            )
             report.aside(BAD_YEAR, row, "year", message)
             continue
         iso3, said = _country(iso_text, name)
@@ -247,15 +273,23 @@ def read(table: Table, report: ImportReport) -> Imported:
             continue
         tier = _tier(tier_text, scheme)
         if tier.slug is None:
-            report.aside(BAD_VALUE, row, "tier", f"{tier_text.strip()!r} is not a tier code")
+            report.aside(
+                BAD_VALUE, row, "tier", Message(N_("{value} is not a tier code"), value=repr(tier_text.strip()))
+            )
             continue
         if tier.slug == WATCH_LIST and year < WATCH_LIST_FROM:
             report.aside(
                 WATCH_LIST_TOO_EARLY,
                 row,
                 "tier",
-                f"{tier_text.strip()!r} is the Tier 2 Watch List, which the TIP Report uses from "
-                f"{WATCH_LIST_FROM} on; {year} is earlier",
+                Message(
+                    N_(
+                        "{value} is the Tier 2 Watch List, which the TIP Report uses from {start} on; {year} is earlier"
+                    ),
+                    value=repr(tier_text.strip()),
+                    start=str(WATCH_LIST_FROM),
+                    year=str(year),
+                ),
             )
             continue
         not_ranked_seen |= tier.slug == NOT_RANKED and not tier.problem
@@ -274,8 +308,14 @@ def read(table: Table, report: ImportReport) -> Imported:
                 report.problem(
                     row,
                     "tier",
-                    f"{iso3} {year} placed twice: {TIP_TIERS[first_tier]} (row {first_row}) kept, "
-                    f"{TIP_TIERS[tier.slug]} here not used",
+                    Message(
+                        N_("{iso3} {year} placed twice: {first} (row {first_row}) kept, {tier} here not used"),
+                        iso3=iso3,
+                        year=str(year),
+                        first=Message(TIP_TIERS[first_tier]),
+                        first_row=str(first_row),
+                        tier=Message(TIP_TIERS[tier.slug]),
+                    ),
                 )
             continue
         kept[(iso3, year)] = (tier.slug, row)
