@@ -3,6 +3,7 @@ with its source line, a switch to hide it and a button to remove it."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import dash_bootstrap_components as dbc
@@ -78,8 +79,6 @@ def source_line(dataset: Any) -> list[Any]:
 def with_data(template: str, values: dict[str, Any]) -> list[Any]:
     """``template`` (translated) with its placeholders filled: a text as it is, a component (data in
     an element of its own, with its ``lang``) put in its place."""
-    import re
-
     children: list[Any] = []
     for piece in re.split(r"(\{\w+\})", template):
         value = values.get(piece[1:-1]) if piece.startswith("{") and piece.endswith("}") else None
@@ -399,8 +398,6 @@ def report_children(result: dict[str, Any] | None) -> list[Any]:
 
 def register_import_downloads(server: Any) -> None:
     """``/download/template/<kind>[-example].<csv|xlsx>`` and ``/download/report/<dataset>.csv``."""
-    import re
-
     import flask
 
     from dashboard.data import loaded
