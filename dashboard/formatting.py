@@ -69,6 +69,10 @@ def counted(n: int, noun: str, plural: str = "") -> str:
     return f"{n} {noun if n == 1 else plural or noun + 's'}"
 
 
+# Units whose millions read as a phrase of their own ("millones de personas", not "millones personas").
+LARGE_COUNTS = {"people": (N_("{value} million people"), N_("{value} billion people"))}
+
+
 def number(value: object, unit: str = "") -> str:
     """A continuous indicator value, rounded for reading."""
     if is_missing(value):
@@ -76,15 +80,16 @@ def number(value: object, unit: str = "") -> str:
     x = float(value)  # type: ignore[arg-type]
     # The class is chosen after rounding: 999,960,000 reads "1.00 billion", not "1000.0 million".
     if abs(x) >= 1e9 or round(abs(x) / 1e6, 1) >= 1000:
-        shown = i18n.decimal(x / 1e9, 2)
-        if unit:  # "1,32 milliards de personnes": the unit's place is the language's
-            return _("{value} billion {unit}").format(value=shown, unit=label(unit))
-        return _("{value} billion").format(value=shown)
-    if abs(x) >= 1e6 or round(abs(x)) >= 1_000_000:
-        shown = i18n.decimal(x / 1e6, 1)
-        if unit:
-            return _("{value} million {unit}").format(value=shown, unit=label(unit))
-        return _("{value} million").format(value=shown)
+        shown, scale = i18n.decimal(x / 1e9, 2), 1
+    elif abs(x) >= 1e6 or round(abs(x)) >= 1_000_000:
+        shown, scale = i18n.decimal(x / 1e6, 1), 0
+    else:
+        scale = -1
+    if scale >= 0:
+        if unit in LARGE_COUNTS:  # "1,32 milliards de personnes": a sentence of its own
+            return _(LARGE_COUNTS[unit][scale]).format(value=shown)
+        text = _(("{value} million", "{value} billion")[scale]).format(value=shown)
+        return f"{text} {label(unit)}".strip()
     if abs(x) >= 100:
         text = i18n.decimal(x, 0)
     else:
@@ -215,4 +220,5 @@ def region_name(name: str) -> str:
     language = i18n.lang()
     if code is None or language == i18n.DEFAULT:
         return name
-    return str(i18n.locale(language).territories.get(code, name))
+    shown = str(i18n.locale(language).territories.get(code, name))
+    return shown[:1].upper() + shown[1:]  # CLDR's French writes "région micronésienne"

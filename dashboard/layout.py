@@ -96,10 +96,19 @@ def group_name(data: AtlasData, slug: str, dated: bool = True) -> str:
 
 
 def region_options(data: AtlasData) -> list[dict[str, str]]:
-    return [
-        {"label": _(KIND_FORMAT[g.kind]).format(name=group_name(data, slug)), "value": slug}
-        for slug, g in data.groups.items()
-    ]
+    """Dialogues first (in the vocabulary's order), then regions, then sub-regions, in the
+    alphabetical order of the names as shown (the data's order in English)."""
+    kinds = list(KIND_FORMAT)
+    named = [(slug, g.kind, group_name(data, slug)) for slug, g in data.groups.items()]
+    if i18n.lang() != i18n.DEFAULT:
+        # Dialogues keep the vocabulary's order; regions and sub-regions go by name.
+        named.sort(
+            key=lambda item: (
+                kinds.index(item[1]) if item[1] in kinds else len(kinds),
+                "" if item[1] == "dialogue" else _sort_key(item[2]),
+            )
+        )
+    return [{"label": _(KIND_FORMAT[kind]).format(name=name), "value": slug} for slug, kind, name in named]
 
 
 def year_options(data: AtlasData, indicator: str) -> list[dict[str, Any]]:

@@ -40,13 +40,16 @@ def columns(table: Table) -> list[dict[str, Any]]:
 
 
 def grid_words() -> dict[str, str]:
-    """The words AG Grid writes itself (its ``localeText``): the overlays a reader can meet."""
+    """The words AG Grid writes itself (its ``localeText``): the overlays a reader can meet and
+    what a screen reader hears on the rows and headers."""
     return {
         "noRowsToShow": _("No rows in view"),
+        "noMatchingRows": _("No matching rows"),
         "loadingOoo": _("Loading…"),
-        "ariaRowSelect": _("Press Space to select this row"),
-        "ariaRowDeselect": _("Press Space to deselect this row"),
+        "ariaRowToggleSelection": _("Press Space to select or deselect this row"),
         "ariaSortableColumn": _("Press Enter to sort"),
+        "ariaMenuColumn": _("Press Alt+Down to open the column menu"),
+        "ariaLabelColumnMenu": _("Column menu"),
     }
 
 

@@ -160,8 +160,14 @@ def test_i18nscreen003_spanish_words_are_there(client):
 
 
 def test_i18nscreen004_french_punctuation_and_numbers(client):
-    texts = texts_of(page(client, "fr"), [])
+    layout = page(client, "fr")
+    texts = texts_of(layout, [])
     assert "Filtres et couches" in texts
+    # Regions named by CLDR, capitalised, in French alphabetical order after the dialogues.
+    regions = [option["label"] for option in find(layout, "region")["props"]["options"]]
+    assert regions[0] == "Membres du Processus de Bali (en 2023)"
+    assert "Sous-région\u00a0: Région micronésienne" in regions
+    assert regions.index("Région\u00a0: Afrique") < regions.index("Région\u00a0: Amériques")
     assert any(t.startswith("Télécharger ce qui est affiché\u00a0:") for t in texts)
     with i18n.language("fr"):
         assert fmt.count(1300, 11) == "1\u202f300"
