@@ -167,7 +167,7 @@ def create_sign_in(editor: bool) -> html.P | html.Form | None:
             _("Signed in as {name}.").format(name=name) + " ",
             html.Button(_("Sign out"), type="submit", className="btn btn-link btn-sm p-0"),
         ],
-        action="/logout",
+        action="/logout" if i18n.lang() == i18n.DEFAULT else f"/logout?lang={i18n.lang()}",
         method="POST",
         className="small mb-2",
     )
