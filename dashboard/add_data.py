@@ -3,6 +3,7 @@ with its source line, a switch to hide it and a button to remove it."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import dash_bootstrap_components as dbc
@@ -17,6 +18,10 @@ from geodata.importers import REGISTRY
 from geodata.importers.files import MAX_BYTES
 from geodata.importers.report import ImportReport
 from geodata.problems import Problem, say
+
+# How a geodata message is said on this page: words from the catalog, numbers by Babel, country
+# names from CLDR ("'Alemania' read as Germany" reads "leído como Alemania" in Spanish).
+IN_PAGE_LANGUAGE = (_, i18n.integer, i18n.country_name)
 
 BUNDLED_LABEL = N_("Bundled: PRM fact sheet 2007, TIP 2007 tiers, Gapminder")
 TEMPLATES = ("programs", "routes", "indicators")
@@ -78,8 +83,6 @@ def source_line(dataset: Any) -> list[Any]:
 def with_data(template: str, values: dict[str, Any]) -> list[Any]:
     """``template`` (translated) with its placeholders filled: a text as it is, a component (data in
     an element of its own, with its ``lang``) put in its place."""
-    import re
-
     children: list[Any] = []
     for piece in re.split(r"(\{\w+\})", template):
         value = values.get(piece[1:-1]) if piece.startswith("{") and piece.endswith("}") else None
@@ -168,7 +171,7 @@ def create_sign_in(editor: bool) -> html.P | html.Form | None:
             _("Signed in as {name}.").format(name=name) + " ",
             html.Button(_("Sign out"), type="submit", className="btn btn-link btn-sm p-0"),
         ],
-        action="/logout",
+        action="/logout" if i18n.lang() == i18n.DEFAULT else f"/logout?lang={i18n.lang()}",
         method="POST",
         className="small mb-2",
     )
@@ -310,14 +313,14 @@ def upload_texts() -> dict[str, str]:
 
 def problem_text(problem: Problem) -> str:
     """``file:row: column: what``, the what in the page's language."""
-    return problem.said(_, i18n.integer)
+    return problem.said(*IN_PAGE_LANGUAGE)
 
 
 def problem_children(problem: Problem) -> list[Any]:
     """``file:row: column: what`` as the panel shows it: where (a file's and a column's names, as
     the file has them) marked as data, what in the page's language."""
     where = f"{problem.file}:{problem.row}: {problem.column}:"
-    return [html.Span(where, lang=""), " " + say(problem.message, _, i18n.integer)]
+    return [html.Span(where, lang=""), " " + say(problem.message, *IN_PAGE_LANGUAGE)]
 
 
 def lines_children(lines: list[list[Any] | str]) -> list[Any]:
@@ -359,7 +362,7 @@ def report_lines(result: dict[str, Any]) -> tuple[list[list[Any] | str], list[li
     """The report's head, its first problems (:data:`PANEL_PROBLEMS`) and how many more, in the
     page's language (the file's name, and where each problem is, marked as data)."""
     report = result_report(result)
-    head: list[list[Any] | str] = list(report.summary(_, i18n.integer)) if result.get("ok") else []
+    head: list[list[Any] | str] = list(report.summary(*IN_PAGE_LANGUAGE)) if result.get("ok") else []
     named = f"{report.file}: "
     if head and isinstance(head[0], str) and head[0].startswith(named):
         head[0] = [html.Span(report.file, lang=""), head[0][len(report.file) :]]
@@ -369,7 +372,7 @@ def report_lines(result: dict[str, Any]) -> tuple[list[list[Any] | str], list[li
 
 def report_csv(result: dict[str, Any]) -> str:
     """The whole report as CSV, in the page's language."""
-    return result_report(result).to_csv(_, i18n.integer)
+    return result_report(result).to_csv(*IN_PAGE_LANGUAGE)
 
 
 def report_children(result: dict[str, Any] | None) -> list[Any]:
@@ -399,8 +402,6 @@ def report_children(result: dict[str, Any] | None) -> list[Any]:
 
 def register_import_downloads(server: Any) -> None:
     """``/download/template/<kind>[-example].<csv|xlsx>`` and ``/download/report/<dataset>.csv``."""
-    import re
-
     import flask
 
     from dashboard.data import loaded
@@ -423,7 +424,7 @@ def register_import_downloads(server: Any) -> None:
         dataset = next((d for d in loaded().atlas.datasets if d.slug == slug), None)
         if dataset is None:
             flask.abort(404)
-        csv = ImportReport.from_dict(dict(dataset.report)).to_csv(_, i18n.integer)
+        csv = ImportReport.from_dict(dict(dataset.report)).to_csv(*IN_PAGE_LANGUAGE)
         response = flask.Response(csv, mimetype="text/csv")
         response.headers["Content-Disposition"] = f'attachment; filename="import-report-{slug}.csv"'
         return response

@@ -35,6 +35,7 @@ from shapely.geometry.base import BaseGeometry
 
 from dashboard import i18n
 from dashboard.data import loaded, state_from
+from dashboard.downloads import header_notices
 from dashboard.exports.boundaries import cut_at_antimeridian
 from dashboard.i18n import N_, _, ngettext
 from dashboard.profile import DIRECTION_WORDS, Profile, ProgramLine, Reading, country_profile
@@ -528,11 +529,12 @@ def register_brief(server: Flask) -> None:
                     code=repr(iso3[:10])
                 ),
             )
-        state, notices = state_from(request.query_string.decode("utf-8", "replace"))
+        query = request.query_string.decode("utf-8", "replace")
+        state, notices = state_from(query)
         page = brief_html(data.atlas, code, state.year, data.facts.threshold, brief_boundaries(data.atlas), notices)
         response = Response(page, mimetype="text/html")
         # The page needs nothing from anywhere: say so, so that a browser refuses if it ever did.
         response.headers["Content-Security-Policy"] = BRIEF_CSP
-        if notices:
-            response.headers["X-Atlas-Notice"] = capped_notice(notices)
+        if notices:  # in English, as the downloads' (the page says them in its language)
+            response.headers["X-Atlas-Notice"] = capped_notice(header_notices(query)[1])
         return response

@@ -177,7 +177,8 @@ LOGIN_PAGE = """<!doctype html>
 <p>{{ t.no_editors_1 }} <code>ATLAS_EDITORS</code>{{ t.no_editors_2 }}</p>
 {% elif name %}
 <p>{{ t.signed_in_1 }}<span lang="">{{ name }}</span>{{ t.signed_in_2 }}</p>
-<form method="post" action="/logout"><button class="btn btn-outline-dark" type="submit">{{ t.sign_out }}</button></form>
+<form method="post" action="/logout{{ query }}">
+<button class="btn btn-outline-dark" type="submit">{{ t.sign_out }}</button></form>
 {% else %}
 {% if failed %}<p class="text-danger" role="alert">{{ t.failed }}</p>{% endif %}
 <form method="post" action="/login{{ query }}">
@@ -281,4 +282,5 @@ def install(server: flask.Flask, config: Config) -> None:
     @server.route("/logout", methods=["POST"])
     def logout() -> Any:
         flask.session.clear()
-        return flask.redirect("/", code=303)
+        code = i18n.lang()
+        return flask.redirect("/" if code == i18n.DEFAULT else f"/?lang={code}", code=303)

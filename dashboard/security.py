@@ -16,7 +16,7 @@ from typing import Any
 
 import flask
 from markupsafe import escape
-from werkzeug.exceptions import Forbidden, HTTPException, InternalServerError, RequestEntityTooLarge
+from werkzeug.exceptions import Forbidden, HTTPException, InternalServerError, NotFound, RequestEntityTooLarge
 
 from dashboard import i18n
 from dashboard.i18n import N_, _
@@ -206,6 +206,12 @@ def install(server: flask.Flask, script_hashes: Sequence[str], callbacks: Mappin
         # The refusals of dashboard.editors say why (in the request's language); Werkzeug's page would not.
         said = error.description if error.description != Forbidden.description else ""
         return _error(said or _("This request is not allowed."), 403)
+
+    @server.errorhandler(NotFound)
+    def _not_found(error: HTTPException) -> tuple[flask.Response | str, int]:
+        # A route's own reason where it gives one (the brief's, a download's); else ours, not Werkzeug's.
+        said = error.description if error.description != NotFound.description else ""
+        return _error(said or _("There is nothing at this address."), 404)
 
     @server.errorhandler(InternalServerError)
     def _server_error(error: InternalServerError) -> tuple[flask.Response | str, int]:

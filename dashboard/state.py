@@ -323,13 +323,15 @@ PARAMETERS: tuple[Param, ...] = (
         cut=10,
         control="flowdir",
     ),
-    # No control of its own in the view: the picker reloads the page in the language chosen.
+    # No control of its own in the view: the picker reloads the page in the language chosen. An
+    # unknown one leaves the page in the browser's language (dashboard.i18n.request_language),
+    # which need not be English.
     Param(
         "lang",
         "lang",
         Single(),
         _always(tuple(LANGUAGES)),
-        N_("Unknown language {value}: showing the atlas in English."),
+        N_("Unknown language {value} ignored."),
         default=_always(DEFAULT_LANGUAGE),
         cut=10,
     ),

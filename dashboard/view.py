@@ -49,10 +49,6 @@ ROLE_LABELS: Mapping[str, str] = Translated(
     }
 )
 
-# The dialogues' labels as geodata.vocabulary.DIALOGUES declares them (marked here for the
-# catalogs: geodata does not translate; tests/unit/test_i18n_views.py keeps the two alike).
-DIALOGUE_LABELS = (N_("Bali Process members"), N_("RCM members"), N_("IGC participants"))
-
 
 @dataclass(frozen=True)
 class RegionGroup:

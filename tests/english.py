@@ -50,7 +50,8 @@ ENGLISH_ONLY = frozenset(
     key map sites site source sources program programs type types view views deck slide
     partner funder funding count who when where what forced labour begging trafficking children
     of by to in or all no any every each more less than per""".split()
-) - {"no", "per", "map", "program", "programs", "source", "sources", "type", "types", "site", "sites"}
+) - {"no", "per", "map", "program", "programs", "source", "sources", "type", "types", "site", "sites", "routes"}
+# (the words taken out are Spanish, French or Indonesian too: "routes" is French, "program" Indonesian)
 
 
 def english_words(texts: list[str]) -> list[str]:

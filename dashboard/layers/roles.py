@@ -5,7 +5,7 @@ any choropleth; a marker at the country's label point says which role (shape and
 colour alone): origin, destination, both, or internal trafficking only.
 
 Every word the layer writes is in the language of the request (:mod:`dashboard.i18n`); the role
-names of the key are :data:`dashboard.view.ROLE_LABELS`, shown through ``_``.
+names of the key are :data:`dashboard.view.ROLE_LABELS`, which translates them.
 """
 
 from __future__ import annotations
@@ -34,10 +34,8 @@ ROLE_WORDS = {
 
 
 def role_label(role: str) -> str:
-    """A role's name in the key (:data:`dashboard.view.ROLE_LABELS`, English, marked where it is
-    declared) in the current language."""
-    english: Mapping[str, str] = getattr(ROLE_LABELS, "english", ROLE_LABELS)  # the table as declared
-    return _(english[role])
+    """A role's name in the key, in the current language (:data:`dashboard.view.ROLE_LABELS` translates)."""
+    return ROLE_LABELS[role]
 
 
 def role_words(role: str) -> str:

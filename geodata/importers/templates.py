@@ -363,52 +363,14 @@ def _cells(df: pd.DataFrame, table_schema: pa.DataFrameSchema) -> pd.DataFrame:
 # -- rows ----------------------------------------------------------------------------------------
 
 
-# What geodata.loader says of a table's cells and rows, as templates (the loader writes English).
-_LOADER = (
-    (re.compile(r"^(?P<value>.+) is not a whole number$"), N_("{value} is not a whole number")),
-    (re.compile(r"^(?P<value>.+) is not a number$"), N_("{value} is not a number")),
-    (re.compile(r"^duplicate key (?P<key>.+)$"), N_("duplicate key {key}")),
-    (re.compile(r"^(?P<iso3>\w+) has no label point to draw it at$"), N_("{iso3} has no label point to draw it at")),
-    (
-        re.compile(
-            r"^site \((?P<lat>[^,]+), (?P<lon>[^)]+)\) is not in (?P<iso3>\w+): it falls in no country, "
-            r"(?P<distance>\d+) km from (?P=iso3)$"
-        ),
-        N_("site ({lat}, {lon}) is not in {iso3}: it falls in no country, {distance} km from {iso3}"),
-    ),
-    (
-        re.compile(r"^site \((?P<lat>[^,]+), (?P<lon>[^)]+)\) is not in (?P<iso3>\w+): it falls in no country$"),
-        N_("site ({lat}, {lon}) is not in {iso3}: it falls in no country"),
-    ),
-    (
-        re.compile(
-            r"^site \((?P<lat>[^,]+), (?P<lon>[^)]+)\) is not in (?P<iso3>\w+): it falls in (?P<found>\w+), "
-            r"(?P<distance>\d+) km from (?P=iso3)$"
-        ),
-        N_("site ({lat}, {lon}) is not in {iso3}: it falls in {found}, {distance} km from {iso3}"),
-    ),
-    (
-        re.compile(r"^site \((?P<lat>[^,]+), (?P<lon>[^)]+)\) is not in (?P<iso3>\w+): it falls in (?P<found>\w+)$"),
-        N_("site ({lat}, {lon}) is not in {iso3}: it falls in {found}"),
-    ),
-)
-# The loader's messages without values (translated as they are).
-_LOADER_WORDS = (N_("required column is missing"), N_("unexpected column"), N_("value is missing"))
-
-
 def checked_message(text: str) -> str:
-    """A message of the loader or of the atlas's schemas, with its template where it has one, so
+    """A message of the atlas's schemas as the loader passes it on (plain text), with its template, so
     that the report can be shown in another language; the same English text."""
     if isinstance(text, Message):
         return text
     if text in schema.ERRORS:
         known = schema.message(text)
         return known if isinstance(known, Message) else Message(known)
-    if text in _LOADER_WORDS:
-        return Message(text)
-    for pattern, template in _LOADER:
-        if (m := pattern.match(text)) is not None:
-            return Message(template, **m.groupdict())
     for error in schema.ERRORS:  # a check's message with the offending value: "unknown ... ('X')"
         if text.startswith(f"{error} (") and text.endswith(")"):
             return Message(N_("{problem} ({value})"), problem=checked_message(error), value=text[len(error) + 2 : -1])

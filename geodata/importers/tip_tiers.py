@@ -69,7 +69,8 @@ NOTE_THREE_EARLY = Message(
 NOTE_NOT_RANKED = N_(
     "'NA' or blank tier = not ranked in the source (e.g. every country in 1999–2000): kept as not-ranked"
 )
-NOTE_TEXT_TIERS = N_("tiers written as text ('Tier 2 Watch List') read as they say")
+# The tiers as a file writes them in words (quoted as written, so not translated).
+NOTE_TEXT_TIERS = Message(N_("tiers written as text ({example}) read as they say"), example="('Tier 2 Watch List')")
 FORMULA_MESSAGE = N_("cell starts with '=' (a spreadsheet formula): the row is not read")
 
 CODES: dict[str, dict[float, str]] = {
@@ -163,9 +164,12 @@ def _scheme(frame: pd.DataFrame, file: str) -> tuple[str | None, str]:
                 file,
                 0,
                 "tier",
-                N_(
-                    "tier code 3 cannot be read: no 2.5 or 4 in the file tells whether 3 is the Watch List "
-                    "(Kelley & Heiss) or Tier 3; write the tiers as text ('Tier 3', 'Tier 2 Watch List')"
+                Message(
+                    N_(
+                        "tier code 3 cannot be read: no 2.5 or 4 in the file tells whether 3 is the Watch List "
+                        "(Kelley & Heiss) or Tier 3; write the tiers as text ({examples})"
+                    ),
+                    examples="('Tier 3', 'Tier 2 Watch List')",
                 ),
             )
         ]

@@ -10,6 +10,7 @@ import flask
 import pytest
 from bs4 import BeautifulSoup
 
+from dashboard import i18n
 from dashboard.brief import brief_boundaries, brief_html, make_inset, register_brief
 from dashboard.config import load_config
 from dashboard.data import init_data
@@ -211,6 +212,7 @@ def client():
     server = flask.Flask(__name__)
     init_data(server, load_config(data_dir=BUNDLED_DIR, cache_type="SimpleCache", suppression_threshold=11))
     register_brief(server)
+    i18n.install(server, lambda: flask.request.query_string.decode())  # as the app does: ?lang=
     return server.test_client()
 
 
@@ -241,5 +243,10 @@ def test_brief032_bad_year_falls_back_with_a_notice(client):
     assert response.headers["X-Atlas-Notice"] == "No tip-tier data for year '1899': showing 2007."
     notice = soup(response.get_data(as_text=True)).find(class_="notice")
     assert notice.get_text(strip=True) == "No tip-tier data for year '1899': showing 2007."
+    # In Spanish the page says it in Spanish; the header, read by programs, stays ASCII English.
+    spanish = client.get("/brief/GHA.html?year=1899&lang=es")
+    assert spanish.headers["X-Atlas-Notice"] == "No tip-tier data for year '1899': showing 2007."
+    said = soup(spanish.get_data(as_text=True)).find(class_="notice").get_text(strip=True)
+    assert "1899" in said and said != "No tip-tier data for year '1899': showing 2007."
     ok = client.get("/brief/GHA.html?indicator=population&year=1997").get_data(as_text=True)
     assert "indicators for 1997" in ok and soup(ok).find(class_="notice") is None

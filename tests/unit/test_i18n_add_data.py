@@ -14,6 +14,8 @@ from typing import Any
 import flask
 import pytest
 from bs4 import BeautifulSoup
+from dash._callback_context import context_value
+from dash._utils import AttributeDict
 from dash.development.base_component import Component
 from werkzeug.security import generate_password_hash
 
@@ -190,6 +192,15 @@ def test_a_job_takes_the_language_of_the_page_that_started_it():
     assert job_language("http://localhost/?view=rcm&lang=fr") == "fr"
     assert job_language("http://localhost/?lang=xx") == "en"  # no request: nothing else to go by
     assert job_language(None) == "en"
+    # In a job, Dash hands over the callback request's headers (the page in Referer, the browser's languages).
+    headers = {"Referer": "http://localhost/?lang=id", "Accept-Language": "fr-CA,fr;q=0.9,en;q=0.5"}
+    token = context_value.set(AttributeDict(headers=headers))
+    try:
+        assert job_language(None) == "id"
+        assert job_language("http://localhost/?view=rcm") == "fr"  # the page says nothing: the browser's
+        assert job_language("http://localhost/?lang=es") == "es"
+    finally:
+        context_value.reset(token)
 
 
 @pytest.fixture
@@ -259,6 +270,9 @@ def test_the_refusals_in_spanish(client, with_editors):
         environ_base=REMOTE,  # a viewer, not this machine
     )
     assert large.status_code == 413 and "supera el tamaño que acepta este servidor" in large.get_json()["error"]
+    missing = client.get("/download/report/no-such-dataset.csv?lang=es")
+    assert missing.status_code == 404 and "No hay nada en esta dirección." in missing.get_data(as_text=True)
+    assert '<html lang="es">' in missing.get_data(as_text=True) and "Volver al atlas" in missing.get_data(as_text=True)
     login = client.get("/login?lang=es").get_data(as_text=True)
     assert "Iniciar sesión" in login and "Contraseña" in login
 

@@ -157,8 +157,10 @@ def layer_texts(atlas: Atlas) -> list[str]:
 def test_i18n_map_key001_no_english_left(atlas, foreign, code):
     with i18n.language(code):
         texts = layer_texts(atlas)
-    assert english_in(texts, code) == []
-    assert english_words(without_data(texts, foreign)) == []
+    # The data taken out first: a program's name ("$50 million initiative") may read as a message.
+    mine = without_data(texts, foreign)
+    assert english_in(mine, code) == []
+    assert english_words(mine) == []
 
 
 @pytest.mark.parametrize(

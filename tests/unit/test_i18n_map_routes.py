@@ -17,7 +17,7 @@ from dashboard.exports.elements import PageData
 from dashboard.i18n import _
 from dashboard.layers import facts_of, outside, roles, routes, selection
 from dashboard.state import ViewState
-from dashboard.view import ROLE_LABELS, build_view, region_groups
+from dashboard.view import build_view, region_groups
 from geodata import load_atlas
 from geodata.privacy import revealing_notes
 from geodata.problems import say
@@ -61,9 +61,11 @@ def view_of(atlas, **changes):
 
 
 def no_english(texts: list[str], code: str, atlas) -> None:
+    """None of ``texts``, once the data is cut out of them, is the atlas's English or reads as English."""
     assert texts
-    assert english_in(texts, code) == []
-    assert english_words(without_data(texts, data_strings(atlas))) == []
+    shown = without_data(texts, data_strings(atlas))
+    assert english_in(shown, code) == []
+    assert english_words(shown) == []
 
 
 def map_texts(atlas, code: str, **changes) -> list[str]:
@@ -77,9 +79,9 @@ def map_texts(atlas, code: str, **changes) -> list[str]:
         texts += [_(column["headerName"]) for column in routes.COLUMNS]
         texts += [_(routes.LAYER.table.title), _(routes.LAYER.label), _(roles.LAYER.label)]
         texts += [_(outside.LAYER.label), _(selection.LAYER.label)]
-        # A row's count, years and "unknown" are dashboard.formatting's words (translated there).
-        for row in routes.table_rows(atlas, facts):
-            texts += [row["form"], row["on_map"]]
+        for row, victims in zip(routes.table_rows(atlas, facts), atlas.routes["victims"], strict=True):
+            texts += [row["form"], row["on_map"], row["count"], row["years"]]
+            texts += [] if isinstance(victims, str) else [row["victims"]]  # "unknown"; else data
         canvas = Canvas(folium.Map(tiles=None), PageData(), facts.names, tuple(atlas.countries.index))
         for layer in (outside, roles, routes):
             layer.draw_folium(view, facts, canvas)
@@ -88,8 +90,6 @@ def map_texts(atlas, code: str, **changes) -> list[str]:
         for group in canvas.key:
             texts += [t for t in [group.title, *pieces(group.note), *(e.label for e in group.entries)] if t]
         texts += canvas.overlays
-    if not hasattr(ROLE_LABELS, "english"):  # the role names translated once dashboard.view marks them
-        texts = [text for text in texts if text not in ROLE_LABELS.values()]
     return texts
 
 

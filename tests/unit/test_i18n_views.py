@@ -1,6 +1,7 @@
-"""The views' own words in Spanish, French and Indonesian: region and dialogue labels, the notices
-of a link's unknown values, the sentence above the map, the deck's messages and a deck file's
-errors, the example deck's titles, the page's title and the words handed to the browser's script.
+"""The views' own words in Spanish, French and Indonesian: dialogue and role labels, the notices
+of a link's unknown values, the deck's messages and a deck file's errors, the example deck's
+titles, the page's title and a download's error (the map's sentence, headline figures, region
+names and the browser script's words are the screen's: tests/unit/test_i18n_screen.py).
 
 Each text is checked with tests/english.py: no catalog English left (``english_in``) and nothing
 that reads as English (``english_words``); one assertion per part names a word it must show.
@@ -20,10 +21,7 @@ from dashboard import i18n
 from dashboard.data import loaded
 from dashboard.deck import DeckError, add_view, example_deck_path, load_deck
 from dashboard.state import from_query
-from dashboard.view import (
-    DIALOGUE_LABELS,
-    ROLE_LABELS,
-)
+from dashboard.view import ROLE_LABELS
 from geodata.vocabulary import DIALOGUES
 from tests.english import english_in, english_words
 from tests.unit.callback_bodies import real_bodies
@@ -43,7 +41,7 @@ def no_english(texts: list[str], code: str) -> None:
 @pytest.mark.parametrize("code", LANGUAGES)
 def test_dialogue_and_role_labels_are_in_the_language(code):
     with i18n.language(code):
-        labels = [i18n.gettext(label) for label in DIALOGUE_LABELS] + list(ROLE_LABELS.values())
+        labels = [i18n.gettext(label) for label, _column in DIALOGUES.values()] + list(ROLE_LABELS.values())
     no_english(labels, code)
 
 
@@ -57,10 +55,6 @@ def test_role_labels_are_read_in_the_requests_language():
         assert dict(ROLE_LABELS)["destination"] == "Pays de destination"
 
 
-def test_the_marked_dialogue_labels_are_the_vocabularys():
-    assert set(DIALOGUE_LABELS) == {label for label, _column in DIALOGUES.values()}
-
-
 # --- Notices of a link's unknown values -------------------------------------------------------------
 
 
@@ -68,12 +62,14 @@ def test_the_marked_dialogue_labels_are_the_vocabularys():
 def test_the_notices_of_a_link_are_in_the_language(atlas_app, code):
     query = (
         "region=atlantis&type=x&form=y&indicator=z&layers=q&country=XXX&select=w&datasets=v"
-        "&flows=7&flowscale=s&flowcountry=ZZZ&flowdir=up&colour=red"
+        "&flows=7&flowscale=s&flowcountry=ZZZ&flowdir=up&lang=xx&colour=red"
     )
     with i18n.language(code):
         _state, notices = from_query(query, loaded().choices)
-    assert len(notices) == 13
+    assert len(notices) == 14
     no_english(notices, code)
+    if code == "es":
+        assert "Región desconocida 'atlantis': se omite." in notices
 
 
 # --- Decks: file errors, messages, the example ------------------------------------------------------
@@ -234,3 +230,12 @@ def test_a_downloads_notice_header_stays_english_and_its_columns_too(atlas_app):
     assert response.headers["X-Atlas-Notice"] == "Unknown region 'atlantis' ignored."
     header = response.get_data(as_text=True).splitlines()[0]
     assert header.startswith("route_id,") or "origin_iso3" in header  # machine-stable English columns
+
+
+def test_an_unknown_language_is_ignored_and_the_page_keeps_the_browsers(atlas_app):
+    client = atlas_app.server.test_client()
+    page = client.get("/?lang=xx", headers={"Accept-Language": "fr-FR,fr;q=0.9"}).get_data(as_text=True)
+    assert '<html lang="fr">' in page
+    with i18n.language("fr"):
+        _state, notices = from_query("lang=xx", loaded().choices)
+    assert notices == ["Langue inconnue 'xx'\u00a0: ignorée."]
