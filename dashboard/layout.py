@@ -370,7 +370,7 @@ def create_strip(data: AtlasData, view: View) -> list[Any]:
 def summary_text(data: AtlasData, view: View) -> str:
     """One sentence of what the map shows, for screen readers and as a caption: where, then a
     clause from each layer switched on, top layer first."""
-    where = ", ".join(group_name(data, r) for r in view.state.regions) or _("the world")
+    where = ", ".join(group_name(data, r) for r in view.state.regions)
     clauses = [
         clause
         for layer in reversed(REGISTRY.values())
@@ -378,9 +378,15 @@ def summary_text(data: AtlasData, view: View) -> str:
         for clause in [layer.describe(view, data.facts)]
         if clause
     ]
-    if not clauses:
+    what = "; ".join(clauses)
+    # The world has sentences of its own: "Mapa del mundo", "Carte du monde" (not "de el", "de le").
+    if not where:
+        return (
+            _("Map of the world: {what}.").format(what=what) if what else _("Map of the world: no layer switched on.")
+        )
+    if not what:
         return _("Map of {where}: no layer switched on.").format(where=where)
-    return _("Map of {where}: {what}.").format(where=where, what="; ".join(clauses))
+    return _("Map of {where}: {what}.").format(where=where, what=what)
 
 
 def create_unmapped(data: AtlasData, view: View) -> list[Any]:

@@ -153,6 +153,10 @@ def test_i18nscreen003_spanish_words_are_there(client):
     ):
         assert spanish in texts, spanish
     assert find(layout, "legend")["props"]["aria-label"] == "Leyenda del mapa"
+    # The sentence above the map: the world has a sentence of its own ("del mundo", not "de el mundo").
+    assert find(layout, "summary")["props"]["children"].startswith("Mapa de Miembros de la CRM (en 2023): ")
+    world = find(page(client, "es", "layers=routes"), "summary")["props"]["children"]
+    assert world.startswith("Mapa del mundo: "), world
     # The country picker names countries as CLDR does, in Spanish order.
     country = find(layout, "country")["props"]
     labels = [option["label"] for option in country["options"]]
