@@ -361,8 +361,12 @@ def create_strip(data: AtlasData, view: View) -> list[Any]:
     )
     return [
         _stat(i18n.integer(len(programs)), at_sites.format(count=i18n.integer(len(sites))), "programs"),
-        _stat(i18n.integer(len(countries)), _("countries with programs or routes"), "countries"),
-        _stat(i18n.integer(len(view.route_records)), pgettext("headline figure", "routes"), "routes"),
+        _stat(
+            i18n.integer(len(countries)),
+            ngettext("country with programs or routes", "countries with programs or routes", len(countries)),
+            "countries",
+        ),
+        _stat(i18n.integer(len(view.route_records)), ngettext("route", "routes", len(view.route_records)), "routes"),
         _stat(people, giving.format(known=i18n.integer(with_figure), count=i18n.integer(len(programs))), "people"),
     ]
 
