@@ -14,7 +14,6 @@ validation keeps that fast. The registry's order is the drawing order, bottom to
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -84,29 +83,9 @@ class CountryNames(Mapping[str, str]):
 
 
 # M49 sub-regions as the data names them -> their M49 code, where CLDR's English name differs.
-_M49_ALIASES = {"Australia and New Zealand": "053", "Micronesia": "057", "South-eastern Asia": "035"}
-
-
-def subregion_name(as_in_data: str) -> str:
-    """An M49 sub-region (``Western Africa``) or region (``Americas``) as the data names it, in the
-    language of the request: CLDR's name of that M49 region; the data's name in English, or where
-    CLDR does not know it."""
-    language = i18n.lang()
-    if language == i18n.DEFAULT:
-        return as_in_data
-    code = _M49_ALIASES.get(as_in_data) or _m49_codes().get(as_in_data)
-    return str(i18n.locale(language).territories.get(code, as_in_data)) if code else as_in_data
-
-
-@functools.cache
-def _m49_codes() -> dict[str, str]:
-    """CLDR's English names of M49 regions -> their code (``"Western Africa"`` -> ``"011"``)."""
-    return {str(name): code for code, name in i18n.locale(i18n.DEFAULT).territories.items() if code.isdigit()}
-
-
 def facts_of(atlas: Atlas, threshold: int = 11) -> Facts:
     """The :class:`Facts` of ``atlas`` (made once per atlas and threshold)."""
-    from dashboard.formatting import esc
+    from dashboard.formatting import esc, region_name
 
     def make() -> Facts:
         countries = atlas.countries
@@ -121,7 +100,7 @@ def facts_of(atlas: Atlas, threshold: int = 11) -> Facts:
                 for iso3, x, y in zip(drawn.index, drawn["label_lon"], drawn["label_lat"], strict=True)
             },
             subregions={
-                str(iso3): esc(subregion_name(str(name))) for iso3, name in countries["un_subregion"].dropna().items()
+                str(iso3): esc(region_name(str(name))) for iso3, name in countries["un_subregion"].dropna().items()
             },
             sources=atlas.sources,
         )

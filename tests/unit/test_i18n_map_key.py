@@ -16,7 +16,8 @@ from dashboard import i18n
 from dashboard.exports.canvas import Canvas
 from dashboard.exports.elements import PageData
 from dashboard.figure import make_figure
-from dashboard.layers import Trace, check_needs, choropleth, facts_of, profile, programs, subregion_name
+from dashboard.formatting import region_name
+from dashboard.layers import Trace, check_needs, choropleth, facts_of, profile, programs
 from dashboard.legend import create_legend_section, legend_groups
 from dashboard.state import ViewState
 from dashboard.view import View, build_view, columns_of, region_groups
@@ -215,11 +216,11 @@ def test_i18n_map_key005_numbers_regions_and_problems_by_language(atlas):
     with i18n.language("fr"):
         layout: Any = make_figure(view_of(atlas), facts_of(atlas, 11))[0]["layout"]
         assert layout["separators"] == ",\u202f"
-        assert subregion_name("South-eastern Asia") == "Asie du Sud-Est"
+        assert region_name("South-eastern Asia") == "Asie du Sud-Est"
         assert "100\u202f000" in choropleth.indicator_unit(rate_unit(11))
     with i18n.language("es"):
-        assert subregion_name("Central America") == "Centroamérica"
-        assert subregion_name("Nowhere in particular") == "Nowhere in particular"
+        assert region_name("Central America") == "Centroamérica"
+        assert region_name("Nowhere in particular") == "Nowhere in particular"
         broken = check_needs(dataclasses.replace(atlas, programs=atlas.programs.drop(columns=["site"])))
         assert [say(p.message, i18n.gettext, i18n.integer) for p in broken] == [
             "la capa 'programs' necesita esta columna"
