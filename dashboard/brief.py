@@ -33,6 +33,7 @@ from markupsafe import Markup
 from shapely.geometry import box
 from shapely.geometry.base import BaseGeometry
 
+from dashboard import formatting as fmt
 from dashboard import i18n
 from dashboard.data import loaded, state_from
 from dashboard.downloads import header_notices
@@ -68,7 +69,7 @@ PRECISIONS = {
     "city": N_("city centre"),
     "country": N_("country only, no site given"),
 }
-# Words the brief shows from the profile and the bundled indicator catalogue, translated where
+# Words the brief shows from the profile, translated where
 # shown (``_(text)`` in the template); a text the catalogs do not know is data, marked lang="en".
 SHOWN_WORDS = (
     N_("Origin, to"),
@@ -76,14 +77,6 @@ SHOWN_WORDS = (
     N_("Internal, within"),
     N_("no data"),
     N_("suppressed small count"),
-    N_("TIP Report tier placement"),
-    N_("Population"),
-    N_("GDP per capita"),
-    N_("Life expectancy at birth"),
-    N_("tier"),
-    N_("people"),
-    N_("US$ per person, inflation-adjusted"),
-    N_("years"),
 )
 
 _BOUNDARIES: dict[tuple[str, int], gpd.GeoDataFrame] = {}
@@ -508,7 +501,9 @@ def _shown(text: object) -> object:
     return _(text) if isinstance(text, str) and text else text
 
 
-_ENV.globals.update(_=_, ngettext=ngettext, integer=i18n.integer, en=_english, tr=_shown)
+_ENV.globals.update(
+    _=_, ngettext=ngettext, integer=i18n.integer, en=_english, tr=_shown, indicator_unit=fmt.indicator_unit
+)
 
 
 # The brief has no script and loads nothing: only its inline styles (and its inline SVG map).

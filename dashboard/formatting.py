@@ -7,6 +7,7 @@ Every word here is in the request's language (:mod:`dashboard.i18n`), numbers to
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 
 import numpy as np
@@ -14,6 +15,7 @@ import pandas as pd
 
 from dashboard import i18n
 from dashboard.i18n import N_, _
+from geodata.problems import Message, say
 
 UNKNOWN = N_("unknown")  # English, to compare with; shown as :func:`unknown`
 
@@ -90,12 +92,12 @@ def number(value: object, unit: str = "") -> str:
         if unit in LARGE_COUNTS:  # "1,32 milliards de personnes": a sentence of its own
             return _(LARGE_COUNTS[unit][scale]).format(value=shown)
         text = _(LARGE_NUMBERS[scale]).format(value=shown)
-        return f"{text} {label(unit)}".strip()
+        return f"{text} {indicator_unit(unit)}".strip()
     if abs(x) >= 100:
         text = i18n.decimal(x, 0)
     else:
         text = i18n.decimal(x, 1)
-    return f"{text} {label(unit)}".strip() if unit else text
+    return f"{text} {indicator_unit(unit)}".strip() if unit else text
 
 
 def years(start: object, end: object, reported: object = None) -> str:
@@ -158,19 +160,74 @@ def place(names: Mapping[str, str], iso3: object, label: object) -> str:
     return ", ".join(p for p in parts if p) or unknown()
 
 
-# The bundled indicator catalogue's labels and units (geodata/data/indicator_catalogue.csv): the
-# atlas's own words, marked here and shown through :func:`label`; an imported indicator's stay
-# as its file writes them.
-CATALOGUE_WORDS = (
-    N_("TIP Report tier placement"),
-    N_("tier"),
-    N_("Population"),
-    N_("people"),
-    N_("GDP per capita"),
-    N_("US$ per person, inflation-adjusted"),
-    N_("Life expectancy at birth"),
-    N_("years"),
+# --- The indicators' words in the language of the request ----------------------------------------
+# The labels and units of the bundled catalogue (geodata/data/indicator_catalogue.csv), of the rate
+# the atlas derives (geodata/per_capita.py) and of the GLOTIP importer's indicators are the atlas's
+# own words: shown translated. An indicator imported with a label of its own keeps it as written.
+
+
+def _labels() -> dict[str, str]:
+    return {
+        "TIP Report tier placement": _("TIP Report tier placement"),
+        "Population": _("Population"),
+        "GDP per capita": _("GDP per capita"),
+        "Life expectancy at birth": _("Life expectancy at birth"),
+        "Detected trafficking victims per 100,000 people": _("Detected trafficking victims per 100,000 people"),
+        "Detected trafficking victims": _("Detected trafficking victims"),
+        "Persons convicted": _("Persons convicted"),
+        "Persons prosecuted": _("Persons prosecuted"),
+        "Persons brought into formal contact": _("Persons brought into formal contact"),
+        "Offences of trafficking in persons": _("Offences of trafficking in persons"),
+    }
+
+
+def _units() -> dict[str, str]:
+    # The same messages as the profile's (dashboard.formatting), so a unit reads the same everywhere.
+    return {
+        "tier": _("tier"),
+        "people": _("people"),
+        "US$ per person, inflation-adjusted": _("US$ per person, inflation-adjusted"),
+        "years": _("years"),
+        "offences": _("offences"),
+        "counts": _("counts"),
+    }
+
+
+_RATE_UNIT = re.compile(
+    r"victims per 100,000 people \(population of the same year or up to (\d+) years before; "
+    r"none where the count is withheld or under (\d+)\)"
 )
+_GLOTIP = " (GLOTIP)"
+
+
+def indicator_label(label: object) -> str:
+    """An indicator's label (``meta["label"]``, not escaped) in the language of the request.
+
+    A GLOTIP indicator's breakdown (``Detected trafficking victims (GLOTIP): female``) stays as
+    the source wrote it; a label the atlas does not know stays as it is.
+    """
+    text = str(label)
+    labels = _labels()
+    if text in labels:
+        return labels[text]
+    base, glotip, breakdown = text.partition(_GLOTIP)
+    return labels[base] + glotip + breakdown if glotip and base in labels else text
+
+
+def indicator_unit(unit: object) -> str:
+    """An indicator's unit (``meta["unit"]``, not escaped; ``""`` if missing) in the language of the request."""
+    if is_missing(unit):
+        return ""
+    if isinstance(unit, Message):  # the derived rate's, with its numbers apart (geodata.per_capita)
+        return say(unit, _, i18n.integer)
+    text = str(unit)
+    rate = _RATE_UNIT.fullmatch(text)
+    if rate:
+        return _(
+            "victims per {per} people (population of the same year or up to {gap} years before; "
+            "none where the count is withheld or under {threshold})"
+        ).format(per=i18n.integer(100_000), gap=i18n.integer(int(rate[1])), threshold=i18n.integer(int(rate[2])))
+    return _units().get(text, text)
 
 
 def label(text: str) -> str:

@@ -187,7 +187,7 @@ def create_controls(data: AtlasData, state: ViewState) -> html.Div:
                 dcc.Dropdown(
                     id="indicator",
                     options=[
-                        {"label": fmt.label(row["label"]), "value": key}
+                        {"label": fmt.indicator_label(row["label"]), "value": key}
                         for key, row in catalogue.iterrows()
                         if key in data.choices.indicator_years
                     ],
@@ -636,7 +636,9 @@ def view_title(data: AtlasData, state: ViewState) -> str:
     meta = data.atlas.catalogue.loc[state.indicator]
     parts = [
         where,
-        pgettext("view title", "{indicator}, {year}").format(indicator=fmt.label(meta["label"]), year=state.year),
+        pgettext("view title", "{indicator}, {year}").format(
+            indicator=fmt.indicator_label(meta["label"]), year=state.year
+        ),
     ]
     if state.types:
         parts.append(", ".join(fmt.label(PROGRAM_TYPES[t]) for t in state.types))

@@ -79,7 +79,16 @@ def _readings(atlas: Atlas, iso3: str, year: int) -> tuple[Reading, ...]:
         series = tuple((int(y), float(v)) for y, v in zip(mine["year"], mine["value"], strict=True) if pd.notna(v))
         if upto.empty:
             out.append(
-                Reading(str(indicator), fmt.label(meta["label"]), meta["unit"], _("no data"), None, False, "", series)
+                Reading(
+                    str(indicator),
+                    fmt.indicator_label(meta["label"]),
+                    meta["unit"],
+                    _("no data"),
+                    None,
+                    False,
+                    "",
+                    series,
+                )
             )
             continue
         latest = upto.iloc[-1]
@@ -94,7 +103,7 @@ def _readings(atlas: Atlas, iso3: str, year: int) -> tuple[Reading, ...]:
         out.append(
             Reading(
                 str(indicator),
-                fmt.label(meta["label"]),
+                fmt.indicator_label(meta["label"]),
                 meta["unit"],
                 text,
                 int(latest["year"]),

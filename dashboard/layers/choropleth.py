@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import functools
 import math
-import re
 import textwrap
 from typing import Any
 
@@ -30,7 +29,6 @@ from dashboard.layers import Facts, Layer, Trace, factored_hover
 from dashboard.palette import BORDER_COLOUR, NO_DATA_COLOUR, TIER_COLOURS
 from dashboard.view import View, slice_records
 from geodata import Atlas
-from geodata.problems import Message, say
 from geodata.vocabulary import TIP_TIERS
 
 GROUP = "indicator"
@@ -39,76 +37,8 @@ SUPPRESSED_COLOUR = "#cccccc"
 LOG_SCALE = frozenset({"population", "gdp-per-capita"})
 
 
-# --- The indicators' words in the language of the request ----------------------------------------
-# The labels and units of the bundled catalogue (geodata/data/indicator_catalogue.csv), of the rate
-# the atlas derives (geodata/per_capita.py) and of the GLOTIP importer's indicators are the atlas's
-# own words: shown translated. An indicator imported with a label of its own keeps it as written.
-
-
-def _labels() -> dict[str, str]:
-    return {
-        "TIP Report tier placement": _("TIP Report tier placement"),
-        "Population": _("Population"),
-        "GDP per capita": _("GDP per capita"),
-        "Life expectancy at birth": _("Life expectancy at birth"),
-        "Detected trafficking victims per 100,000 people": _("Detected trafficking victims per 100,000 people"),
-        "Detected trafficking victims": _("Detected trafficking victims"),
-        "Persons convicted": _("Persons convicted"),
-        "Persons prosecuted": _("Persons prosecuted"),
-        "Persons brought into formal contact": _("Persons brought into formal contact"),
-        "Offences of trafficking in persons": _("Offences of trafficking in persons"),
-    }
-
-
-def _units() -> dict[str, str]:
-    # The same messages as the profile's (dashboard.formatting), so a unit reads the same everywhere.
-    return {
-        "tier": _("tier"),
-        "people": _("people"),
-        "US$ per person, inflation-adjusted": _("US$ per person, inflation-adjusted"),
-        "years": _("years"),
-        "offences": _("offences"),
-        "counts": _("counts"),
-    }
-
-
 # The tier names of geodata.vocabulary.TIP_TIERS, marked here too so the key never lacks them.
 TIER_NAMES = (N_("Tier 1"), N_("Tier 2"), N_("Tier 2 Watch List"), N_("Tier 3"), N_("Not ranked in source"))
-_RATE_UNIT = re.compile(
-    r"victims per 100,000 people \(population of the same year or up to (\d+) years before; "
-    r"none where the count is withheld or under (\d+)\)"
-)
-_GLOTIP = " (GLOTIP)"
-
-
-def indicator_label(label: object) -> str:
-    """An indicator's label (``meta["label"]``, not escaped) in the language of the request.
-
-    A GLOTIP indicator's breakdown (``Detected trafficking victims (GLOTIP): female``) stays as
-    the source wrote it; a label the atlas does not know stays as it is.
-    """
-    text = str(label)
-    labels = _labels()
-    if text in labels:
-        return labels[text]
-    base, glotip, breakdown = text.partition(_GLOTIP)
-    return labels[base] + glotip + breakdown if glotip and base in labels else text
-
-
-def indicator_unit(unit: object) -> str:
-    """An indicator's unit (``meta["unit"]``, not escaped; ``""`` if missing) in the language of the request."""
-    if fmt.is_missing(unit):
-        return ""
-    if isinstance(unit, Message):  # the derived rate's, with its numbers apart (geodata.per_capita)
-        return say(unit, _, i18n.integer)
-    text = str(unit)
-    rate = _RATE_UNIT.fullmatch(text)
-    if rate:
-        return _(
-            "victims per {per} people (population of the same year or up to {gap} years before; "
-            "none where the count is withheld or under {threshold})"
-        ).format(per=i18n.integer(100_000), gap=i18n.integer(int(rate[1])), threshold=i18n.integer(int(rate[2])))
-    return _units().get(text, text)
 
 
 def tier_name(category: str) -> str:
@@ -259,7 +189,7 @@ def traces(view: View, facts: Facts) -> list[Trace]:
     drawable = drawable_countries(facts)
     allowed = set(drawable)
     year = view.state.year
-    label = fmt.esc(indicator_label(meta["label"]))  # plotly.js reads names, titles and templates as markup
+    label = fmt.esc(fmt.indicator_label(meta["label"]))  # plotly.js reads names, titles and templates as markup
     title = f"{label}, {year}"
     rows = {
         r["iso3"]: r
@@ -292,9 +222,9 @@ def traces(view: View, facts: Facts) -> list[Trace]:
         # Wrapped: a title wider than the bar runs off the map's left edge (a 1280 px screen
         # gives the bar about 300 px); the label is escaped line by line.
         bar_title = "<br>".join(
-            fmt.esc(line) for line in textwrap.wrap(f"{indicator_label(meta['label'])}, {year}", 34)
+            fmt.esc(line) for line in textwrap.wrap(f"{fmt.indicator_label(meta['label'])}, {year}", 34)
         )
-        sub = textwrap.wrap(f"{indicator_unit(meta['unit'])} — {_plain_source_line(atlas, meta['indicator'])}", 42)
+        sub = textwrap.wrap(f"{fmt.indicator_unit(meta['unit'])} — {_plain_source_line(atlas, meta['indicator'])}", 42)
         colorbar: dict[str, Any] = {
             "title": {
                 "text": bar_title + "".join(f"<br><sub>{fmt.esc(line)}</sub>" for line in sub),
@@ -318,7 +248,7 @@ def traces(view: View, facts: Facts) -> list[Trace]:
             # country's 1,282 does not read as a scale from 1,281.6 to 1,282.4.
             values.update(zmin=0, zmax=max(max(z.values()), 1))
             colorbar["tickformat"] = ",d"
-        unit = indicator_unit(meta["unit"])
+        unit = fmt.indicator_unit(meta["unit"])
         suppressed = [r for r in rows.values() if r["suppressed"]]
         if suppressed:
             # The publisher's bound where the row gives one (GLOTIP's "<5"), else the atlas's threshold:
@@ -456,7 +386,7 @@ def cites(view: View) -> list[str]:
 
 
 def describe(view: View, facts: Facts) -> str:
-    label = indicator_label(view.atlas.catalogue.loc[view.state.indicator, "label"])
+    label = fmt.indicator_label(view.atlas.catalogue.loc[view.state.indicator, "label"])
     count = view.indicator_count
     return ngettext(
         "coloured by {indicator} in {year} ({count} country with data)",
@@ -475,7 +405,7 @@ def draw_folium(view: View, facts: Facts, canvas: Canvas) -> None:
     rows: dict[str, Row] = {r["iso3"]: r for r in view.indicator.to_dict("records")}
     in_view = [iso3 for iso3 in canvas.countries if view.countries is None or iso3 in view.countries]
     present = {iso3 for iso3 in in_view if iso3 in rows}
-    title = f"{indicator_label(meta['label'])}, {view.state.year}"
+    title = f"{fmt.indicator_label(meta['label'])}, {view.state.year}"
     no_data = KeyEntry(_("No data"), area_swatch(NO_DATA_COLOUR))
     if meta["kind"] == "ordinal":
         shown = {rows[iso3]["category"] for iso3 in present}
@@ -521,7 +451,7 @@ def _continuous(
     colour = {iso3: str(cmap.rgb_hex_str(z(value))) for iso3, value in values.items()}
     stops = ", ".join(str(cmap.rgb_hex_str(low + (high - low) * i / 10)) for i in range(11))
     ticks = "".join(f"<span>{fmt.esc(fmt.number(10**t if log else t))}</span>" for t in (low, (low + high) / 2, high))
-    unit = indicator_unit(meta["unit"])
+    unit = fmt.indicator_unit(meta["unit"])
     caption = _("Log scale ({unit})").format(unit=unit) if log and unit else _("Log scale") if log else unit
     bar = (
         f'<div class="atlas-gradient" style="background: linear-gradient(to right, {stops})"></div>'
@@ -536,7 +466,7 @@ def _continuous(
 def _tip(
     heading: str, row: Row | None, meta: pd.Series, year: int, facts: Facts, medians: dict[tuple[str, str, int], str]
 ) -> str:
-    label = fmt.esc(indicator_label(meta["label"]))
+    label = fmt.esc(fmt.indicator_label(meta["label"]))
     if row is None:
         return f"{heading}<br>{_no_data_line(label, year)}"
     if meta["kind"] == "ordinal":
@@ -544,7 +474,7 @@ def _tip(
     elif row["suppressed"]:  # never its value, even if the cell holds one
         line = _suppressed_line(label, fmt.esc(fmt.suppressed(row.get("suppressed_below"), facts.threshold)))
     else:
-        unit = indicator_unit(meta["unit"])
+        unit = fmt.indicator_unit(meta["unit"])
         line = _reading_line(label, fmt.esc(fmt.number(row["value"])) + (f" {fmt.esc(unit)}" if unit else ""))
     when = str(year) if int(row["year"]) == year else _latest_before(row["year"], year)
     lines = [heading, line, _year_line(when)]

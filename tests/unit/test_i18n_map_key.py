@@ -144,9 +144,9 @@ def layer_texts(atlas: Atlas) -> list[str]:
         out += [row["types"], row["precision"], row["country"]]
     out += [i18n.gettext(layer.label) for layer in (choropleth.LAYER, profile.LAYER, programs.LAYER)]
     for _key, meta in atlas.catalogue.iterrows():
-        out += [choropleth.indicator_label(meta["label"]), choropleth.indicator_unit(meta["unit"])]
-    out.append(choropleth.indicator_unit(rate_unit(11)))
-    out.append(choropleth.indicator_label("Detected trafficking victims per 100,000 people"))
+        out += [fmt.indicator_label(meta["label"]), fmt.indicator_unit(meta["unit"])]
+    out.append(fmt.indicator_unit(rate_unit(11)))
+    out.append(fmt.indicator_label("Detected trafficking victims per 100,000 people"))
     row = {"iso3": "GTM", "year": 2007, "suppressed": True, "suppressed_below": 5, "source": "tip-2007"}
     meta = atlas.catalogue.loc["population"]
     out += pieces(choropleth._tip("<b>GTM</b>", row, meta, 2007, facts, {}))  # a suppressed count's tooltip
@@ -207,7 +207,7 @@ def test_i18n_map_key004_english_as_before(atlas):
         "<b>P</b><br>Partner: A<br>Types: T<br>Site: S<br>Years: Y<br>Source: C<extra></extra>"
     )
     assert [t["name"] for t in profile.traces(view, facts)][-1] == "Guatemala (profile)"
-    assert choropleth.indicator_unit(rate_unit(11)) == rate_unit(11)
+    assert fmt.indicator_unit(rate_unit(11)) == rate_unit(11)
     assert "separators" not in make_figure(view, facts)[0]["layout"]  # type: ignore[operator]
 
 
@@ -217,7 +217,7 @@ def test_i18n_map_key005_numbers_regions_and_problems_by_language(atlas):
         layout: Any = make_figure(view_of(atlas), facts_of(atlas, 11))[0]["layout"]
         assert layout["separators"] == ",\u202f"
         assert region_name("South-eastern Asia") == "Asie du Sud-Est"
-        assert "100\u202f000" in choropleth.indicator_unit(rate_unit(11))
+        assert "100\u202f000" in fmt.indicator_unit(rate_unit(11))
     with i18n.language("es"):
         assert region_name("Central America") == "Centroamérica"
         assert region_name("Nowhere in particular") == "Nowhere in particular"
