@@ -268,6 +268,17 @@ window.dashAgGridFunctions = Object.assign({}, window.dashAgGridFunctions, {
   atlasInView: (params) => !window.atlasInView || window.atlasInView.has(params.data.id),
 });
 
+/* A cell that shows the data as its source wrote it (a program's name, a partner, a source):
+   marked lang="en" so that a screen reader reads it in English on a page in another language;
+   the atlas's own words in such a column ("desconocido" where the data says nothing) are not. */
+window.dashAgGridComponentFunctions = Object.assign({}, window.dashAgGridComponentFunctions, {
+  DataText: (props) => {
+    const own = (props.colDef.cellRendererParams || {}).atlasWords || [];
+    const lang = own.includes(props.value) ? undefined : "en";
+    return React.createElement("span", { lang: lang }, props.value);
+  },
+});
+
 /* Editing the deck from the keyboard. The deck's list is drawn again after each change, which
    drops the focus: the control pressed says where the focus goes next (the same button on the
    view's new place, Undo after a delete, the title's button after a rename), and it is given

@@ -12,8 +12,9 @@ from typing import Any
 import dash_ag_grid as dag
 from dash import dcc, html
 
+from dashboard import formatting as fmt
 from dashboard.i18n import _
-from dashboard.layers import REGISTRY, Facts, Layer, Table
+from dashboard.layers import DATA_TEXT, REGISTRY, Facts, Layer, Table
 from dashboard.view import View
 
 
@@ -32,11 +33,18 @@ def in_view(view: View) -> list[str]:
 
 
 def columns(table: Table) -> list[dict[str, Any]]:
-    """A table's column definitions, headers in the current language (the layers mark them ``N_``)."""
-    return [
-        {**column, "headerName": _(column["headerName"])} if "headerName" in column else column
-        for column in table.columns
-    ]
+    """A table's column definitions, headers in the current language (the layers mark them ``N_``).
+
+    A column of data (``"cellRenderer": DATA_TEXT``) marks its cells ``lang="en"``, all but the
+    atlas's own words in it ("unknown" where the data says nothing), given here in the page's language.
+    """
+    made = []
+    for column in table.columns:
+        column = {**column, "headerName": _(column["headerName"])} if "headerName" in column else dict(column)
+        if column.get("cellRenderer") == DATA_TEXT:
+            column["cellRendererParams"] = {"atlasWords": [fmt.unknown()]}
+        made.append(column)
+    return made
 
 
 def grid_words() -> dict[str, str]:

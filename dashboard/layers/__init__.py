@@ -149,6 +149,11 @@ def _no_sources(view: View) -> Iterable[str]:
     return ()
 
 
+# The cell renderer of a table column that holds data as its source wrote it (a program's name, a
+# partner, a source): its cells are marked lang="en" (assets/atlas.js, dashboard.table.columns).
+DATA_TEXT = "DataText"
+
+
 @dataclass(frozen=True)
 class Table:
     """A layer's rows in the tables under the map (the map's text alternative).

@@ -21,7 +21,7 @@ from dashboard.derived import derived
 from dashboard.exports.canvas import Canvas, KeyEntry, KeyGroup, popup_html, symbol_svg
 from dashboard.exports.elements import SvgMarker
 from dashboard.i18n import N_, _, ngettext, pgettext
-from dashboard.layers import Facts, Layer, Table, Trace, factored_hover, rows_to_draw
+from dashboard.layers import DATA_TEXT, Facts, Layer, Table, Trace, factored_hover, rows_to_draw
 from dashboard.palette import PROGRAM_STYLES
 from dashboard.view import View, columns_of
 from geodata import Atlas
@@ -206,15 +206,15 @@ def traces(view: View, facts: Facts) -> list[Trace]:
 
 # Headers in English, marked: the table shows them translated (dashboard.table).
 COLUMNS = (
-    {"field": "program", "headerName": N_("Program"), "flex": 3, "minWidth": 220},
+    {"field": "program", "cellRenderer": DATA_TEXT, "headerName": N_("Program"), "flex": 3, "minWidth": 220},
     {"field": "types", "headerName": N_("Types"), "flex": 2, "minWidth": 160},
     {"field": "country", "headerName": N_("Country"), "flex": 1, "minWidth": 110},
-    {"field": "site", "headerName": N_("Site"), "flex": 2, "minWidth": 160},
+    {"field": "site", "cellRenderer": DATA_TEXT, "headerName": N_("Site"), "flex": 2, "minWidth": 160},
     {"field": "precision", "headerName": N_("Site precision"), "flex": 1, "minWidth": 100},
     {"field": "years", "headerName": N_("Years"), "flex": 1, "minWidth": 110},
     {"field": "figures", "headerName": N_("Figures"), "flex": 2, "minWidth": 160},
-    {"field": "partner", "headerName": N_("Partner"), "flex": 2, "minWidth": 160},
-    {"field": "source", "headerName": N_("Source"), "flex": 2, "minWidth": 160},
+    {"field": "partner", "cellRenderer": DATA_TEXT, "headerName": N_("Partner"), "flex": 2, "minWidth": 160},
+    {"field": "source", "cellRenderer": DATA_TEXT, "headerName": N_("Source"), "flex": 2, "minWidth": 160},
 )
 
 

@@ -38,7 +38,7 @@ from dashboard.derived import derived
 from dashboard.exports.canvas import Canvas, KeyEntry, KeyGroup, line_swatch, popup_html, ring_swatch
 from dashboard.exports.elements import SvgMarker
 from dashboard.i18n import N_, _, ngettext
-from dashboard.layers import Facts, Layer, Table, Trace, rows_to_draw
+from dashboard.layers import DATA_TEXT, Facts, Layer, Table, Trace, rows_to_draw
 from dashboard.palette import FLOW_COLOUR, FORM_STYLES, dash_array
 from dashboard.view import View, columns_of
 from geodata import Atlas
@@ -396,12 +396,12 @@ COLUMNS = (
     {"field": "origin", "headerName": N_("From"), "flex": 1, "minWidth": 120},
     {"field": "destination", "headerName": N_("To"), "flex": 1, "minWidth": 120},
     {"field": "form", "headerName": N_("Form of exploitation"), "flex": 1, "minWidth": 150},
-    {"field": "detail", "headerName": N_("Detail"), "flex": 2, "minWidth": 180},
-    {"field": "victims", "headerName": N_("Who"), "flex": 2, "minWidth": 160},
+    {"field": "detail", "cellRenderer": DATA_TEXT, "headerName": N_("Detail"), "flex": 2, "minWidth": 180},
+    {"field": "victims", "cellRenderer": DATA_TEXT, "headerName": N_("Who"), "flex": 2, "minWidth": 160},
     {"field": "years", "headerName": N_("Year"), "flex": 1, "minWidth": 110},
     {"field": "count", "headerName": N_("Count"), "flex": 1, "minWidth": 110},
     {"field": "on_map", "headerName": N_("On the map"), "flex": 1, "minWidth": 90},
-    {"field": "source", "headerName": N_("Source"), "flex": 2, "minWidth": 160},
+    {"field": "source", "cellRenderer": DATA_TEXT, "headerName": N_("Source"), "flex": 2, "minWidth": 160},
 )
 
 

@@ -85,6 +85,14 @@ def test_lang001_spanish_rcm_view_has_no_english_left(dash_duo, atlas_app):
     set_inner_size(dash_duo.driver, 1920, 1080)
     open_in(dash_duo, "?region=rcm&lang=es", "es")
     assert english_left(dash_duo.driver, "es", data) == []
+    # The tables' data cells (a program's name) are marked English for screen readers; the
+    # atlas's words beside them (the program's types) are not.
+    marked = dash_duo.driver.execute_script(
+        "return [...document.querySelectorAll('#programs-grid .ag-cell')].map("
+        "c => [c.getAttribute('col-id'), c.textContent, (c.querySelector('[lang]') || c).getAttribute('lang')])"
+    )
+    assert ["program", "RCM capacity-building workshops and IOM manual of best practices", "en"] in marked
+    assert {lang for column, _text, lang in marked if column == "types"} == {None}
     # A filter change is answered in the page's language too (Dash's requests name the page).
     before = dash_duo.find_element("#summary").text
     dash_duo.find_element("#type input[type='checkbox']").click()
