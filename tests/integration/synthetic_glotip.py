@@ -14,7 +14,11 @@ import csv
 import random
 from pathlib import Path
 
+import pandas as pd
+
 from geodata import Atlas
+from geodata.importing import ImportResult, import_file
+from geodata.store import Store
 
 HEADER = [
     "Iso3_code",
@@ -53,14 +57,13 @@ def glotip_rows(atlas: Atlas, seed: int = 13, per_country: int = 6, year: int = 
                 count = int(10 ** rng.uniform(0, 4.3))
                 withheld = count < 5 or rng.random() < 0.125
                 total += count
-                rows.append(
-                    _row(c, "by citizenship", str(countries.loc[origin, "name"]), "<5" if withheld else f"{count:,}", year)
-                )
+                value = "<5" if withheld else f"{count:,}"
+                rows.append(_row(c, "by citizenship", str(countries.loc[origin, "name"]), value, year))
             rows.append(_row(c, "Total", "Total", f"{total:,}", year))
     return rows
 
 
-def _row(country, dimension: str, category: str, value: str, year: int) -> list[str]:
+def _row(country: pd.Series, dimension: str, category: str, value: str, year: int) -> list[str]:
     return [
         str(country.name),
         str(country["name"]),
@@ -78,19 +81,18 @@ def _row(country, dimension: str, category: str, value: str, year: int) -> list[
     ]
 
 
-def write_glotip_csv(path: Path, atlas: Atlas, seed: int = 13) -> Path:
+def write_glotip_csv(path: Path, atlas: Atlas, seed: int = 13, year: int = YEAR) -> Path:
     """Write the SYNTHETIC GLOTIP-layout file to ``path``."""
     with path.open("w", encoding="utf-8", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(HEADER)
-        writer.writerows(glotip_rows(atlas, seed))
+        writer.writerows(glotip_rows(atlas, seed, year=year))
     return path
 
 
-def import_synthetic_glotip(store, directory: Path, seed: int = 13):
+def import_synthetic_glotip(store: Store, directory: Path, seed: int = 13, year: int = YEAR) -> ImportResult:
     """Write the file in ``directory`` and import it into ``store`` as GLOTIP (named as synthetic)."""
     from geodata import load_atlas
-    from geodata.importing import import_file
 
-    path = write_glotip_csv(directory / "synthetic-glotip-layout.csv", load_atlas(), seed)
+    path = write_glotip_csv(directory / "synthetic-glotip-layout.csv", load_atlas(), seed, year)
     return import_file(path, store, layout="glotip", name=NAME, publisher="Synthetic test data (not UNODC)")
