@@ -28,8 +28,14 @@ from geodata import Atlas
 from geodata.vocabulary import PROGRAM_TYPES
 
 GROUP = "programs"
-BASE_SIZE = 13
+# Sized for a room: a 3 m-wide screen showing 1920 px, seen from 15 m, has 2.8 px to the minute
+# of arc. The smallest marker (18 px, 6.4') is larger than a letter the back row can just read
+# (5', the 20/20 letter), so its shape tells its type; each stacked type shows a band of 4 px
+# (1.4') around the next, as wide as the thinnest line drawn. On a laptop at 60 cm 18 px is
+# about half a degree. Presenter mode draws the same sizes (the figure is the same).
+BASE_SIZE = 18
 STACK_STEP = 8  # pixels each type's marker is wider than the next one stacked on it
+GROWTH = BASE_SIZE / math.log10(1500)  # pixels per tenfold more people assisted: 1,500 people doubles the base
 
 
 # The program types of geodata.vocabulary.PROGRAM_TYPES, marked here too so the key never lacks them.
@@ -70,14 +76,14 @@ def _precision_note(precision: str) -> str:
 
 
 def marker_size(people: object, threshold: int = 11) -> float:
-    """Base size, growing with log10 of people assisted (1,500 people: about twice the base).
+    """Base size, growing with log10 of people assisted (1,500 people: twice the base).
 
     Counts below the suppression threshold all get the base size: a marker must not tell what
     the hover text withholds.
     """
     if fmt.is_missing(people) or int(people) < threshold:  # type: ignore[call-overload]
         return BASE_SIZE
-    return round(BASE_SIZE + 4 * math.log10(int(people)), 1)  # type: ignore[call-overload]
+    return round(BASE_SIZE + GROWTH * math.log10(int(people)), 1)  # type: ignore[call-overload]
 
 
 def stacked_size(size: float, position: int, count: int) -> float:
@@ -193,7 +199,7 @@ def traces(view: View, facts: Facts) -> list[Trace]:
                 "legendgroup": GROUP,
                 "name": _("Open: country only, no site named"),
                 "hoverinfo": "skip",
-                "marker": {"symbol": "circle-open", "size": 13, "color": "#333333", "line": {"width": 3}},
+                "marker": {"symbol": "circle-open", "size": BASE_SIZE, "color": "#333333", "line": {"width": 3}},
             }
         )
     listed = [t for t in out if t.get("showlegend", True)]

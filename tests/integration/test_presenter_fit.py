@@ -162,3 +162,60 @@ def test_pres003_normal_mode_map_uses_the_width(dash_duo, atlas_app, size):
     main = dash_duo.driver.execute_script("return document.querySelector('.atlas-main').clientWidth")
     assert m["map"][2] - m["map"][0] >= 0.9 * main
     assert dash_duo.get_logs() == []
+
+
+# What the room sees of the map: every route line's width and dash lengths, every program
+# marker's width (px, as drawn), and the cap height of the title, the key and the source line.
+ROOM = """
+const lines = [], dashes = [], markers = [];
+document.querySelectorAll("#map g.trace.scattergeo").forEach((g) => {
+  const trace = g.__data__ && g.__data__[0] && g.__data__[0].trace;
+  if (!trace) return;
+  g.querySelectorAll("path.js-line").forEach((p) => {
+    if (!p.getAttribute("d")) return;
+    const style = getComputedStyle(p);
+    lines.push(parseFloat(style.strokeWidth));
+    if (style.strokeDasharray !== "none") style.strokeDasharray.split(",").forEach((d) => dashes.push(parseFloat(d)));
+  });
+  if (trace.legendgroup === "programs") g.querySelectorAll("path.point").forEach((p) => {
+    const width = p.getBoundingClientRect().width;
+    if (width) markers.push(width);
+  });
+});
+const context = document.createElement("canvas").getContext("2d");
+const cap = (selector) => {
+  const style = getComputedStyle(document.querySelector(selector));
+  context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+  return context.measureText("H").actualBoundingBoxAscent;
+};
+return {lines: lines, dashes: dashes, markers: markers,
+        caps: {title: cap("#view-title"), key: cap("#legend li"), source: cap("#source-line")}};
+"""
+# A 3 m-wide screen seen from 15 m: a minute of arc is 4.36 mm, 2.79 px of a 1920 px image.
+ARCMIN_AT_1920 = 15_000 * 0.000290888 / (3_000 / 1920)
+
+
+def test_pres003_lines_markers_and_type_sized_for_the_room(dash_duo, atlas_app):
+    dash_duo.start_server(atlas_app, port=PORT)
+    dash_duo.wait_for_page(f"{dash_duo.server_url}/?region=bali-process")
+    wait_for_map(dash_duo)
+    set_inner_size(dash_duo.driver, 1920, 1080)
+    normal = dash_duo.driver.execute_script(ROOM)
+    ActionChains(dash_duo.driver).send_keys("p").perform()
+    dash_duo.wait_for_text_to_equal("#present", "Leave (P)", timeout=5)
+    check_fits(dash_duo.driver, 1920, 1080)
+    room = dash_duo.driver.execute_script(ROOM)
+    minutes = {part: round(value / ARCMIN_AT_1920, 1) for part, value in room["caps"].items()}
+    print("normal", normal, "presenting", room, "cap heights in minutes of arc", minutes)
+    # The fact sheet's routes (no count): 2.5 px on a laptop, at least 1.5' (4.2 px) for the room,
+    # and every dash or gap at least 1.5' so that the form's pattern reads.
+    assert min(normal["lines"]) == 2.5
+    assert room["lines"] and min(room["lines"]) >= 1.5 * ARCMIN_AT_1920 - 0.01
+    assert room["dashes"] and min(room["dashes"]) >= 1.5 * ARCMIN_AT_1920 - 0.01
+    # Program markers at least 18 px (6.4'), beyond the 5' of a letter the back row can just read.
+    assert room["markers"] and min(room["markers"]) >= 17.5
+    # Type: title and key well above 5'; the source line (read closer up) at least 5'.
+    assert room["caps"]["title"] >= 9 * ARCMIN_AT_1920
+    assert room["caps"]["key"] >= 6.5 * ARCMIN_AT_1920
+    assert room["caps"]["source"] >= 5 * ARCMIN_AT_1920
+    assert dash_duo.get_logs() == []
