@@ -37,6 +37,7 @@ KINDS = (COUNTRY, REGION, ABROAD, UNKNOWN, NATIONALS, TOTAL)
 # CLDR languages whose territory names are read: the languages GLOTIP's free-text cells use.
 LANGUAGES = ("en", "es", "fr", "it")
 SPELLINGS_FILE = Path(__file__).parent / "data" / "spellings.csv"
+COUNTRIES_FILE = Path(__file__).parent / "data" / "countries.csv"
 
 # How a name was recognised when nothing but a maintained English table was needed.
 PLAIN_HOWS = frozenset({"alpha-3", "alpha-2", "numeric", "name", "M49 region name"})
@@ -166,6 +167,8 @@ def _tables() -> tuple[dict[str, dict[Meaning, str]], dict[str, dict[Meaning, st
         for attr in ("name", "common_name", "official_name"):
             if value := getattr(c, attr, None):
                 add(value, (COUNTRY, c.alpha_3), "name")
+    for iso3, name in _atlas_names():  # the atlas's own names ("Macau", "DR Congo", "St. Barths")
+        add(name, (COUNTRY, iso3), "name")
     english = babel.Locale("en").territories
     for lang in LANGUAGES:
         how = "name" if lang == "en" else f"name ({lang})"
@@ -196,6 +199,13 @@ def _tables() -> tuple[dict[str, dict[Meaning, str]], dict[str, dict[Meaning, st
 
 
 @cache
+def _atlas_names() -> tuple[tuple[str, str], ...]:
+    """(iso3, name) of each country as the bundled ``countries.csv`` names it (Natural Earth's short
+    names): a file written with the atlas's own names reads back."""
+    with COUNTRIES_FILE.open(encoding="utf-8", newline="") as f:
+        return tuple((row["iso3"], row["name"]) for row in csv.DictReader(f))
+
+
 def _spellings() -> tuple[dict[str, str], ...]:
     """The rows of ``data/spellings.csv`` (spelling, meaning, language, basis)."""
     with SPELLINGS_FILE.open(encoding="utf-8", newline="") as f:

@@ -121,3 +121,18 @@ def test_ten_thousand_distinct_strings_are_recognised_fast() -> None:
     for text in texts:
         recognise(text)
     assert time.perf_counter() - start < 3.0
+
+
+def test_the_atlas_own_country_names_read_back():
+    """A file written with the atlas's own names (countries.csv: "Macau", "DR Congo", "St. Barths",
+    "Vatican") is read as those countries, not set aside as unknown."""
+    import csv
+
+    from geodata.names import COUNTRIES_FILE
+
+    with COUNTRIES_FILE.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    misread = [(r["name"], getattr(recognise(r["name"]), "iso3", None)) for r in rows]
+    misread = [(name, got) for (name, got), r in zip(misread, rows, strict=True) if got != r["iso3"]]
+    assert misread == []
+    assert recognise("Macau").iso3 == "MAC" and recognise("DR Congo").iso3 == "COD"
