@@ -90,7 +90,9 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       }];
       layout.width = 1920;
       layout.height = 1080;
-      const spec = { data: figure.data, layout: layout, config: { topojsonURL: "/assets/topojson/" } };
+      // A continuous indicator's colour bar, drawn in the page's key, is plotly's own in the image.
+      const data = (figure.data || []).map((t) => (t.colorbar ? Object.assign({}, t, { showscale: true }) : t));
+      const spec = { data: data, layout: layout, config: { topojsonURL: "/assets/topojson/" } };
       const name = "atlas-" + (title || "map").toLowerCase().replace(/[^a-z0-9]+/g, "-").slice(0, 60);
       return window.Plotly.downloadImage(spec, { format: format, width: 1920, height: 1080, filename: name })
         .then(() => window.atlasWord("Saved {file}", { file: name + "." + format }))

@@ -129,6 +129,12 @@ def percent(value: float, digits: int = 0) -> str:
     return babel.numbers.format_percent(value, format=pattern, locale=locale(_current.get()))
 
 
+def compact(value: float) -> str:
+    """``value`` as short as the language writes it, for a scale's ticks (CLDR: ``50M``, ``50 M``,
+    ``50 jt``; ``1.5K``, ``1,5 k``)."""
+    return babel.numbers.format_compact_decimal(value, locale=locale(_current.get()), fraction_digits=1)
+
+
 # --- Country names from CLDR -------------------------------------------------------------------------
 
 

@@ -242,7 +242,8 @@ def traces(view: View, facts: Facts) -> list[Trace]:
             ticks = list(range(math.floor(min(z.values())), math.ceil(max(z.values())) + 1))
             colorbar["tickvals"] = ticks
             colorbar["ticktext"] = [fmt.number(10**t) for t in ticks]
-        values = {"colorscale": colorscale(str(meta["colorscale"])), "colorbar": colorbar}
+        # The page's key draws the scale (dashboard.legend); an image export switches the bar on.
+        values = {"colorscale": colorscale(str(meta["colorscale"])), "colorbar": colorbar, "showscale": False}
         if not log and z and all(float(v).is_integer() and v >= 0 for v in z.values()):
             # Counts (detected victims, persons convicted): from 0, in whole numbers, so that one
             # country's 1,282 does not read as a scale from 1,281.6 to 1,282.4.
@@ -308,6 +309,7 @@ def traces(view: View, facts: Facts) -> list[Trace]:
             **values,
             "showlegend": False,
             "name": label,
+            "legendgroup": GROUP,  # the page's key draws a continuous scale in the indicator's group
             "marker": {"line": {"color": BORDER_COLOUR, "width": 0.5}},
             "text": [facts.names[iso3] for iso3 in drawable],
             "hovertext": [_median_of(facts, iso3) for iso3 in drawable],

@@ -12,6 +12,7 @@ import re
 import pytest
 from pyproj import Geod
 
+from dashboard import i18n
 from dashboard.layers import (
     REGISTRY,
     Facts,
@@ -175,6 +176,49 @@ def test_continuous_indicator_with_a_colour_bar(more_atlas, facts):
     assert bar["ticktext"] == ["10.0 million", "100.0 million", "1.00 billion"]
     assert suppressed["locations"] == ["IDN"]
     assert drawn_in(no_data) == ["KHM", "MYS", "MEX"]
+
+
+def test_the_page_key_draws_a_continuous_scale_and_the_figure_no_bar(more_atlas, facts):
+    """plotly's bar (15 px type under the map) is off on the page; the HTML key draws the scale,
+    with the same ticks, in the page's type size (an image export switches the bar on)."""
+    traces = choropleth.traces(view_of(more_atlas, indicator="population"), facts)
+    assert traces[0]["showscale"] is False and traces[0]["colorbar"]
+    (group,) = legend_groups(traces)
+    assert group.title == "Population, 2007"
+    scale = group.entries[0].scale
+    assert scale is not None and group.entries[0].label == ""
+    # Only the bar's ticks inside the values' range (as plotly draws them); within about one
+    # power of ten, 1, 2 and 5 times each.
+    assert bar_ticks(values_of(traces)) == [7, 8, 9]
+    assert [text for _at, text in scale.ticks] == ["50M", "100M", "200M"]
+    low, high = math.log10(22873338), math.log10(301139947)
+    places = [(math.log10(v) - low) / (high - low) for v in (5e7, 1e8, 2e8)]
+    assert [round(at, 3) for at, _text in scale.ticks] == [round(at, 3) for at in places]
+    assert scale.gradient.startswith("linear-gradient(to right, ")
+    assert scale.note == "people — Gapminder Foundation (2007)"
+    assert [e.label for e in group.entries[1:]] == ["Suppressed small count", "No data"]
+    # Ticks are written short, the page's language's way (CLDR).
+    with i18n.language("fr"):
+        french = choropleth.traces(view_of(more_atlas, indicator="population"), facts)
+        ticks = [text for _at, text in legend_groups(french)[0].entries[0].scale.ticks]
+    assert ticks == ["50\u00a0M", "100\u00a0M", "200\u00a0M"]
+
+
+def values_of(traces):
+    return traces[0]
+
+
+def bar_ticks(trace):
+    return trace["colorbar"]["tickvals"]
+
+
+def test_nice_ticks_are_round_and_inside_the_range():
+    from dashboard.legend import _nice_ticks
+
+    assert _nice_ticks(0, 1282) == [0, 500, 1000]
+    assert _nice_ticks(0, 100) == [0, 50, 100]
+    assert _nice_ticks(45.2, 82.9) == [50, 60, 70, 80]
+    assert _nice_ticks(3, 3) == [3]
 
 
 def test_continuous_hover_names_a_fallback_year(more_atlas, facts):
