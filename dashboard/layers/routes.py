@@ -63,8 +63,9 @@ def width_for(route: Mapping[str, Any], threshold: int) -> float:
 
 
 def routes_in_view(view: View) -> list[dict[str, Any]]:
-    """The route records in view that the flow filter keeps (``flowcountry=``, ``flowdir=``)."""
-    return fl.touching(view.route_records, view.state.flowcountry, view.state.flowdir)  # type: ignore[return-value]
+    """The route records in view (the counted flows of every year of ``flowyears=``) that the
+    flow filter keeps (``flowcountry=``, ``flowdir=``)."""
+    return fl.touching(fl.route_records(view), view.state.flowcountry, view.state.flowdir)  # type: ignore[return-value]
 
 
 def great_circle(lon1: float, lat1: float, lon2: float, lat2: float, n: int = ARC_POINTS) -> list[tuple[float, float]]:
@@ -269,7 +270,7 @@ def flow_hover(flow: fl.Flow, rank: int, total: int, view: View, facts: Facts) -
     scale = view.state.flowscale
     origin, destination = (flow_name(p, facts, scale) for p in (flow.origin, flow.destination))
     where = _("within {place}").format(place=origin) if flow.internal else f"{origin} → {destination}"
-    years = sorted({int(r["year_start"]) for r in flow.routes})
+    years = ", ".join(map(str, sorted({int(r["year_start"]) for r in flow.routes})))
     forms = sorted({form_label(r["form"]) for r in flow.routes})
     sources = sorted({facts.cite(str(r["source"])) for r in flow.routes})
     n = len(flow.routes)
@@ -278,11 +279,16 @@ def flow_hover(flow: fl.Flow, rank: int, total: int, view: View, facts: Facts) -
         "{count} routes summed; flow {rank} of {total} in view",
         n,
     )
+    if fl.is_range(view.state):
+        # Summed over the range: the hover says the range, and the years of it that had a count.
+        counted = _("People counted in {range}, summed: {count} (counts for {years})").format(
+            range=fl.years_said(view.state), count=fmt.esc(flow.count_text()), years=years
+        )
+    else:
+        counted = _("People counted in {years}: {count}").format(years=years, count=fmt.esc(flow.count_text()))
     lines = [
         f"<b>{where}</b>",
-        _("People counted in {years}: {count}").format(
-            years=", ".join(map(str, years)), count=fmt.esc(flow.count_text())
-        ),
+        counted,
         _("Form: {form}").format(form=fmt.esc(", ".join(forms))),
         summed.format(count=i18n.integer(n), rank=i18n.integer(rank), total=i18n.integer(total)),
         _("Source: {source}").format(source="; ".join(sources)),
@@ -385,8 +391,15 @@ def flow_traces(view: View, facts: Facts, records: list[dict[str, Any]]) -> list
                 "customdata": [f"route:{f.routes[0]['route_id']}" for __, f in internal],
             }
         )
-    out[0]["legendgrouptitle"] = {"text": _("Counted flows: people, one year")}
+    out[0]["legendgrouptitle"] = {"text": key_title(view.state)}
     return out
+
+
+def key_title(state: Any) -> str:
+    """The title of the flows' part of the key: one year, or the range summed."""
+    if fl.is_range(state):
+        return _("Counted flows: people, summed over {years}").format(years=fl.years_said(state))
+    return _("Counted flows: people, one year")
 
 
 # --- The table and the sentence -----------------------------------------------------------------
@@ -458,7 +471,19 @@ def describe(view: View, facts: Facts) -> str:
     ranked = ranked_flows(view, facts, records)
     if ranked.flows:
         n = len(ranked.flows)
-        if state.flowscale == "subregion":
+        if fl.is_range(state) and state.flowscale == "subregion":
+            text = ngettext(
+                "{count} counted flow between UN sub-regions, people counted in {years} and summed",
+                "{count} counted flows between UN sub-regions, people counted in {years} and summed",
+                n,
+            )
+        elif fl.is_range(state):
+            text = ngettext(
+                "{count} counted flow between countries, people counted in {years} and summed",
+                "{count} counted flows between countries, people counted in {years} and summed",
+                n,
+            )
+        elif state.flowscale == "subregion":
             text = ngettext(
                 "{count} counted flow between UN sub-regions, people counted in {year}",
                 "{count} counted flows between UN sub-regions, people counted in {year}",
@@ -470,7 +495,7 @@ def describe(view: View, facts: Facts) -> str:
                 "{count} counted flows between countries, people counted in {year}",
                 n,
             )
-        text = text.format(count=i18n.integer(n), year=state.year)
+        text = text.format(count=i18n.integer(n), year=state.year, years=fl.years_said(state))
         if state.flowcountry:
             way = {"in": N_("into {country}"), "out": N_("out of {country}")}.get(
                 state.flowdir, N_("into or out of {country}")
@@ -631,8 +656,8 @@ LAYER = Layer(
         "countries": ("name", "label_lon", "label_lat"),
     },
     traces=traces,
-    reads=("regions", "forms", "year", "datasets", "flows", "flowscale", "flowcountry", "flowdir"),
-    key_reads=("flowscale",),
+    reads=("regions", "forms", "year", "datasets", "flows", "flowscale", "flowcountry", "flowdir", "flowyears"),
+    key_reads=("flowscale", "flowyears"),
     prepare=prepare,
     cites=cites,
     describe=describe,
