@@ -40,6 +40,7 @@ from dashboard.exports.elements import SvgMarker
 from dashboard.i18n import N_, _, ngettext
 from dashboard.layers import Facts, Layer, Table, Trace, rows_to_draw
 from dashboard.palette import FLOW_COLOUR, FORM_STYLES, dash_array
+from dashboard.state import ViewState
 from dashboard.view import View, columns_of
 from geodata import Atlas
 from geodata.vocabulary import EXPLOITATION_FORMS
@@ -302,6 +303,23 @@ def flow_key(flow: fl.Flow, threshold: int) -> int:
     return -1 if index is None else index
 
 
+def key_width(key: int) -> float:
+    """The line width of a flow class (:func:`flow_key`; -1: withheld counts)."""
+    return fl.SUPPRESSED_WIDTH if key < 0 else fl.FLOW_CLASSES[key].width
+
+
+def class_label(key: int, bound: int, threshold: int) -> str:
+    """A flow class's name in the key; the withheld counts' says their largest bound."""
+    if key < 0:
+        return _("fewer than {bound} (suppressed)").format(bound=i18n.integer(bound or threshold))
+    return fl.FLOW_CLASSES[key].label(threshold)
+
+
+def ring_label(state: ViewState) -> str:
+    """The key's name of the rings: flows within one country, or within one sub-region."""
+    return _("Ring: within one sub-region") if state.flowscale == "subregion" else _("Ring: within one country")
+
+
 def flow_traces(view: View, facts: Facts, records: list[dict[str, Any]]) -> list[Trace]:
     """The counted flows: one trace (and key entry) per class among the flows in view, drawn or
     not, largest first, holding the arcs of the flows drawn; the withheld counts in a thin dotted
@@ -325,7 +343,7 @@ def flow_traces(view: View, facts: Facts, records: list[dict[str, Any]]) -> list
         hovers: list[str] = []
         ids: list[str] = []
         suppressed = key < 0
-        width = fl.SUPPRESSED_WIDTH if suppressed else fl.FLOW_CLASSES[key].width
+        width = key_width(key)
         for rank, (flow, flow_class) in enumerate(zip(ranked.drawn, keys, strict=False), start=1):
             if flow.internal or flow_class != key:
                 continue
@@ -341,7 +359,6 @@ def flow_traces(view: View, facts: Facts, records: list[dict[str, Any]]) -> list
             sizes.append(0)
             hovers.append("")
             ids.append("")
-        bound = bounds[key] or threshold
         out.append(
             {
                 "type": "scattergeo",
@@ -349,9 +366,7 @@ def flow_traces(view: View, facts: Facts, records: list[dict[str, Any]]) -> list
                 "uid": f"flows-{'withheld' if suppressed else key}",
                 "lon": lon,
                 "lat": lat,
-                "name": _("fewer than {bound} (suppressed)").format(bound=i18n.integer(bound))
-                if suppressed
-                else fl.FLOW_CLASSES[key].label(threshold),
+                "name": class_label(key, bounds[key], threshold),
                 "legendgroup": FLOW_GROUP,
                 "line": {"color": FLOW_COLOUR, "width": width, "dash": "dot" if suppressed else "solid"},
                 "opacity": 0.85,
@@ -377,9 +392,7 @@ def flow_traces(view: View, facts: Facts, records: list[dict[str, Any]]) -> list
                 "uid": "flows-internal",
                 "lon": [points[f.origin][0] for __, f in internal],
                 "lat": [points[f.origin][1] for __, f in internal],
-                "name": _("Ring: within one sub-region")
-                if view.state.flowscale == "subregion"
-                else _("Ring: within one country"),
+                "name": ring_label(view.state),
                 "legendgroup": FLOW_GROUP,
                 "marker": {
                     "symbol": "circle-open",
@@ -395,7 +408,7 @@ def flow_traces(view: View, facts: Facts, records: list[dict[str, Any]]) -> list
     return out
 
 
-def key_title(state: Any) -> str:
+def key_title(state: ViewState) -> str:
     """The title of the flows' part of the key: one year, or the range summed."""
     if fl.is_range(state):
         return _("Counted flows: people, summed over {years}").format(years=fl.years_said(state))
@@ -514,13 +527,14 @@ def describe(view: View, facts: Facts) -> str:
 
 
 def draw_folium(view: View, facts: Facts, canvas: Canvas) -> None:
-    """Great-circle routes with an arrow head; internal trafficking as a ring."""
+    """The routes the sources name as great-circle lines with an arrow head, internal trafficking
+    as a ring; then the counted flows as the map draws them (:func:`draw_folium_flows`)."""
     group = canvas.group(_(LAYER.label))
     points = facts.label_points
     hovers = hover_texts(view.atlas, facts)
-    records = view.route_records
+    in_view = routes_in_view(view)
+    records = [r for r in in_view if not fl.is_counted_flow(r)]
     drawable = [r for r in records if on_map(r, points)]
-    arrow_index = round((EXPORT_ARC_POINTS - 1) * ARROW_AT)
     forms_drawn: list[str] = []
     rings = False
     for route in drawable:
@@ -559,21 +573,7 @@ def draw_folium(view: View, facts: Facts, canvas: Canvas) -> None:
             class_name=classes,
         )
         canvas.bind(line, popup, tip).add_to(group)
-        angle = _screen_angle(arc[arrow_index - 1], arc[arrow_index + 1])
-        size = int(10 + 2 * width)
-        arrow = SvgMarker(
-            location=(arc[arrow_index][1], arc[arrow_index][0]),
-            svg=(
-                f'<svg data-id="{data_id}" width="{size}" height="{size}" viewBox="0 0 20 20" '
-                f'style="transform: rotate({angle:.1f}deg)" aria-hidden="true">'
-                f'<polygon points="2,3 19,10 2,17 6,10" fill="{colour}" stroke="#ffffff" stroke-width="1.5"/></svg>'
-            ),
-            size=(size, size),
-            class_name="atlas-arrow",
-            data=canvas.data,
-            keyboard=False,
-        )
-        canvas.bind(arrow, popup, tip).add_to(group)
+        canvas.bind(_arrow(arc, colour, int(10 + 2 * width), data_id, canvas), popup, tip).add_to(group)
 
     entries = [
         KeyEntry(form_label(form), line_swatch(*FORM_STYLES[form])) for form in FORM_STYLES if form in forms_drawn
@@ -589,6 +589,102 @@ def draw_folium(view: View, facts: Facts, canvas: Canvas) -> None:
     note = f"<p>{not_drawn.format(count=i18n.integer(left_out))}</p>" if left_out else ""
     if entries or note:
         canvas.key.append(KeyGroup(_(KEY_TITLE), tuple(entries), note=note))
+    draw_folium_flows(view, facts, canvas, group, in_view)
+
+
+def _arrow(arc: list[tuple[float, float]], colour: str, size: int, data_id: str, canvas: Canvas) -> SvgMarker:
+    """The arrow head three quarters along ``arc`` (lon, lat points), turned the arc's way on screen."""
+    at = round((len(arc) - 1) * ARROW_AT)
+    angle = _screen_angle(arc[at - 1], arc[at + 1])
+    return SvgMarker(
+        location=(arc[at][1], arc[at][0]),
+        svg=(
+            f'<svg data-id="{data_id}" width="{size}" height="{size}" viewBox="0 0 20 20" '
+            f'style="transform: rotate({angle:.1f}deg)" aria-hidden="true">'
+            f'<polygon points="2,3 19,10 2,17 6,10" fill="{colour}" stroke="#ffffff" stroke-width="1.5"/></svg>'
+        ),
+        size=(size, size),
+        class_name="atlas-arrow",
+        data=canvas.data,
+        keyboard=False,
+    )
+
+
+def width_swatch(width: float, dotted: bool) -> str:
+    """A key swatch of a flow's line at its own width (dotted: withheld counts)."""
+    dashes = ' stroke-dasharray="2 3"' if dotted else ""
+    return (
+        '<svg width="36" height="20" viewBox="0 0 36 20" aria-hidden="true">'
+        f'<line x1="2" y1="10" x2="34" y2="10" stroke="{FLOW_COLOUR}" stroke-width="{width:g}"{dashes}/></svg>'
+    )
+
+
+def flow_ring_swatch() -> str:
+    return (
+        '<svg width="20" height="20" viewBox="0 0 20 20" aria-hidden="true">'
+        f'<circle cx="10" cy="10" r="7" fill="none" stroke="{FLOW_COLOUR}" stroke-width="2.5"/></svg>'
+    )
+
+
+def draw_folium_flows(
+    view: View, facts: Facts, canvas: Canvas, group: folium.FeatureGroup, records: list[dict[str, Any]]
+) -> None:
+    """The counted flows as the map draws them (:func:`flow_traces`): summed at the view's scale
+    (``flowscale=``) and over its years, the ``flows=`` strongest drawn with their class's width
+    (withheld counts thin and dotted, flows within one place as rings), the others said in the
+    key's note as "other flows"; the key lists the classes of every flow in view."""
+    ranked = ranked_flows(view, facts, records)
+    if not ranked.flows:
+        return
+    points, __ = places(view, facts)
+    threshold = facts.threshold
+    total = len(ranked.flows)
+    bounds: dict[int, int] = {}
+    for flow in ranked.flows:
+        key = flow_key(flow, threshold)
+        bounds[key] = max(bounds.get(key, 0), flow.bound)
+    for rank, flow in enumerate(ranked.drawn, start=1):
+        key = flow_key(flow, threshold)
+        suppressed = key < 0
+        width = key_width(key)
+        popup = popup_html(flow_hover(flow, rank, total, view, facts))
+        tip = popup.split("<br>", 1)[0]
+        data_id = fmt.esc(f"route:{flow.routes[0]['route_id']}")
+        classes = f"atlas-flow atlas-flow--{'withheld' if suppressed else f'class-{key}'}"
+        dashes = dash_array("dot", width) if suppressed else None
+        if flow.internal:
+            lon, lat = points[flow.origin]
+            ring = folium.CircleMarker(
+                location=[lat, lon],
+                radius=round(11 + width),  # the map's ring: 22 + 2 × width pixels across
+                color=FLOW_COLOUR,
+                weight=width,
+                fill=True,
+                fill_opacity=0,
+                dash_array=dashes or None,
+                class_name=classes + " atlas-flow-internal",
+            )
+            canvas.bind(ring, popup, tip).add_to(group)
+            continue
+        arc = _unwrap(great_circle(*points[flow.origin], *points[flow.destination], EXPORT_ARC_POINTS))
+        line = folium.PolyLine(
+            locations=[(lat, lon) for lon, lat in arc],
+            color=FLOW_COLOUR,
+            weight=width,
+            opacity=0.85,
+            dash_array=dashes or None,
+            class_name=classes,
+        )
+        canvas.bind(line, popup, tip).add_to(group)
+        canvas.bind(_arrow(arc, FLOW_COLOUR, round(12 + 1.5 * width), data_id, canvas), popup, tip).add_to(group)
+    entries = [
+        KeyEntry(class_label(key, bounds[key], threshold), width_swatch(key_width(key), key < 0))
+        for key in sorted(bounds, reverse=True)
+    ]
+    if any(f.internal for f in ranked.flows):
+        entries.append(KeyEntry(ring_label(view.state), flow_ring_swatch()))
+    note = f"<p>{fmt.esc(ranked.other_text())}</p>" if ranked.other else ""
+    canvas.key.append(KeyGroup(key_title(view.state), tuple(entries), note=note))
 
 
 def _popup(route: Mapping[str, Any], hover: str, threshold: int) -> str:
