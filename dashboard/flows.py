@@ -28,6 +28,7 @@ from dashboard.derived import derived
 from dashboard.i18n import _, ngettext
 from dashboard.state import ViewState
 from dashboard.view import View, columns_of, route_positions
+from geodata import Atlas
 
 
 @dataclass(frozen=True)
@@ -129,9 +130,9 @@ def years_said(state: ViewState) -> str:
     return f"{first}–{last}"  # years in digits, as every language here writes a span of years
 
 
-def counted_years(view: View) -> list[int]:
+def counted_years(atlas: Atlas) -> list[int]:
     """The years the atlas has counted flows in (made once per routes table)."""
-    routes = view.atlas.routes
+    routes = atlas.routes
 
     def make() -> list[int]:
         columns = columns_of(routes)
@@ -155,7 +156,7 @@ def route_records(view: View) -> list[dict[str, Any]]:
         return view.route_records
     routes = view.atlas.routes
     positions = set(view.rows.routes.tolist())
-    for year in counted_years(view):
+    for year in counted_years(view.atlas):
         if first <= year <= last:
             positions.update(route_positions(routes, replace(state, year=year), view.countries).tolist())
     records = columns_of(routes).records()

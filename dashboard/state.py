@@ -246,13 +246,13 @@ class YearRange(Codec):
         return None, [asked]
 
     def from_control(self, value: Any) -> list[str]:
-        # A range slider holds [first, last]; nothing: the view's year.
+        # A text box holds the range as the URL writes it (a range slider, [first, last]); empty: the view's year.
         if isinstance(value, list | tuple) and len(value) == 2:
             return [f"{value[0]}-{value[1]}"]
-        return [] if value in (None, "", []) else [str(value)]
+        return [] if value is None or not str(value).strip() else [str(value)]
 
     def to_control(self, value: Any, allowed: Sequence[Any]) -> Any:
-        return list(value) if value else None
+        return self.encode(value) or None
 
 
 # --- The parameters ------------------------------------------------------------------------------

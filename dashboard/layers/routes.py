@@ -40,7 +40,7 @@ from dashboard.exports.elements import SvgMarker
 from dashboard.i18n import N_, _, ngettext
 from dashboard.layers import Facts, Layer, Table, Trace, rows_to_draw
 from dashboard.palette import FLOW_COLOUR, FORM_STYLES, dash_array
-from dashboard.state import ViewState
+from dashboard.state import FIELDS, ViewState
 from dashboard.view import View, columns_of
 from geodata import Atlas
 from geodata.vocabulary import EXPLOITATION_FORMS
@@ -740,6 +740,42 @@ def _screen_angle(before: tuple[float, float], after: tuple[float, float]) -> fl
 
 def _slug(value: object) -> str:
     return re.sub(r"[^a-z0-9-]+", "-", str(value).lower()).strip("-")
+
+
+# --- The control of the years (placed by dashboard.layout) -----------------------------------------
+
+FLOW_YEARS_LABEL = N_("Years of the counted flows")
+BY_FIELD_FLOWYEARS = FIELDS["flowyears"]
+
+
+def flow_years_input(atlas: Atlas, state: ViewState) -> Any:
+    """The text box of ``flowyears=``: a year or a range (``2015-2019``), summed; empty, the map's year.
+
+    A text box, not a range slider: it can be emptied, which puts the flows back on the map's
+    year (a slider always holds a range). Its value is read as the URL reads it
+    (:class:`dashboard.state.YearRange`), so a range it cannot read comes back as a notice.
+    """
+    from dash import dcc
+
+    return dcc.Input(
+        id="flowyears",
+        type="text",
+        value=BY_FIELD_FLOWYEARS.codec.to_control(state.flowyears, ()),
+        placeholder=_("the map's year"),
+        debounce=True,
+        autoComplete="off",
+        className="form-control",
+    )
+
+
+def flow_years_help(atlas: Atlas) -> str:
+    """The note under the text box: what it takes, and the years the data has counted flows in."""
+    note = _("A year or a range of years, such as {example}: the flows counted in those years are summed.")
+    years = fl.counted_years(atlas)
+    if not years:
+        return note.format(example="2015-2019")
+    held = _("Counted flows in the data: {first} to {last}.").format(first=years[0], last=years[-1])
+    return note.format(example=f"{years[0]}-{years[-1]}") + " " + held
 
 
 LAYER = Layer(

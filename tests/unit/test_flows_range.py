@@ -138,10 +138,14 @@ def test_a_bad_range_gives_a_notice_and_the_views_year(junk):
 def test_old_urls_have_no_range_and_the_control_round_trips():
     assert from_query("?region=bali&flows=10", CHOICES)[0].flowyears == ()
     codec = BY_NAME["flowyears"].codec
+    allowed = BY_NAME["flowyears"].allowed(CHOICES, {})
+    assert codec.from_control("2003..2006") == ["2003..2006"]
     assert codec.from_control([2003, 2006]) == ["2003-2006"]
-    assert codec.from_control(None) == []
-    assert codec.to_control((2003, 2006), BY_NAME["flowyears"].allowed(CHOICES, {})) == [2003, 2006]
-    assert codec.to_control((), BY_NAME["flowyears"].allowed(CHOICES, {})) is None
+    assert codec.from_control(None) == codec.from_control("  ") == []
+    assert codec.to_control((2003, 2006), allowed) == "2003-2006"
+    assert codec.to_control((2004, 2004), allowed) == "2004"
+    assert codec.to_control((), allowed) is None
+    assert (2003, 2006) in allowed and (2006, 2003) not in allowed and (1850, 2000) not in allowed
 
 
 # --- the sums ---------------------------------------------------------------------------------------
@@ -254,3 +258,14 @@ def test_a_bad_range_in_a_url_draws_the_views_year(atlas, facts):
     assert len(notices) == 1 and state.flowyears == ()
     view = build_view(atlas, state, region_groups(atlas.countries))
     assert "people counted in 2007" in routes.describe(view, facts)
+
+
+def test_the_years_control_holds_the_range_as_the_url_writes_it(atlas):
+    assert fl.counted_years(atlas) == list(YEARS)
+    box = routes.flow_years_input(atlas, ViewState(indicator="tip-tier", year=2007, flowyears=(2003, 2006)))
+    assert (box.id, box.value, box.type) == ("flowyears", "2003-2006", "text")
+    assert routes.flow_years_input(atlas, ViewState(indicator="tip-tier", year=2007)).value is None
+    assert routes.flow_years_help(atlas) == (
+        "A year or a range of years, such as 2002-2007: the flows counted in those years are summed."
+        " Counted flows in the data: 2002 to 2007."
+    )
