@@ -154,17 +154,21 @@ def route_records(view: View) -> list[dict[str, Any]]:
     first, last = flow_years(state)
     if first == last == state.year:
         return view.route_records
-    routes = view.atlas.routes
-    positions = set(view.rows.routes.tolist())
-    for year in counted_years(view.atlas):
-        if first <= year <= last:
-            positions.update(route_positions(routes, replace(state, year=year), view.countries).tolist())
-    records = columns_of(routes).records()
-    return [
-        records[i]
-        for i in sorted(positions)
-        if not is_counted_flow(records[i]) or first <= int(records[i]["year_start"]) <= last
-    ]
+
+    def make() -> list[dict[str, Any]]:
+        routes = view.atlas.routes
+        positions = set(view.rows.routes.tolist())
+        for year in counted_years(view.atlas):
+            if first <= year <= last:
+                positions.update(route_positions(routes, replace(state, year=year), view.countries).tolist())
+        records = columns_of(routes).records()
+        return [
+            records[i]
+            for i in sorted(positions)
+            if not is_counted_flow(records[i]) or first <= int(records[i]["year_start"]) <= last
+        ]
+
+    return derived(view, "flows.records", make)  # the layers ask for them several times a view
 
 
 @dataclass(frozen=True)

@@ -534,6 +534,9 @@ def describe(view: View, facts: Facts) -> str:
             )
             text += " " + strongest.format(count=i18n.integer(len(ranked.drawn)), other=ranked.other_text())
         clauses.append(text)
+    elif state.flowyears:
+        # A range asked for by name says so even where it holds no flow (a link to years without data).
+        clauses.append(_("no counted flows in {years}").format(years=fl.years_said(state)))
     return "; ".join(clauses)
 
 

@@ -30,6 +30,7 @@ CHOICES = Choices(
         {"flowyears": (2002, 2007), "flows": "1"},
         {"flowyears": (2002, 2007), "flowscale": "subregion"},
         {"flowyears": (2002, 2006), "flowcountry": "KHM", "flowdir": "in"},
+        {"flowyears": (1990, 1995)},  # none: the sentence says so
     ],
 )
 def test_flows_over_a_range_have_no_english(mixed_atlas, code, changes):

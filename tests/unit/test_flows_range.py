@@ -269,3 +269,12 @@ def test_the_years_control_holds_the_range_as_the_url_writes_it(atlas):
         "A year or a range of years, such as 2002-2007: the flows counted in those years are summed."
         " Counted flows in the data: 2002 to 2007."
     )
+
+
+def test_a_range_without_flows_says_so(atlas, facts):
+    sentence = routes.describe(view_of(atlas, flowyears=(1990, 1995)), facts)
+    assert sentence.endswith("; no counted flows in 1990–1995")
+    assert not [
+        t for t in routes.traces(view_of(atlas, flowyears=(1990, 1995)), facts) if t.get("legendgroup") == "flows"
+    ]
+    assert "no counted flows" not in routes.describe(view_of(atlas, year=1990), facts)  # the map's year: as before
