@@ -130,6 +130,18 @@ def years_said(state: ViewState) -> str:
     return f"{first}–{last}"  # years in digits, as every language here writes a span of years
 
 
+def year_runs(years: Iterable[int]) -> str:
+    """Years as runs, in order: ``2003–2006, 2009, 2011–2012`` (a hover lists the years of a
+    range that had a count: runs keep 19 of them short)."""
+    runs: list[list[int]] = []
+    for year in sorted(set(years)):
+        if runs and year == runs[-1][1] + 1:
+            runs[-1][1] = year
+        else:
+            runs.append([year, year])
+    return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in runs)
+
+
 def counted_years(atlas: Atlas) -> list[int]:
     """The years the atlas has counted flows in (made once per routes table)."""
     routes = atlas.routes

@@ -285,7 +285,7 @@ def flow_hover(flow: fl.Flow, rank: int, total: int, view: View, facts: Facts) -
     scale = view.state.flowscale
     origin, destination = (flow_name(p, facts, scale) for p in (flow.origin, flow.destination))
     where = _("within {place}").format(place=origin) if flow.internal else f"{origin} → {destination}"
-    years = ", ".join(map(str, sorted({int(r["year_start"]) for r in flow.routes})))
+    years = fl.year_runs({int(r["year_start"]) for r in flow.routes})
     forms = sorted({form_label(r["form"]) for r in flow.routes})
     sources = sorted({facts.cite(str(r["source"])) for r in flow.routes})
     n = len(flow.routes)

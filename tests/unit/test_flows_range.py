@@ -278,3 +278,9 @@ def test_a_range_without_flows_says_so(atlas, facts):
         t for t in routes.traces(view_of(atlas, flowyears=(1990, 1995)), facts) if t.get("legendgroup") == "flows"
     ]
     assert "no counted flows" not in routes.describe(view_of(atlas, year=1990), facts)  # the map's year: as before
+
+
+def test_years_with_a_count_are_listed_as_runs():
+    assert fl.year_runs([2009, 2003, 2004, 2005, 2006, 2011, 2012, 2004]) == "2003–2006, 2009, 2011–2012"
+    assert fl.year_runs([2007]) == "2007"
+    assert fl.year_runs(range(2003, 2022)) == "2003–2021"
