@@ -284,3 +284,31 @@ def test_years_with_a_count_are_listed_as_runs():
     assert fl.year_runs([2009, 2003, 2004, 2005, 2006, 2011, 2012, 2004]) == "2003–2006, 2009, 2011–2012"
     assert fl.year_runs([2007]) == "2007"
     assert fl.year_runs(range(2003, 2022)) == "2003–2021"
+
+
+# --- through the app: a bad range is a notice, never a server error -------------------------------
+
+JUNK = ("banana", "2019-", "-2019", "2019--2020", "9" * 5000, "2007..1997", "<script>", "%ff", "\x00", "2015-2019~2020")
+
+
+@pytest.fixture(scope="module")
+def client(atlas_app):
+    return atlas_app.server.test_client()
+
+
+@pytest.mark.parametrize("junk", JUNK)
+def test_a_bad_range_never_fails_the_server(client, junk):
+    from urllib.parse import quote
+
+    query = f"flowyears={quote(junk, errors='replace')}&layers=roles~routes"
+    for path in ("/", "/export/map.html", "/download/routes.csv", "/brief/KHM.html"):
+        assert client.get(f"{path}?{query}").status_code < 500, (path, junk)
+
+
+def test_a_download_says_the_bad_range(client):
+    response = client.get("/download/routes.csv?flowyears=banana")
+    assert response.status_code == 200
+    assert "Unknown range of years 'banana'" in response.headers.get("X-Atlas-Notice", "")
+    assert "Unknown range" not in client.get("/download/routes.csv?flowyears=2003-2006").headers.get(
+        "X-Atlas-Notice", ""
+    )
