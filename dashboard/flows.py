@@ -3,7 +3,8 @@
 Pure functions of route records (``dashboard.view``'s) and the suppression threshold; the routes
 layer draws what they return. A *flow* is the sum of the routes in view from one place to
 another (a country, or a UN sub-region at world scale), over the forms of exploitation in view,
-in the one year the routes were counted in (GLOTIP's and CTDC's routes each count one year).
+and over the years in view: the view's year, or the range ``flowyears=`` names (GLOTIP's and
+CTDC's routes each count one year; a range sums them).
 
 Privacy: a count below the threshold, or one its publisher withheld, is never added to an exact
 sum. It is counted apart (``small``), with the largest "fewer than" bound among such counts, so
@@ -16,12 +17,18 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
+
+import numpy as np
 
 from dashboard import formatting as fmt
 from dashboard import i18n
+from dashboard.derived import derived
 from dashboard.i18n import _, ngettext
+from dashboard.state import ViewState
+from dashboard.view import View, columns_of, route_positions
+from geodata import Atlas
 
 
 @dataclass(frozen=True)
@@ -99,6 +106,81 @@ def is_counted_flow(route: Mapping[str, Any]) -> bool:
     counted = not fmt.is_missing(route.get("count")) or fmt.is_true(route.get("suppressed"))
     start, end = route.get("year_start"), route.get("year_end")
     return counted and not fmt.is_missing(start) and start == end
+
+
+def flow_years(state: ViewState) -> tuple[int, int]:
+    """The first and last year the counted flows of ``state`` are summed over: ``flowyears=``,
+    else the view's one year."""
+    if state.flowyears:
+        return state.flowyears[0], state.flowyears[-1]
+    return state.year, state.year
+
+
+def is_range(state: ViewState) -> bool:
+    """Whether ``state`` sums its flows over more than one year."""
+    first, last = flow_years(state)
+    return first != last
+
+
+def years_said(state: ViewState) -> str:
+    """The years of the flows as a sentence names them: ``2007``, or ``2015–2019``."""
+    first, last = flow_years(state)
+    if first == last:
+        return str(first)
+    return f"{first}–{last}"  # years in digits, as every language here writes a span of years
+
+
+def year_runs(years: Iterable[int]) -> str:
+    """Years as runs, in order: ``2003–2006, 2009, 2011–2012`` (a hover lists the years of a
+    range that had a count: runs keep 19 of them short)."""
+    runs: list[list[int]] = []
+    for year in sorted(set(years)):
+        if runs and year == runs[-1][1] + 1:
+            runs[-1][1] = year
+        else:
+            runs.append([year, year])
+    return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in runs)
+
+
+def counted_years(atlas: Atlas) -> list[int]:
+    """The years the atlas has counted flows in (made once per routes table)."""
+    routes = atlas.routes
+
+    def make() -> list[int]:
+        columns = columns_of(routes)
+        start, end = columns.numbers("year_start"), columns.numbers("year_end")
+        counted = ~np.isnan(columns.numbers("count")) | columns.array("suppressed").astype(bool)
+        return sorted({int(y) for y in start[counted & (start == end)]})
+
+    return derived(routes, "flows.years", make)  # type: ignore[no-any-return]
+
+
+def route_records(view: View) -> list[dict[str, Any]]:
+    """The route records in view, with the counted flows of every year of its range.
+
+    The view holds the counted flows of its own year (:func:`dashboard.view.route_positions`);
+    over a range (``flowyears=``) the flows of each year in it are cut with the same filters
+    (regions, forms, datasets) and put in the atlas's order, the named routes unchanged.
+    """
+    state = view.state
+    first, last = flow_years(state)
+    if first == last == state.year:
+        return view.route_records
+
+    def make() -> list[dict[str, Any]]:
+        routes = view.atlas.routes
+        positions = set(view.rows.routes.tolist())
+        for year in counted_years(view.atlas):
+            if first <= year <= last:
+                positions.update(route_positions(routes, replace(state, year=year), view.countries).tolist())
+        records = columns_of(routes).records()
+        return [
+            records[i]
+            for i in sorted(positions)
+            if not is_counted_flow(records[i]) or first <= int(records[i]["year_start"]) <= last
+        ]
+
+    return derived(view, "flows.records", make)  # the layers ask for them several times a view
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ cache keys (:meth:`ViewState.key`) are all derived from that list.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import parse_qs, urlencode
@@ -62,6 +62,7 @@ class ViewState:
     flowscale: str = "country"  # counted flows between countries, or between UN sub-regions
     flowcountry: str = ""  # only the flows into or out of this country (ISO3), or ""
     flowdir: str = "both"  # with flowcountry: flows "in" to it, "out" of it, or "both"
+    flowyears: tuple[int, ...] = ()  # (first, last): counted flows summed over those years; (): the view's year
     lang: str = DEFAULT_LANGUAGE  # the language of the atlas's own words (dashboard.i18n)
 
     def key(self, fields: Iterable[str]) -> str:
@@ -183,6 +184,75 @@ class Year(Codec):
         if re.fullmatch(r"[0-9]{1,4}", asked) and int(asked) in allowed:  # not str.isdigit: "²" is a digit
             return int(asked), []
         return None, [asked]
+
+
+class YearSpans(Sequence[tuple[int, int]]):
+    """Every range of years ``(first, last)`` with ``lower <= first <= last <= upper``, in order,
+    as a sequence (what :class:`YearRange` allows), without holding them."""
+
+    def __init__(self, lower: int, upper: int) -> None:
+        self.lower, self.upper = lower, upper
+
+    def __len__(self) -> int:
+        n = self.upper - self.lower + 1
+        return n * (n + 1) // 2
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        first = self.lower
+        while index > self.upper - first:  # each first year holds the ranges to every later year
+            index -= self.upper - first + 1
+            first += 1
+        return (first, first + index)
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        for first in range(self.lower, self.upper + 1):
+            for last in range(first, self.upper + 1):
+                yield (first, last)
+
+    def __contains__(self, value: object) -> bool:
+        return (
+            isinstance(value, tuple)
+            and len(value) == 2
+            and all(isinstance(year, int) for year in value)
+            and self.lower <= value[0] <= value[1] <= self.upper
+        )
+
+
+class YearRange(Codec):
+    """A range of years, ``2015-2019`` (``2015..2019`` and ``2015–2019`` read too; one year,
+    ``2015``, is a range of one): the last one given, read as ``(first, last)``, in order."""
+
+    def encode(self, value: Any) -> str:
+        if not value:
+            return ""
+        first, last = value
+        return str(first) if first == last else f"{first}-{last}"
+
+    def decode(self, raw: Sequence[str], allowed: Sequence[Any]) -> tuple[Any, list[str]]:
+        asked = raw[-1].strip()
+        if not asked:
+            return None, []
+        found = re.fullmatch(r"([0-9]{4})(?:\s*(?:-|–|\.\.|:)\s*([0-9]{4}))?", asked)
+        if found:
+            years = sorted(int(y) for y in found.groups() if y is not None)
+            if (years[0], years[-1]) in allowed:
+                return (years[0], years[-1]), []
+        return None, [asked]
+
+    def from_control(self, value: Any) -> list[str]:
+        # A text box holds the range as the URL writes it (a range slider, [first, last]); empty: the view's year.
+        if isinstance(value, list | tuple) and len(value) == 2:
+            return [f"{value[0]}-{value[1]}"]
+        return [] if value is None or not str(value).strip() else [str(value)]
+
+    def to_control(self, value: Any, allowed: Sequence[Any]) -> Any:
+        return self.encode(value) or None
 
 
 # --- The parameters ------------------------------------------------------------------------------
@@ -322,6 +392,15 @@ PARAMETERS: tuple[Param, ...] = (
         default=_always("both"),
         cut=10,
         control="flowdir",
+    ),
+    Param(
+        "flowyears",
+        "flowyears",
+        YearRange(),
+        _always(YearSpans(1900, 2100)),
+        N_("Unknown range of years {value}: flows counted in {year} shown."),
+        default=_always(()),
+        cut=20,
     ),
     # No control of its own in the view: the picker reloads the page in the language chosen. An
     # unknown one leaves the page in the browser's language (dashboard.i18n.request_language),

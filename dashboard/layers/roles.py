@@ -11,7 +11,9 @@ names of the key are :data:`dashboard.view.ROLE_LABELS`, which translates them.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
+from dashboard import flows as fl
 from dashboard import formatting as fmt
 from dashboard import i18n
 from dashboard.exports.canvas import Canvas, KeyEntry, KeyGroup, symbol_svg
@@ -19,7 +21,7 @@ from dashboard.exports.elements import SvgMarker
 from dashboard.i18n import N_, _, ngettext
 from dashboard.layers import Facts, Layer, Trace
 from dashboard.palette import ROLE_STYLES
-from dashboard.view import ROLE_LABELS, View
+from dashboard.view import ROLE_LABELS, View, roles_of
 from geodata.vocabulary import EXPLOITATION_FORMS
 
 GROUP = "roles"
@@ -107,11 +109,18 @@ def form_word(form: str) -> str:
     return _(EXPLOITATION_FORMS[form].label).lower()
 
 
+def role_records(view: View, routes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each country's role on ``routes``, the routes in view (:func:`dashboard.flows.route_records`:
+    the counted flows of every year of ``flowyears=`` included)."""
+    return view.role_records if routes is view.route_records else roles_of(routes, view.atlas.countries)
+
+
 def traces(view: View, facts: Facts) -> list[Trace]:
-    records = view.role_records
+    routes = fl.route_records(view)
+    records = role_records(view, routes)
     if not records:
         return []
-    partners = partner_lines(view.route_records, facts.raw_names)
+    partners = partner_lines(routes, facts.raw_names)
     out: list[Trace] = [
         {
             "type": "choropleth",
@@ -154,7 +163,7 @@ def traces(view: View, facts: Facts) -> list[Trace]:
 
 
 def cites(view: View) -> list[str]:
-    return [str(route["source"]) for route in view.route_records]
+    return [str(route["source"]) for route in fl.route_records(view)]
 
 
 MARKER_SIZE = 18  # pixels, in the HTML export
@@ -162,11 +171,12 @@ MARKER_SIZE = 18  # pixels, in the HTML export
 
 def draw_folium(view: View, facts: Facts, canvas: Canvas) -> None:
     """Each country on a route in view outlined, with a marker of its role at its label point."""
-    records = view.role_records
+    routes = fl.route_records(view)
+    records = role_records(view, routes)
     if not records:
         return
     group = canvas.group(_(LAYER.label))
-    lines = partner_lines(view.route_records, facts.raw_names)
+    lines = partner_lines(routes, facts.raw_names)
     drawn: list[str] = []
     for r in records:
         iso3 = str(r["iso3"])
@@ -203,7 +213,7 @@ LAYER = Layer(
         "countries": ("name", "label_lon", "label_lat"),
     },
     traces=traces,
-    reads=("regions", "forms", "year", "datasets"),
+    reads=("regions", "forms", "year", "datasets", "flowyears"),
     cites=cites,
     folium=draw_folium,
 )

@@ -40,6 +40,7 @@ from dashboard.exports.elements import SvgMarker
 from dashboard.i18n import N_, _, ngettext
 from dashboard.layers import DATA_TEXT, Facts, Layer, Table, Trace, rows_to_draw
 from dashboard.palette import FLOW_COLOUR, FORM_STYLES, dash_array
+from dashboard.state import FIELDS, ViewState
 from dashboard.view import View, columns_of
 from geodata import Atlas
 from geodata.vocabulary import EXPLOITATION_FORMS
@@ -50,6 +51,7 @@ ARROW_AT = 0.75  # where along the arc the arrow head sits
 EXPORT_ARC_POINTS = 48  # per arc in the HTML export: Mercator bends great circles, so more points
 EXPORT_RING_RADIUS = 16  # pixels, internal trafficking in the HTML export
 _GEOD = Geod(ellps="WGS84")
+_SPHERE = Geod(ellps="sphere")  # the earth plotly.js draws lines on (d3-geo's great circles)
 
 FLOW_GROUP = "flows"
 KEY_TITLE = N_("Routes, by form of exploitation")
@@ -63,8 +65,9 @@ def width_for(route: Mapping[str, Any], threshold: int) -> float:
 
 
 def routes_in_view(view: View) -> list[dict[str, Any]]:
-    """The route records in view that the flow filter keeps (``flowcountry=``, ``flowdir=``)."""
-    return fl.touching(view.route_records, view.state.flowcountry, view.state.flowdir)  # type: ignore[return-value]
+    """The route records in view (the counted flows of every year of ``flowyears=``) that the
+    flow filter keeps (``flowcountry=``, ``flowdir=``)."""
+    return fl.touching(fl.route_records(view), view.state.flowcountry, view.state.flowdir)  # type: ignore[return-value]
 
 
 def great_circle(lon1: float, lat1: float, lon2: float, lat2: float, n: int = ARC_POINTS) -> list[tuple[float, float]]:
@@ -248,13 +251,26 @@ def ranked_flows(view: View, facts: Facts, records: list[dict[str, Any]] | None 
     return fl.rank(flows, view.state.flows)
 
 
+FLOW_ARROW_INDEX = 1  # a flow's line is its start, its arrow head's point and its end
+
+
 def flow_arc(atlas: Atlas, start: tuple[float, float], end: tuple[float, float]) -> list[tuple[float, float]]:
-    """The great-circle points from ``start`` to ``end``, rounded (kept per atlas: the pairs recur)."""
+    """A flow's line: ``start``, the point :data:`ARROW_AT` along the great circle to ``end``, and
+    ``end`` (kept per atlas: the pairs recur).
+
+    plotly.js (d3-geo) draws the line between two points as the great circle of a sphere, so
+    these three points draw the same arc as many would: the middle one, on that circle, is where
+    the arrow head sits, turned along the arc (``angleref="previous"``). Six numbers a flow,
+    where 18 points along the arc took 36 (most of a filter change's response, with the per-point
+    sizes, hovers and ids that went with them).
+    """
     arcs: dict[tuple[tuple[float, float], tuple[float, float]], list[tuple[float, float]]] = derived(
         atlas, "flows.arcs", dict
     )
     if (start, end) not in arcs:
-        arcs[(start, end)] = [(round(x, 2), round(y, 2)) for x, y in great_circle(*start, *end)]
+        azimuth, __, distance = _SPHERE.inv(*start, *end)
+        lon, lat, __ = _SPHERE.fwd(*start, azimuth, ARROW_AT * distance)
+        arcs[(start, end)] = [start, (round(lon, 2), round(lat, 2)), end]
     return arcs[(start, end)]
 
 
@@ -269,7 +285,7 @@ def flow_hover(flow: fl.Flow, rank: int, total: int, view: View, facts: Facts) -
     scale = view.state.flowscale
     origin, destination = (flow_name(p, facts, scale) for p in (flow.origin, flow.destination))
     where = _("within {place}").format(place=origin) if flow.internal else f"{origin} → {destination}"
-    years = sorted({int(r["year_start"]) for r in flow.routes})
+    years = fl.year_runs({int(r["year_start"]) for r in flow.routes})
     forms = sorted({form_label(r["form"]) for r in flow.routes})
     sources = sorted({facts.cite(str(r["source"])) for r in flow.routes})
     n = len(flow.routes)
@@ -278,11 +294,16 @@ def flow_hover(flow: fl.Flow, rank: int, total: int, view: View, facts: Facts) -
         "{count} routes summed; flow {rank} of {total} in view",
         n,
     )
+    if fl.is_range(view.state):
+        # Summed over the range: the hover says the range, and the years of it that had a count.
+        counted = _("People counted in {range}, summed: {count} (counts for {years})").format(
+            range=fl.years_said(view.state), count=fmt.esc(flow.count_text()), years=years
+        )
+    else:
+        counted = _("People counted in {years}: {count}").format(years=years, count=fmt.esc(flow.count_text()))
     lines = [
         f"<b>{where}</b>",
-        _("People counted in {years}: {count}").format(
-            years=", ".join(map(str, years)), count=fmt.esc(flow.count_text())
-        ),
+        counted,
         _("Form: {form}").format(form=fmt.esc(", ".join(forms))),
         summed.format(count=i18n.integer(n), rank=i18n.integer(rank), total=i18n.integer(total)),
         _("Source: {source}").format(source="; ".join(sources)),
@@ -296,6 +317,23 @@ def flow_key(flow: fl.Flow, threshold: int) -> int:
     return -1 if index is None else index
 
 
+def key_width(key: int) -> float:
+    """The line width of a flow class (:func:`flow_key`; -1: withheld counts)."""
+    return fl.SUPPRESSED_WIDTH if key < 0 else fl.FLOW_CLASSES[key].width
+
+
+def class_label(key: int, bound: int, threshold: int) -> str:
+    """A flow class's name in the key; the withheld counts' says their largest bound."""
+    if key < 0:
+        return _("fewer than {bound} (suppressed)").format(bound=i18n.integer(bound or threshold))
+    return fl.FLOW_CLASSES[key].label(threshold)
+
+
+def ring_label(state: ViewState) -> str:
+    """The key's name of the rings: flows within one country, or within one sub-region."""
+    return _("Ring: within one sub-region") if state.flowscale == "subregion" else _("Ring: within one country")
+
+
 def flow_traces(view: View, facts: Facts, records: list[dict[str, Any]]) -> list[Trace]:
     """The counted flows: one trace (and key entry) per class among the flows in view, drawn or
     not, largest first, holding the arcs of the flows drawn; the withheld counts in a thin dotted
@@ -306,7 +344,6 @@ def flow_traces(view: View, facts: Facts, records: list[dict[str, Any]]) -> list
     points, __ = places(view, facts)
     threshold = facts.threshold
     total = len(ranked.flows)
-    arrow_index = round((ARC_POINTS - 1) * ARROW_AT)
     keys = [flow_key(f, threshold) for f in ranked.flows]
     bounds: dict[int, int] = {}  # the largest "fewer than" bound of each class (its key label says it)
     for flow, key in zip(ranked.flows, keys, strict=True):
@@ -319,7 +356,7 @@ def flow_traces(view: View, facts: Facts, records: list[dict[str, Any]]) -> list
         hovers: list[str] = []
         ids: list[str] = []
         suppressed = key < 0
-        width = fl.SUPPRESSED_WIDTH if suppressed else fl.FLOW_CLASSES[key].width
+        width = key_width(key)
         for rank, (flow, flow_class) in enumerate(zip(ranked.drawn, keys, strict=False), start=1):
             if flow.internal or flow_class != key:
                 continue
@@ -327,15 +364,15 @@ def flow_traces(view: View, facts: Facts, records: list[dict[str, Any]]) -> list
             for i, (x, y) in enumerate(arc):
                 lon.append(x)
                 lat.append(y)
-                sizes.append(round(12 + 1.5 * width) if i == arrow_index else 0)
-                hovers.append(flow_hover(flow, rank, total, view, facts) if i == arrow_index else "")
-                ids.append(f"route:{flow.routes[0]['route_id']}" if i == arrow_index else "")
+                head = i == FLOW_ARROW_INDEX
+                sizes.append(round(12 + 1.5 * width) if head else 0)
+                hovers.append(flow_hover(flow, rank, total, view, facts) if head else "")
+                ids.append(f"route:{flow.routes[0]['route_id']}" if head else "")
             lon.append(None)
             lat.append(None)
             sizes.append(0)
             hovers.append("")
             ids.append("")
-        bound = bounds[key] or threshold
         out.append(
             {
                 "type": "scattergeo",
@@ -343,9 +380,7 @@ def flow_traces(view: View, facts: Facts, records: list[dict[str, Any]]) -> list
                 "uid": f"flows-{'withheld' if suppressed else key}",
                 "lon": lon,
                 "lat": lat,
-                "name": _("fewer than {bound} (suppressed)").format(bound=i18n.integer(bound))
-                if suppressed
-                else fl.FLOW_CLASSES[key].label(threshold),
+                "name": class_label(key, bounds[key], threshold),
                 "legendgroup": FLOW_GROUP,
                 "line": {"color": FLOW_COLOUR, "width": width, "dash": "dot" if suppressed else "solid"},
                 "opacity": 0.85,
@@ -371,9 +406,7 @@ def flow_traces(view: View, facts: Facts, records: list[dict[str, Any]]) -> list
                 "uid": "flows-internal",
                 "lon": [points[f.origin][0] for __, f in internal],
                 "lat": [points[f.origin][1] for __, f in internal],
-                "name": _("Ring: within one sub-region")
-                if view.state.flowscale == "subregion"
-                else _("Ring: within one country"),
+                "name": ring_label(view.state),
                 "legendgroup": FLOW_GROUP,
                 "marker": {
                     "symbol": "circle-open",
@@ -385,8 +418,15 @@ def flow_traces(view: View, facts: Facts, records: list[dict[str, Any]]) -> list
                 "customdata": [f"route:{f.routes[0]['route_id']}" for __, f in internal],
             }
         )
-    out[0]["legendgrouptitle"] = {"text": _("Counted flows: people, one year")}
+    out[0]["legendgrouptitle"] = {"text": key_title(view.state)}
     return out
+
+
+def key_title(state: ViewState) -> str:
+    """The title of the flows' part of the key: one year, or the range summed."""
+    if fl.is_range(state):
+        return _("Counted flows: people, summed over {years}").format(years=fl.years_said(state))
+    return _("Counted flows: people, one year")
 
 
 # --- The table and the sentence -----------------------------------------------------------------
@@ -458,7 +498,19 @@ def describe(view: View, facts: Facts) -> str:
     ranked = ranked_flows(view, facts, records)
     if ranked.flows:
         n = len(ranked.flows)
-        if state.flowscale == "subregion":
+        if fl.is_range(state) and state.flowscale == "subregion":
+            text = ngettext(
+                "{count} counted flow between UN sub-regions, people counted in {years} and summed",
+                "{count} counted flows between UN sub-regions, people counted in {years} and summed",
+                n,
+            )
+        elif fl.is_range(state):
+            text = ngettext(
+                "{count} counted flow between countries, people counted in {years} and summed",
+                "{count} counted flows between countries, people counted in {years} and summed",
+                n,
+            )
+        elif state.flowscale == "subregion":
             text = ngettext(
                 "{count} counted flow between UN sub-regions, people counted in {year}",
                 "{count} counted flows between UN sub-regions, people counted in {year}",
@@ -470,7 +522,7 @@ def describe(view: View, facts: Facts) -> str:
                 "{count} counted flows between countries, people counted in {year}",
                 n,
             )
-        text = text.format(count=i18n.integer(n), year=state.year)
+        text = text.format(count=i18n.integer(n), year=state.year, years=fl.years_said(state))
         if state.flowcountry:
             way = {"in": N_("into {country}"), "out": N_("out of {country}")}.get(
                 state.flowdir, N_("into or out of {country}")
@@ -482,6 +534,9 @@ def describe(view: View, facts: Facts) -> str:
             )
             text += " " + strongest.format(count=i18n.integer(len(ranked.drawn)), other=ranked.other_text())
         clauses.append(text)
+    elif state.flowyears:
+        # A range asked for by name says so even where it holds no flow (a link to years without data).
+        clauses.append(_("no counted flows in {years}").format(years=fl.years_said(state)))
     return "; ".join(clauses)
 
 
@@ -489,13 +544,14 @@ def describe(view: View, facts: Facts) -> str:
 
 
 def draw_folium(view: View, facts: Facts, canvas: Canvas) -> None:
-    """Great-circle routes with an arrow head; internal trafficking as a ring."""
+    """The routes the sources name as great-circle lines with an arrow head, internal trafficking
+    as a ring; then the counted flows as the map draws them (:func:`draw_folium_flows`)."""
     group = canvas.group(_(LAYER.label))
     points = facts.label_points
     hovers = hover_texts(view.atlas, facts)
-    records = view.route_records
+    in_view = routes_in_view(view)
+    records = [r for r in in_view if not fl.is_counted_flow(r)]
     drawable = [r for r in records if on_map(r, points)]
-    arrow_index = round((EXPORT_ARC_POINTS - 1) * ARROW_AT)
     forms_drawn: list[str] = []
     rings = False
     for route in drawable:
@@ -534,21 +590,7 @@ def draw_folium(view: View, facts: Facts, canvas: Canvas) -> None:
             class_name=classes,
         )
         canvas.bind(line, popup, tip).add_to(group)
-        angle = _screen_angle(arc[arrow_index - 1], arc[arrow_index + 1])
-        size = int(10 + 2 * width)
-        arrow = SvgMarker(
-            location=(arc[arrow_index][1], arc[arrow_index][0]),
-            svg=(
-                f'<svg data-id="{data_id}" width="{size}" height="{size}" viewBox="0 0 20 20" '
-                f'style="transform: rotate({angle:.1f}deg)" aria-hidden="true">'
-                f'<polygon points="2,3 19,10 2,17 6,10" fill="{colour}" stroke="#ffffff" stroke-width="1.5"/></svg>'
-            ),
-            size=(size, size),
-            class_name="atlas-arrow",
-            data=canvas.data,
-            keyboard=False,
-        )
-        canvas.bind(arrow, popup, tip).add_to(group)
+        canvas.bind(_arrow(arc, colour, int(10 + 2 * width), data_id, canvas), popup, tip).add_to(group)
 
     entries = [
         KeyEntry(form_label(form), line_swatch(*FORM_STYLES[form])) for form in FORM_STYLES if form in forms_drawn
@@ -564,6 +606,102 @@ def draw_folium(view: View, facts: Facts, canvas: Canvas) -> None:
     note = f"<p>{not_drawn.format(count=i18n.integer(left_out))}</p>" if left_out else ""
     if entries or note:
         canvas.key.append(KeyGroup(_(KEY_TITLE), tuple(entries), note=note))
+    draw_folium_flows(view, facts, canvas, group, in_view)
+
+
+def _arrow(arc: list[tuple[float, float]], colour: str, size: int, data_id: str, canvas: Canvas) -> SvgMarker:
+    """The arrow head three quarters along ``arc`` (lon, lat points), turned the arc's way on screen."""
+    at = round((len(arc) - 1) * ARROW_AT)
+    angle = _screen_angle(arc[at - 1], arc[at + 1])
+    return SvgMarker(
+        location=(arc[at][1], arc[at][0]),
+        svg=(
+            f'<svg data-id="{data_id}" width="{size}" height="{size}" viewBox="0 0 20 20" '
+            f'style="transform: rotate({angle:.1f}deg)" aria-hidden="true">'
+            f'<polygon points="2,3 19,10 2,17 6,10" fill="{colour}" stroke="#ffffff" stroke-width="1.5"/></svg>'
+        ),
+        size=(size, size),
+        class_name="atlas-arrow",
+        data=canvas.data,
+        keyboard=False,
+    )
+
+
+def width_swatch(width: float, dotted: bool) -> str:
+    """A key swatch of a flow's line at its own width (dotted: withheld counts)."""
+    dashes = ' stroke-dasharray="2 3"' if dotted else ""
+    return (
+        '<svg width="36" height="20" viewBox="0 0 36 20" aria-hidden="true">'
+        f'<line x1="2" y1="10" x2="34" y2="10" stroke="{FLOW_COLOUR}" stroke-width="{width:g}"{dashes}/></svg>'
+    )
+
+
+def flow_ring_swatch() -> str:
+    return (
+        '<svg width="20" height="20" viewBox="0 0 20 20" aria-hidden="true">'
+        f'<circle cx="10" cy="10" r="7" fill="none" stroke="{FLOW_COLOUR}" stroke-width="2.5"/></svg>'
+    )
+
+
+def draw_folium_flows(
+    view: View, facts: Facts, canvas: Canvas, group: folium.FeatureGroup, records: list[dict[str, Any]]
+) -> None:
+    """The counted flows as the map draws them (:func:`flow_traces`): summed at the view's scale
+    (``flowscale=``) and over its years, the ``flows=`` strongest drawn with their class's width
+    (withheld counts thin and dotted, flows within one place as rings), the others said in the
+    key's note as "other flows"; the key lists the classes of every flow in view."""
+    ranked = ranked_flows(view, facts, records)
+    if not ranked.flows:
+        return
+    points, __ = places(view, facts)
+    threshold = facts.threshold
+    total = len(ranked.flows)
+    bounds: dict[int, int] = {}
+    for flow in ranked.flows:
+        key = flow_key(flow, threshold)
+        bounds[key] = max(bounds.get(key, 0), flow.bound)
+    for rank, flow in enumerate(ranked.drawn, start=1):
+        key = flow_key(flow, threshold)
+        suppressed = key < 0
+        width = key_width(key)
+        popup = popup_html(flow_hover(flow, rank, total, view, facts))
+        tip = popup.split("<br>", 1)[0]
+        data_id = fmt.esc(f"route:{flow.routes[0]['route_id']}")
+        classes = f"atlas-flow atlas-flow--{'withheld' if suppressed else f'class-{key}'}"
+        dashes = dash_array("dot", width) if suppressed else None
+        if flow.internal:
+            lon, lat = points[flow.origin]
+            ring = folium.CircleMarker(
+                location=[lat, lon],
+                radius=round(11 + width),  # the map's ring: 22 + 2 × width pixels across
+                color=FLOW_COLOUR,
+                weight=width,
+                fill=True,
+                fill_opacity=0,
+                dash_array=dashes or None,
+                class_name=classes + " atlas-flow-internal",
+            )
+            canvas.bind(ring, popup, tip).add_to(group)
+            continue
+        arc = _unwrap(great_circle(*points[flow.origin], *points[flow.destination], EXPORT_ARC_POINTS))
+        line = folium.PolyLine(
+            locations=[(lat, lon) for lon, lat in arc],
+            color=FLOW_COLOUR,
+            weight=width,
+            opacity=0.85,
+            dash_array=dashes or None,
+            class_name=classes,
+        )
+        canvas.bind(line, popup, tip).add_to(group)
+        canvas.bind(_arrow(arc, FLOW_COLOUR, round(12 + 1.5 * width), data_id, canvas), popup, tip).add_to(group)
+    entries = [
+        KeyEntry(class_label(key, bounds[key], threshold), width_swatch(key_width(key), key < 0))
+        for key in sorted(bounds, reverse=True)
+    ]
+    if any(f.internal for f in ranked.flows):
+        entries.append(KeyEntry(ring_label(view.state), flow_ring_swatch()))
+    note = f"<p>{fmt.esc(ranked.other_text())}</p>" if ranked.other else ""
+    canvas.key.append(KeyGroup(key_title(view.state), tuple(entries), note=note))
 
 
 def _popup(route: Mapping[str, Any], hover: str, threshold: int) -> str:
@@ -607,6 +745,42 @@ def _slug(value: object) -> str:
     return re.sub(r"[^a-z0-9-]+", "-", str(value).lower()).strip("-")
 
 
+# --- The control of the years (placed by dashboard.layout) -----------------------------------------
+
+FLOW_YEARS_LABEL = N_("Years of the counted flows")
+BY_FIELD_FLOWYEARS = FIELDS["flowyears"]
+
+
+def flow_years_input(atlas: Atlas, state: ViewState) -> Any:
+    """The text box of ``flowyears=``: a year or a range (``2015-2019``), summed; empty, the map's year.
+
+    A text box, not a range slider: it can be emptied, which puts the flows back on the map's
+    year (a slider always holds a range). Its value is read as the URL reads it
+    (:class:`dashboard.state.YearRange`), so a range it cannot read comes back as a notice.
+    """
+    from dash import dcc
+
+    return dcc.Input(
+        id="flowyears",
+        type="text",
+        value=BY_FIELD_FLOWYEARS.codec.to_control(state.flowyears, ()),
+        placeholder=_("the map's year"),
+        debounce=True,
+        autoComplete="off",
+        className="form-control",
+    )
+
+
+def flow_years_help(atlas: Atlas) -> str:
+    """The note under the text box: what it takes, and the years the data has counted flows in."""
+    note = _("A year or a range of years, such as {example}: the flows counted in those years are summed.")
+    years = fl.counted_years(atlas)
+    if not years:
+        return note.format(example="2015-2019")
+    held = _("Counted flows in the data: {first} to {last}.").format(first=years[0], last=years[-1])
+    return note.format(example=f"{years[0]}-{years[-1]}") + " " + held
+
+
 LAYER = Layer(
     key="routes",
     label=N_("Trafficking routes"),
@@ -631,8 +805,8 @@ LAYER = Layer(
         "countries": ("name", "label_lon", "label_lat"),
     },
     traces=traces,
-    reads=("regions", "forms", "year", "datasets", "flows", "flowscale", "flowcountry", "flowdir"),
-    key_reads=("flowscale",),
+    reads=("regions", "forms", "year", "datasets", "flows", "flowscale", "flowcountry", "flowdir", "flowyears"),
+    key_reads=("flowscale", "flowyears"),
     prepare=prepare,
     cites=cites,
     describe=describe,

@@ -241,3 +241,40 @@ def test_the_flow_filter_and_the_subregion_scale_in_the_layer(mixed_atlas):
     assert ring["name"] == "Ring: within one sub-region" and ring["marker"]["symbol"] == "circle-open"
     (hover,) = ring["hovertemplate"]
     assert hover.startswith("<b>within South-eastern Asia</b><br>People counted in 2002: 52<br>")
+
+
+# --- what a filter change sends ------------------------------------------------------------------
+
+
+def test_a_flow_travels_as_three_points_on_its_great_circle(mixed_atlas):
+    # plotly.js draws the great circle between two points: the start, the arrow head's point and
+    # the end draw the arc the 18 points did (the head on it, three quarters along).
+    from pyproj import Geod
+
+    sphere = Geod(ellps="sphere")
+    for start, end in [
+        ((101.0, -1.0), (102.0, 4.0)),
+        ((-47.9, -15.8), (139.7, 35.7)),
+        ((178.0, -18.0), (-170.0, -14.0)),
+    ]:
+        arc = routes.flow_arc(mixed_atlas, start, end)
+        assert len(arc) == 3 and arc[0] == start and arc[-1] == end
+        head = arc[routes.FLOW_ARROW_INDEX]
+        whole = sphere.inv(*start, *end)[2]
+        first, second = sphere.inv(*start, *head)[2], sphere.inv(*head, *end)[2]
+        assert first + second == pytest.approx(whole, rel=1e-4)  # on the great circle
+        assert first / whole == pytest.approx(routes.ARROW_AT, abs=0.01)
+        # The old arc's head (on the ellipsoid) is within a few kilometres of it.
+        old = routes.great_circle(*start, *end)[round((routes.ARC_POINTS - 1) * routes.ARROW_AT)]
+        assert sphere.inv(*old, *head)[2] < 0.02 * whole + 5_000
+
+
+def test_each_drawn_flow_sends_one_hover_one_id_and_four_points(mixed_atlas):
+    facts = facts_of(mixed_atlas, THRESHOLD)
+    (trace,) = flow_traces(routes.traces(view_of(mixed_atlas, flows="all"), facts))
+    n = len([h for h in trace["hovertemplate"] if h])
+    assert n == 2
+    for key in ("lon", "lat", "hovertemplate", "customdata"):
+        assert len(trace[key]) == 4 * n, key
+    assert trace["lon"][3::4] == [None] * n
+    assert [s for s in trace["marker"]["size"] if s] == [18] * n  # 12 + 1.5 × 4 px: the 11–99 class's head
