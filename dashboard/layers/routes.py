@@ -522,7 +522,7 @@ def describe(view: View, facts: Facts) -> str:
                 "{count} counted flows between countries, people counted in {year}",
                 n,
             )
-        text = text.format(count=i18n.integer(n), year=state.year, years=fl.years_said(state))
+        text = text.format(count=i18n.integer(n), year=fl.years_said(state), years=fl.years_said(state))
         if state.flowcountry:
             way = {"in": N_("into {country}"), "out": N_("out of {country}")}.get(
                 state.flowdir, N_("into or out of {country}")

@@ -221,6 +221,10 @@ def test_a_range_of_one_year_is_that_year(atlas, facts):
     pinned = view_of(atlas, year=2007, flowyears=(2004, 2004))
     same = view_of(atlas, year=2004)
     assert routes.ranked_flows(pinned, facts) == routes.ranked_flows(same, facts)
+    # Said as that year, whatever the map's year.
+    assert routes.describe(pinned, facts).endswith("counted flows between countries, people counted in 2004")
+    hovers = [h for t in flow_traces(pinned, facts) for h in t["hovertemplate"] if h]
+    assert hovers and all("<br>People counted in 2004: " in h for h in hovers)
 
 
 # --- the words -------------------------------------------------------------------------------------
