@@ -25,7 +25,7 @@ from dashboard.data import AtlasData, layer_traces, loaded, memoized, view_for
 from dashboard.figure import TOPOJSON_URL, make_figure
 from dashboard.graph_locale import graph_locale
 from dashboard.i18n import N_, _, ngettext, pgettext
-from dashboard.layers import REGISTRY, is_on, reading, source_ids_in_view
+from dashboard.layers import REGISTRY, is_on, reading, routes, source_ids_in_view
 from dashboard.layers.routes import on_map
 from dashboard.legend import Group, create_legend_section, legend_groups
 from dashboard.profile import RouteLine, country_profile
@@ -303,6 +303,12 @@ def create_flow_controls(data: AtlasData, state: ViewState) -> list[Any]:
                 inline=True,
             ),
             "flowscale",
+        ),
+        _field(
+            _(routes.FLOW_YEARS_LABEL),
+            routes.flow_years_input(data.atlas, state),
+            "flowyears",
+            routes.flow_years_help(data.atlas),
         ),
         _field(
             _("Flows of one country"),

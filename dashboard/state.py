@@ -401,6 +401,7 @@ PARAMETERS: tuple[Param, ...] = (
         N_("Unknown range of years {value}: flows counted in {year} shown."),
         default=_always(()),
         cut=20,
+        control="flowyears",
     ),
     # No control of its own in the view: the picker reloads the page in the language chosen. An
     # unknown one leaves the page in the browser's language (dashboard.i18n.request_language),

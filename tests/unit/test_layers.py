@@ -746,6 +746,7 @@ ALTERNATIVES = {
     "flowscale": ("country", "subregion"),
     "flowcountry": ("", "IDN", "KHM"),
     "flowdir": ("both", "in", "out"),
+    "flowyears": ((), (2002, 2007)),
 }
 
 
