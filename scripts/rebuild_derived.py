@@ -129,8 +129,24 @@ def copy_vendor(modules: Path) -> None:
     js, found = re.subn(r'(topojsonURL:\{valType:"string",noBlank:!0,dflt:")[^"]*(")', r"\1/assets/topojson/\2", js)
     if found != 1:
         sys.exit(f"{PLOTLY_GEO}: the default topojsonURL is not where this script expects it")
+    js = fix_marker_angles(js)
     (VENDOR_ASSETS / "plotly-geo.min.js").write_text(js, encoding="utf-8")
     shutil.copyfile(package / "LICENSE", VENDOR_ASSETS / "plotly-geo.min.js.LICENSE.txt")
+
+
+def fix_marker_angles(js: str) -> str:
+    """plotly.js 4.1.1's geo subplot sets up marker angles (``angleref: "previous"``, the atlas's
+    arrow heads) for its first trace only: ``Geo.prototype.plot`` loops over the traces but reads
+    ``geoCalcData[0][0].trace`` each time (src/plots/geo/geo.js), so on a map whose first trace is
+    the choropleth every route's arrow points east. One index, put right."""
+    fixed, found = re.subn(
+        r"for\(var (\w)=!1,(\w)=0;\2<(\w)\.length;\2\+\+\)\{var (\w)=\3\[0\]\[0\]\.trace;\4\._geo=",
+        r"for(var \1=!1,\2=0;\2<\3.length;\2++){var \4=\3[\2][0].trace;\4._geo=",
+        js,
+    )
+    if found != 1:
+        sys.exit(f"{PLOTLY_GEO}: the geo subplot's trace loop is not where this script expects it")
+    return fixed
 
 
 def memberships() -> dict[str, dict[str, str]]:

@@ -62,3 +62,12 @@ def test_versioned_static_files_are_kept_a_year_and_compressed(atlas_app):
     # The page itself and unversioned files are not kept.
     assert "max-age" not in client.get("/").headers.get("Cache-Control", "")
     assert "immutable" not in client.get("/assets/atlas.js").headers.get("Cache-Control", "")
+
+
+def test_the_bundle_turns_every_traces_arrow_heads():
+    """plotly.js 4.1.1 sets up marker angles for a geo map's first trace only; the vendored bundle
+    reads each trace (scripts/rebuild_derived.py fix_marker_angles; tests/integration/test_map.py
+    map007 sees the arrows on the page)."""
+    bundle = BUNDLE.read_text(encoding="utf-8")
+    assert re.search(r"\w=\w\[0\]\[0\]\.trace;\w\._geo=", bundle) is None
+    assert len(re.findall(r"\w=(\w)\[(\w)\]\[0\]\.trace;\w\._geo=", bundle)) == 1
