@@ -256,19 +256,21 @@ def _ran_in(columns: _Columns, year: int) -> np.ndarray:
     return (np.isnan(start) | (start <= year)) & (np.isnan(end) | (end >= year))
 
 
-def _counted_in(columns: _Columns, year: int) -> np.ndarray:
+def _counted_in(columns: _Columns, first: int, last: int) -> np.ndarray:
     start = columns.numbers("year_start")
     counted = ~np.isnan(columns.numbers("count")) | columns.array("suppressed").astype(bool)
     yearly = counted & (start == columns.numbers("year_end"))
-    return ~yearly | (start == year)
+    return ~yearly | ((start >= first) & (start <= last))
 
 
 def route_positions(routes: pd.DataFrame, state: ViewState, countries: frozenset[str] | None) -> np.ndarray:
     """Positions of the routes of the chosen forms and datasets that start or end in the chosen
     countries. A route that counts people in one year (GLOTIP's and CTDC's flows) shows in that
-    year only; any other route is what a source reported, shown whatever the year."""
+    year only (or in the view's range of years, ``flowyears``); any other route is what a source
+    reported, shown whatever the year."""
     columns = columns_of(routes)
-    keep = _counted_in(columns, state.year)
+    first, last = (state.flowyears[0], state.flowyears[-1]) if state.flowyears else (state.year, state.year)
+    keep = _counted_in(columns, first, last)
     if countries is not None:
         keep &= columns.having("origin_iso3", countries) | columns.having("destination_iso3", countries)
     if state.forms:

@@ -142,10 +142,10 @@ def prepare(atlas: Atlas, facts: Facts) -> None:
 
 
 def traces(view: View, facts: Facts) -> list[Trace]:
-    """The traces of the routes the sources name (:func:`named_traces`), then those of the counted
-    flows (:func:`flow_traces`)."""
+    """The traces of the counted flows (:func:`flow_traces`), then those of the routes the sources
+    name (:func:`named_traces`): drawn last, the few named routes stay on top of many flows."""
     records = routes_in_view(view)
-    return named_traces(view, facts, records) + flow_traces(view, facts, records)
+    return flow_traces(view, facts, records) + named_traces(view, facts, records)
 
 
 def named_traces(view: View, facts: Facts, records: list[dict[str, Any]]) -> list[Trace]:
