@@ -8,13 +8,13 @@ import json
 import re
 
 import pytest
-from test_flows_range import THRESHOLD, view_of
-from test_flows_range import atlas as atlas  # noqa: F401  (the module's fixture, shared)
 
 from dashboard import flows as fl
 from dashboard.exports.boundaries import export_boundaries
 from dashboard.exports.folium_map import export_view_html
 from dashboard.layers import facts_of, routes
+from tests.unit.test_flows_range import THRESHOLD, view_of
+from tests.unit.test_flows_range import atlas as atlas  # noqa: F401  (the module's fixture, shared)
 
 
 @pytest.fixture(scope="module")

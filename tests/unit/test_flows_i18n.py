@@ -4,13 +4,13 @@ key, HTML export, the notice of a bad range and the control hold none of the atl
 from __future__ import annotations
 
 import pytest
-from test_i18n_map_routes import LANGUAGES, map_texts, no_english
 
 from dashboard import i18n
 from dashboard.i18n import _
 from dashboard.layers import routes
 from dashboard.state import Choices, from_query
 from tests.english import english_in, english_words
+from tests.unit.test_i18n_map_routes import LANGUAGES, map_texts, no_english
 
 CHOICES = Choices(
     regions=(),

@@ -11,7 +11,6 @@ from dataclasses import replace
 
 import pandas as pd
 import pytest
-from conftest import write_more
 
 from dashboard import flows as fl
 from dashboard.layers import facts_of, roles, routes
@@ -19,6 +18,7 @@ from dashboard.state import BY_NAME, Choices, ViewState, from_query, to_query
 from dashboard.view import build_view, region_groups
 from geodata import load_atlas
 from geodata.store import Dataset
+from tests.unit.conftest import write_more
 
 THRESHOLD = 11
 YEARS = range(2002, 2008)
