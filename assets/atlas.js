@@ -175,10 +175,17 @@ window.atlasFitScreen = function () {
       if (under) return key.offsetHeight <= 0.4 * row.clientHeight;
       return key.scrollHeight <= key.clientHeight + 1 && key.scrollWidth <= key.clientWidth + 1;
     };
-    const floor = [1, 0.95, 0.9, 0.85];
-    const below = [0.8, 0.75, 0.7, 0.65, 0.6, 0.55, 0.5];
+    // One column as long as the key's type stays readable from the back of the room (a cap height
+    // of 6.5 minutes of arc on a screen 687.5 minutes wide, seen from 15 m: about 0.73 of the
+    // font size); a second column, which takes the map's width, only below that.
+    const minute = window.innerWidth / 687.5;
+    const full = parseFloat(getComputedStyle(key).fontSize) || 1;
+    const least = Math.min(0.85, Math.max(0.5, (6.5 * minute) / 0.73 / full));
+    const steps = [1, 0.95, 0.9, 0.85, 0.8, 0.75, 0.7, 0.65, 0.6, 0.55, 0.5];
+    const floor = steps.filter((scale) => scale >= least - 1e-9);
+    const below = steps.filter((scale) => scale < 0.85);
     const tries = under
-      ? floor.concat(below).map((scale) => [scale, false])
+      ? steps.map((scale) => [scale, false])
       : floor.map((scale) => [scale, false]).concat([0.85].concat(below).map((scale) => [scale, true]));
     tries.some(function (t) {
       set(t[0], t[1]);
