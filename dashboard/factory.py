@@ -16,7 +16,7 @@ from dashboard.data import init_data
 from dashboard.downloads import register_downloads
 from dashboard.jobs import create_manager
 from dashboard.layout import create_layout
-from dashboard.static_files import preload_shapes, register_cache_headers, register_shapes_script
+from dashboard.static_files import preload_shapes, register_cache_headers, register_shapes_script, set_page_scripts
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets"
 TITLE = i18n.N_("Counter-Trafficking Atlas")  # the page's title, in the page's language
@@ -64,10 +64,7 @@ def create_app(config: Config | None = None) -> Dash:
         # ATLAS_JOBS_REDIS_URL, Celery workers run them and they outlive a web worker (dashboard.jobs).
         background_callback_manager=create_manager(config),
     )
-    # dcc.Graph's code is a chunk Dash fetches only once the first render has met a graph; then it
-    # comes in with the tables' AG Grid, and the map waits for the grids' start-up. Taken with
-    # the page's scripts (5 KB), the map is mounted in the first render and drawn before them.
-    app.scripts.append_script({"namespace": "dash", "relative_package_path": "dcc/async-graph.js"})
+    set_page_scripts(app)
     app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
     _index = app.interpolate_index
 
