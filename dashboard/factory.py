@@ -16,7 +16,7 @@ from dashboard.data import init_data
 from dashboard.downloads import register_downloads
 from dashboard.jobs import create_manager
 from dashboard.layout import create_layout
-from dashboard.static_files import preload_shapes, register_cache_headers
+from dashboard.static_files import preload_shapes, register_cache_headers, register_shapes_script, set_page_scripts
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets"
 TITLE = i18n.N_("Counter-Trafficking Atlas")  # the page's title, in the page's language
@@ -64,6 +64,7 @@ def create_app(config: Config | None = None) -> Dash:
         # ATLAS_JOBS_REDIS_URL, Celery workers run them and they outlive a web worker (dashboard.jobs).
         background_callback_manager=create_manager(config),
     )
+    set_page_scripts(app)
     app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
     _index = app.interpolate_index
 
@@ -72,8 +73,9 @@ def create_app(config: Config | None = None) -> Dash:
         return _index(**parts).replace('<html lang="en">', f'<html lang="{i18n.lang()}">', 1)
 
     app.interpolate_index = interpolate_index  # type: ignore[method-assign,assignment]
-    app.index_string = preload_shapes(app.index_string)
+    app.index_string = preload_shapes(app.index_string, app.config.requests_pathname_prefix)
     register_cache_headers(app)
+    register_shapes_script(app)
     editors.install(app.server, config)  # first: a refused request does no other work
     i18n.install(app.server, page_query)
     init_data(app.server, config)

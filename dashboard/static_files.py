@@ -1,13 +1,20 @@
 """How the browser gets the app's static files: cache headers, and the map's shapes preloaded.
 
 The first screen waits on plotly.js and then on the country shapes it fetches; the page names the
-shapes in its head so that they download alongside the scripts. Files whose URL changes with
+shapes in its head so that they download alongside the scripts, and a small script of the page's
+reads them as soon as they arrive and hands them to plotly.js (``window.PlotlyGeoAssets``), which
+then draws the map as soon as it is mounted instead of asking for the shapes itself and waiting,
+behind the tables' start-up, for its answer. Files whose URL changes with
 their content (Dash adds ``?m=<mtime>`` to assets and a version to component bundles) are kept by
 the browser for a year without asking again.
 """
 
 from __future__ import annotations
 
+import hashlib
+
+import dash._dash_renderer
+import dash.dash_table
 import flask
 from dash import Dash
 from dash.fingerprint import check_fingerprint
@@ -19,14 +26,73 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 SHAPES_MAX_AGE = "public, max-age=86400"
 
 
-def preload_shapes(index_string: str) -> str:
-    """The page template with the shapes plotly.js will fetch requested first thing in the head.
+# The name plotly.js files the shapes under: ``<scope>_<resolution>m``, the file's own name.
+SHAPES_NAME = SHAPES_URL.rsplit("/", 1)[1].removesuffix(".json")
+# Read by the page in its head (a file of its own: the CSP allows no inline script). If the shapes
+# are not read by the time the map is mounted (or cannot be), plotly.js fetches them as before.
+SHAPES_SCRIPT = f"""/* The country shapes, handed to plotly.js as soon as they arrive (dashboard/static_files.py). */
+(function () {{
+  var assets = (window.PlotlyGeoAssets = window.PlotlyGeoAssets || {{ topojson: {{}} }});
+  assets.topojson = assets.topojson || {{}};
+  fetch("{SHAPES_URL}")
+    .then(function (response) {{ return response.ok ? response.json() : null; }})
+    .then(function (shapes) {{
+      if (shapes && assets.topojson["{SHAPES_NAME}"] === undefined) assets.topojson["{SHAPES_NAME}"] = shapes;
+    }})
+    .catch(function () {{}});
+}})();
+"""
+SHAPES_SCRIPT_PATH = "_atlas/shapes.js"
+SHAPES_SCRIPT_VERSION = hashlib.sha256(SHAPES_SCRIPT.encode()).hexdigest()[:12]
 
-    ``as="fetch"`` with ``crossorigin`` is what lets plotly.js's own request (a same-origin XHR)
-    take the preloaded response instead of downloading the file a second time.
+
+def preload_shapes(index_string: str, prefix: str = "/") -> str:
+    """The page template with the shapes plotly.js will draw requested first thing in the head.
+
+    ``as="fetch"`` with ``crossorigin`` is what lets the page's ``fetch`` (and, failing it,
+    plotly.js's own same-origin XHR) take the preloaded response instead of downloading the file
+    a second time. The script that reads them is ``async``: it holds up nothing.
     """
     link = f'<link rel="preload" as="fetch" crossorigin="anonymous" href="{SHAPES_URL}">'
-    return index_string.replace("<head>", f"<head>\n        {link}", 1)
+    script = f'<script async src="{prefix}{SHAPES_SCRIPT_PATH}?v={SHAPES_SCRIPT_VERSION}"></script>'
+    return index_string.replace("<head>", f"<head>\n        {link}\n        {script}", 1)
+
+
+def register_shapes_script(app: Dash) -> None:
+    """Serve :data:`SHAPES_SCRIPT` (its URL names its version: kept a year)."""
+    prefix = app.config.routes_pathname_prefix
+
+    @app.server.route(f"{prefix}{SHAPES_SCRIPT_PATH}")
+    def shapes_script() -> flask.Response:
+        response = flask.Response(SHAPES_SCRIPT, mimetype="text/javascript")
+        response.headers["Cache-Control"] = IMMUTABLE
+        return response
+
+
+def set_page_scripts(app: Dash) -> None:
+    """The scripts the page loads: what the first screen needs first, nothing it never runs.
+
+    - dcc.Graph's code is a chunk Dash fetches only once the first render has met a graph; it then
+      arrives with the tables' AG Grid and the map waits for the grids' start-up (about 0.3 s).
+      Taken with the page's scripts (5 KB), the map is mounted in the first render, drawn first.
+    - Babel's polyfill (core-js 2, about 0.15 s of start-up on the test machine) fills in builtins
+      that every browser able to run React 18 and plotly.js 3 has. The one thing Dash's bundles
+      take from it, ``regeneratorRuntime``, is also defined by dash-bootstrap-components' bundle,
+      which the page loads before them (tests/integration/test_first_load.py checks it is there).
+    - DataTable's bundle: the atlas has no DataTable (its tables are AG Grid); Dash adds it anyway.
+      It stays served, on demand, like the other chunks Dash keeps off the page.
+
+    The last two change Dash's own lists of resources, for every app in the process: one app here.
+    """
+    app.scripts.append_script({"namespace": "dash", "relative_package_path": "dcc/async-graph.js"})
+    for dependency in dash._dash_renderer._js_dist_dependencies:
+        for mode, paths in dependency["relative_package_path"].items():
+            dependency["relative_package_path"][mode] = [path for path in paths if "polyfill@" not in path]
+        for mode, urls in dependency.get("external_url", {}).items():
+            dependency["external_url"][mode] = [url for url in urls if "polyfill@" not in url]
+    for resource in dash.dash_table._js_dist:
+        if resource["relative_package_path"] == "dash_table/bundle.js":
+            resource["dynamic"] = True
 
 
 def register_cache_headers(app: Dash) -> None:
