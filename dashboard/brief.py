@@ -331,7 +331,7 @@ def make_inset(atlas: Atlas, profile: Profile, boundaries: gpd.GeoDataFrame | No
                 sites=sites, count=i18n.integer(at_country)
             )
         said.append(sites)
-    description = _("Map of {country} and its region: {parts}.").format(country=name, parts="; ".join(said))
+    description = _("Map of {country} and its region: {parts}.").format(country=name, parts=i18n.semicolons(said))
     label_text = html.escape(description)
     svg = (
         f'<svg xmlns="{SVG_NS}" class="inset" viewBox="0 0 {INSET_WIDTH:g} {INSET_HEIGHT:g}" '

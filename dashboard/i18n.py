@@ -18,7 +18,7 @@ which CLDR translates, and numbers, which Babel formats by locale, change with t
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
@@ -133,6 +133,11 @@ def compact(value: float) -> str:
     """``value`` as short as the language writes it, for a scale's ticks (CLDR: ``50M``, ``50 M``,
     ``50 jt``; ``1.5K``, ``1,5 k``)."""
     return babel.numbers.format_compact_decimal(value, locale=locale(_current.get()), fraction_digits=1)
+
+
+def semicolons(parts: Iterable[str]) -> str:
+    """Clauses of one sentence joined as the language writes it (French puts a no-break space before ";")."""
+    return pgettext("between the clauses of a sentence", "; ").join(parts)
 
 
 # --- Country names from CLDR -------------------------------------------------------------------------

@@ -388,7 +388,7 @@ def summary_text(data: AtlasData, view: View) -> str:
         for clause in [layer.describe(view, data.facts)]
         if clause
     ]
-    what = "; ".join(clauses)
+    what = i18n.semicolons(clauses)
     # The world has sentences of its own: "Mapa del mundo", "Carte du monde" (not "de el", "de le").
     if not where:
         return (
@@ -663,7 +663,7 @@ def source_line(data: AtlasData, sources: list[str]) -> str:
     """
     rows = source_records(data.atlas)
     cited = dict.fromkeys(f"{rows[source]['publisher']} ({rows[source]['date']})" for source in sources)
-    return _("Sources: {sources}.").format(sources="; ".join(cited)) if cited else ""
+    return _("Sources: {sources}.").format(sources=i18n.semicolons(cited)) if cited else ""
 
 
 def panels_for(view: View) -> dict[str, Any]:

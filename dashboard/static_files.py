@@ -90,7 +90,7 @@ def set_page_scripts(app: Dash) -> None:
             dependency["relative_package_path"][mode] = [path for path in paths if "polyfill@" not in path]
         for mode, urls in dependency.get("external_url", {}).items():
             dependency["external_url"][mode] = [url for url in urls if "polyfill@" not in url]
-    for resource in dash.dash_table._js_dist:
+    for resource in dash.dash_table._js_dist:  # type: ignore[attr-defined]
         if resource["relative_package_path"] == "dash_table/bundle.js":
             resource["dynamic"] = True
 
