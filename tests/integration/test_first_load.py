@@ -82,7 +82,8 @@ def test_load001_first_screen_cold_cache(dash_duo, atlas_app):
     assert not [p for p in paths if "polyfill@" in p or "/dash_table/" in p]
     assert driver.execute_script("return typeof window.regeneratorRuntime") == "object"
     # The map's chunk comes with the page's scripts, not after the first render.
-    assert [p for p in paths if "/dcc/async-graph." in p] and "/_dash-component-suites/dash/dcc/async-graph.js" not in paths
+    assert [p for p in paths if "/dcc/async-graph." in p]
+    assert "/_dash-component-suites/dash/dcc/async-graph.js" not in paths
     # Scripts, styles and JSON (the shapes among them) come compressed.
     textual = ("javascript", "css", "json")
     uncompressed = [
