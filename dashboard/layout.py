@@ -687,6 +687,8 @@ def view_title(data: AtlasData, state: ViewState) -> str:
     if state.country:
         name = i18n.country_name(state.country, str(data.atlas.countries.loc[state.country, "name"]))
         parts.append(_("profile: {country}").format(country=name))
+    if state.flowfrom or state.flowto:
+        parts.append(routes.between_said(data.atlas, state))  # "flows from Bali Process to Western Europe"
     return " · ".join(parts)
 
 

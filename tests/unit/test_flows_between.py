@@ -4,6 +4,8 @@ notice, and the sentence says it, in Spanish too."""
 
 from __future__ import annotations
 
+import io
+
 import pandas as pd
 import pytest
 
@@ -122,3 +124,25 @@ def test_the_sentence_says_it_in_spanish(mixed_atlas):
         assert "flujos de Sudeste asiático a África occidental" in sentence, sentence
         sentence = routes.describe(view_of(mixed_atlas, flowto="western-africa"), facts)
         assert "flujos hacia África occidental" in sentence, sentence
+
+
+# --- the downloads and the HTML export, on the one app of the session ------------------------------
+
+
+@pytest.fixture(scope="module")
+def client(atlas_app):
+    return atlas_app.server.test_client()
+
+
+def test_the_downloads_and_the_export_follow_the_regions(client):
+    response = client.get("/download/routes.csv?flowfrom=south-eastern-asia&flowto=south-eastern-asia")
+    assert response.status_code == 200 and "X-Atlas-Notice" not in response.headers
+    frame = pd.read_csv(io.StringIO(response.get_data(as_text=True)), dtype=str, keep_default_na=False)
+    assert sorted(frame["route_id"]) == ["idn-mys-domestic", "idn-mys-sexual", "khm-tha-begging"]
+    frame = pd.read_csv(io.StringIO(client.get("/download/routes.csv?flowto=south-america").get_data(as_text=True)))
+    assert list(frame["route_id"]) == ["dom-arg-sexual"]
+    response = client.get("/download/routes.csv?flowfrom=atlantis")
+    assert response.status_code == 200
+    assert response.headers["X-Atlas-Notice"] == "Unknown region 'atlantis': flows from every region shown."
+    page = client.get("/export/map.html?flowfrom=caribbean&flowto=south-america")
+    assert page.status_code == 200 and "flows from Caribbean to South America" in page.get_data(as_text=True)
