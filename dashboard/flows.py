@@ -27,7 +27,7 @@ from dashboard import i18n
 from dashboard.derived import derived
 from dashboard.i18n import _, ngettext
 from dashboard.state import ViewState
-from dashboard.view import View, columns_of, route_positions
+from dashboard.view import View, columns_of, ends_of, groups_of, route_positions
 from geodata import Atlas
 
 
@@ -169,10 +169,11 @@ def route_records(view: View) -> list[dict[str, Any]]:
 
     def make() -> list[dict[str, Any]]:
         routes = view.atlas.routes
+        ends = ends_of(state, groups_of(view.atlas))
         positions = set(view.rows.routes.tolist())
         for year in counted_years(view.atlas):
             if first <= year <= last:
-                positions.update(route_positions(routes, replace(state, year=year), view.countries).tolist())
+                positions.update(route_positions(routes, replace(state, year=year), view.countries, ends).tolist())
         records = columns_of(routes).records()
         return [
             records[i]

@@ -337,6 +337,34 @@ def create_flow_controls(data: AtlasData, state: ViewState) -> list[Any]:
             ),
             "flowdir",
         ),
+        _field(
+            _("Flows from region"),
+            dcc.Dropdown(
+                id="flowfrom",
+                options=region_options(data),
+                value=state.flowfrom or None,
+                placeholder=_("Any region"),
+                searchable=True,
+                clearable=True,
+                labels=dropdown_labels(),
+            ),
+            "flowfrom",
+            _("Only the flows that start in this region or dialogue's countries."),
+        ),
+        _field(
+            _("Flows to region"),
+            dcc.Dropdown(
+                id="flowto",
+                options=region_options(data),
+                value=state.flowto or None,
+                placeholder=_("Any region"),
+                searchable=True,
+                clearable=True,
+                labels=dropdown_labels(),
+            ),
+            "flowto",
+            _("Only the flows that end in this region or dialogue's countries; with both, from the one to the other."),
+        ),
     ]
 
 
@@ -626,7 +654,13 @@ def panel_signatures(state: ViewState, view: View, sources: list[str]) -> dict[s
         **key_signatures(state),
         # Digests of the rows in view: short whatever the number of rows.
         "programs": _digest(view.rows.programs),
-        "routes": [_digest(view.rows.routes), view.state.flowcountry, view.state.flowdir],  # the flow filter too
+        "routes": [  # the flow filters too
+            _digest(view.rows.routes),
+            view.state.flowcountry,
+            view.state.flowdir,
+            view.state.flowfrom,
+            view.state.flowto,
+        ],
         "sources": list(sources),
         "profile": [state.country, state.year if state.country else None],  # a closed profile has no year
     }
@@ -653,6 +687,8 @@ def view_title(data: AtlasData, state: ViewState) -> str:
     if state.country:
         name = i18n.country_name(state.country, str(data.atlas.countries.loc[state.country, "name"]))
         parts.append(_("profile: {country}").format(country=name))
+    if state.flowfrom or state.flowto:
+        parts.append(routes.between_said(data.atlas, state))  # "flows from Bali Process to Western Europe"
     return " · ".join(parts)
 
 
@@ -699,7 +735,18 @@ def key_parts(state: ViewState) -> dict[str, tuple[list[Group], str]]:
     from a new one without sending either.
     """
     data = loaded()
-    world = replace(state, regions=(), types=(), forms=(), country="", select="", flowcountry="", flowdir="both")
+    world = replace(
+        state,
+        regions=(),
+        types=(),
+        forms=(),
+        country="",
+        select="",
+        flowcountry="",
+        flowdir="both",
+        flowfrom="",
+        flowto="",
+    )
     view = build_view(data.atlas, world, data.groups, every_row(data.atlas))
 
     def part(key: str) -> tuple[list[Group], str]:

@@ -62,6 +62,8 @@ class ViewState:
     flowscale: str = "country"  # counted flows between countries, or between UN sub-regions
     flowcountry: str = ""  # only the flows into or out of this country (ISO3), or ""
     flowdir: str = "both"  # with flowcountry: flows "in" to it, "out" of it, or "both"
+    flowfrom: str = ""  # only the flows out of this region or dialogue (a ``regions`` key), or ""
+    flowto: str = ""  # only the flows into this region or dialogue (a ``regions`` key), or ""
     flowyears: tuple[int, ...] = ()  # (first, last): counted flows summed over those years; (): the view's year
     lang: str = DEFAULT_LANGUAGE  # the language of the atlas's own words (dashboard.i18n)
 
@@ -392,6 +394,27 @@ PARAMETERS: tuple[Param, ...] = (
         default=_always("both"),
         cut=10,
         control="flowdir",
+    ),
+    # Flows between regions A and B: from A (``flowfrom=``), to B (``flowto=``), or from A to B.
+    Param(
+        "flowfrom",
+        "flowfrom",
+        Single(quiet_blank=True),
+        lambda c, f: c.regions,
+        N_("Unknown region {value}: flows from every region shown."),
+        default=_always(""),
+        cut=40,
+        control="flowfrom",
+    ),
+    Param(
+        "flowto",
+        "flowto",
+        Single(quiet_blank=True),
+        lambda c, f: c.regions,
+        N_("Unknown region {value}: flows to every region shown."),
+        default=_always(""),
+        cut=40,
+        control="flowto",
     ),
     Param(
         "flowyears",

@@ -83,6 +83,13 @@ def region_groups(countries: pd.DataFrame) -> dict[str, RegionGroup]:
     return groups
 
 
+def groups_of(atlas: Atlas) -> dict[str, RegionGroup]:
+    """The atlas's region groups (:func:`region_groups`), made once per countries table: what the
+    layers read a region key (``flowfrom=``, ``flowto=``) with."""
+    countries = atlas.countries
+    return derived(countries, "view.groups", lambda: region_groups(countries))  # type: ignore[no-any-return]
+
+
 def make_choices(atlas: Atlas, groups: dict[str, RegionGroup], layers: list[str]) -> Choices:
     years = atlas.indicators.groupby("indicator")["year"].unique()
     return Choices(
@@ -263,16 +270,41 @@ def _counted_in(columns: _Columns, first: int, last: int) -> np.ndarray:
     return ~yearly | ((start >= first) & (start <= last))
 
 
-def route_positions(routes: pd.DataFrame, state: ViewState, countries: frozenset[str] | None) -> np.ndarray:
+Ends = tuple[frozenset[str] | None, frozenset[str] | None]
+ANYWHERE: Ends = (None, None)
+
+
+def ends_of(state: ViewState, groups: Mapping[str, RegionGroup]) -> Ends:
+    """The countries a route must start in and end in, ``flowfrom=``'s and ``flowto=``'s region
+    or dialogue (``None``: anywhere). A key not in ``groups`` holds no country (the state drops those)."""
+
+    def members(slug: str) -> frozenset[str] | None:
+        if not slug:
+            return None
+        group = groups.get(slug)
+        return group.members if group else frozenset()
+
+    return members(state.flowfrom), members(state.flowto)
+
+
+def route_positions(
+    routes: pd.DataFrame, state: ViewState, countries: frozenset[str] | None, ends: Ends = ANYWHERE
+) -> np.ndarray:
     """Positions of the routes of the chosen forms and datasets that start or end in the chosen
-    countries. A route that counts people in one year (GLOTIP's and CTDC's flows) shows in that
-    year only (or in the view's range of years, ``flowyears``); any other route is what a source
-    reported, shown whatever the year."""
+    countries, and that start in ``ends[0]`` and end in ``ends[1]`` (the flows between regions A
+    and B, :func:`ends_of`; ``None``: anywhere). A route that counts people in one year (GLOTIP's
+    and CTDC's flows) shows in that year only (or in the view's range of years, ``flowyears``);
+    any other route is what a source reported, shown whatever the year."""
     columns = columns_of(routes)
     first, last = (state.flowyears[0], state.flowyears[-1]) if state.flowyears else (state.year, state.year)
     keep = _counted_in(columns, first, last)
     if countries is not None:
         keep &= columns.having("origin_iso3", countries) | columns.having("destination_iso3", countries)
+    origins, destinations = ends
+    if origins is not None:
+        keep &= columns.having("origin_iso3", origins)
+    if destinations is not None:
+        keep &= columns.having("destination_iso3", destinations)
     if state.forms:
         keep &= columns.having("form", state.forms)
     if state.datasets:
@@ -392,7 +424,7 @@ def view_rows(atlas: Atlas, state: ViewState, groups: dict[str, RegionGroup]) ->
     shown = set(state.datasets)
     return Rows(
         programs=program_positions(atlas.programs, state, countries),
-        routes=route_positions(atlas.routes, state, countries),
+        routes=route_positions(atlas.routes, state, countries, ends_of(state, groups)),
         indicator=None
         if countries is None and not shown
         else np.array(

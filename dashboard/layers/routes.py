@@ -8,7 +8,8 @@ Two kinds of route, drawn apart:
   (countries, or UN sub-regions: ``flowscale=``), classed by count (:data:`dashboard.flows.FLOW_CLASSES`,
   one trace and key entry per class), and only the ``flows=`` strongest drawn; the others are
   summed as "other flows" in the sentence above the map, and every route is in the table.
-  ``flowcountry=``/``flowdir=`` keep the routes into or out of one country (both kinds).
+  ``flowcountry=``/``flowdir=`` keep the routes into or out of one country (both kinds), and
+  ``flowfrom=``/``flowto=`` those out of one region or dialogue, into another, or both.
 
 An arrow head three quarters along each arc shows the direction; it also carries the hover text,
 so the arc's other points stay light. Internal trafficking (origin = destination, or a flow
@@ -41,9 +42,9 @@ from dashboard.i18n import N_, _, ngettext
 from dashboard.layers import DATA_TEXT, Facts, Layer, Table, Trace, rows_to_draw
 from dashboard.palette import FLOW_COLOUR, FORM_STYLES, dash_array
 from dashboard.state import FIELDS, ViewState
-from dashboard.view import View, columns_of
+from dashboard.view import View, columns_of, groups_of
 from geodata import Atlas
-from geodata.vocabulary import EXPLOITATION_FORMS
+from geodata.vocabulary import DIALOGUES, EXPLOITATION_FORMS
 
 GROUP = "routes"
 ARC_POINTS = 18  # points per arc, ends included
@@ -66,8 +67,32 @@ def width_for(route: Mapping[str, Any], threshold: int) -> float:
 
 def routes_in_view(view: View) -> list[dict[str, Any]]:
     """The route records in view (the counted flows of every year of ``flowyears=``) that the
-    flow filter keeps (``flowcountry=``, ``flowdir=``)."""
+    flow filter keeps (``flowcountry=``, ``flowdir=``). The view's rows follow ``flowfrom=`` and
+    ``flowto=`` already (:func:`dashboard.view.route_positions`)."""
     return fl.touching(fl.route_records(view), view.state.flowcountry, view.state.flowdir)  # type: ignore[return-value]
+
+
+def region_said(atlas: Atlas, slug: str) -> str:
+    """A region's or dialogue's name as a sentence says it, in the current language (not escaped)."""
+    group = groups_of(atlas).get(slug)
+    if group is None:
+        return slug
+    if group.kind == "dialogue" and slug in DIALOGUES:
+        return fmt.label(DIALOGUES[slug][0])
+    return fmt.region_name(group.label)
+
+
+def between_said(atlas: Atlas, state: ViewState) -> str:
+    """``flows from Bali Process to Western Europe``, ``flows out of …``, ``flows into …``, or ""."""
+    if state.flowfrom and state.flowto:
+        return _("flows from {origin} to {destination}").format(
+            origin=region_said(atlas, state.flowfrom), destination=region_said(atlas, state.flowto)
+        )
+    if state.flowfrom:
+        return _("flows out of {region}").format(region=region_said(atlas, state.flowfrom))
+    if state.flowto:
+        return _("flows into {region}").format(region=region_said(atlas, state.flowto))
+    return ""
 
 
 def great_circle(lon1: float, lat1: float, lon2: float, lat2: float, n: int = ARC_POINTS) -> list[tuple[float, float]]:
@@ -537,6 +562,10 @@ def describe(view: View, facts: Facts) -> str:
     elif state.flowyears:
         # A range asked for by name says so even where it holds no flow (a link to years without data).
         clauses.append(_("no counted flows in {years}").format(years=fl.years_said(state)))
+    # The regions' filter says itself, even where it keeps nothing (why the map is empty).
+    regions = between_said(view.atlas, state)
+    if regions:
+        clauses.append(regions)
     return "; ".join(clauses)
 
 
@@ -805,7 +834,19 @@ LAYER = Layer(
         "countries": ("name", "label_lon", "label_lat"),
     },
     traces=traces,
-    reads=("regions", "forms", "year", "datasets", "flows", "flowscale", "flowcountry", "flowdir", "flowyears"),
+    reads=(
+        "regions",
+        "forms",
+        "year",
+        "datasets",
+        "flows",
+        "flowscale",
+        "flowcountry",
+        "flowdir",
+        "flowfrom",
+        "flowto",
+        "flowyears",
+    ),
     key_reads=("flowscale", "flowyears"),
     prepare=prepare,
     cites=cites,

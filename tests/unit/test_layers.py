@@ -746,6 +746,8 @@ ALTERNATIVES = {
     "flowscale": ("country", "subregion"),
     "flowcountry": ("", "IDN", "KHM"),
     "flowdir": ("both", "in", "out"),
+    "flowfrom": ("", "south-eastern-asia", "western-africa", "bali-process"),
+    "flowto": ("", "south-eastern-asia", "rcm"),
     "flowyears": ((), (2002, 2007)),
 }
 
