@@ -146,3 +146,29 @@ def test_the_downloads_and_the_export_follow_the_regions(client):
     assert response.headers["X-Atlas-Notice"] == "Unknown region 'atlantis': flows from every region shown."
     page = client.get("/export/map.html?flowfrom=caribbean&flowto=south-america")
     assert page.status_code == 200 and "flows from Caribbean to South America" in page.get_data(as_text=True)
+
+
+def test_two_labelled_dropdowns_among_the_flow_controls(more_data):
+    from dash import dcc, html
+
+    from dashboard.layout import create_flow_controls, region_options
+
+    state = ViewState(indicator="tip-tier", year=2007, flowfrom="bali-process")
+
+    def found(node, out):
+        if isinstance(node, dcc.Dropdown) and node.id in ("flowfrom", "flowto"):
+            out[node.id] = node
+        if isinstance(node, html.Label):
+            out.setdefault("labels", []).append(node)
+        for child in getattr(node, "children", None) or []:
+            if not isinstance(child, str):
+                found(child, out)
+        return out
+
+    controls: dict = {}
+    for field in create_flow_controls(more_data, state):
+        found(field, controls)
+    assert controls["flowfrom"].value == "bali-process" and controls["flowto"].value is None
+    assert controls["flowfrom"].options == controls["flowto"].options == region_options(more_data)
+    labelled = {getattr(label, "htmlFor", None) for label in controls["labels"]}
+    assert {"flowfrom", "flowto"} <= labelled
