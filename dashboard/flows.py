@@ -249,15 +249,6 @@ def aggregate(routes: Iterable[Mapping[str, Any]], threshold: int, place: Callab
     return sorted(flows, key=lambda f: (-f.exact, -f.small, f.origin, f.destination))
 
 
-def touching(routes: Iterable[Mapping[str, Any]], country: str, direction: str) -> list[Mapping[str, Any]]:
-    """The routes into (``in``), out of (``out``) or into or out of (``both``) ``country`` (all: ``""``)."""
-    if not country:
-        return list(routes)
-    into = direction in ("in", "both")
-    out = direction in ("out", "both")
-    return [r for r in routes if (into and r["destination_iso3"] == country) or (out and r["origin_iso3"] == country)]
-
-
 @dataclass(frozen=True)
 class Ranked:
     """The flows a view draws (the ``top`` strongest) and those it sums as "other flows"."""

@@ -291,7 +291,8 @@ def route_positions(
     routes: pd.DataFrame, state: ViewState, countries: frozenset[str] | None, ends: Ends = ANYWHERE
 ) -> np.ndarray:
     """Positions of the routes of the chosen forms and datasets that start or end in the chosen
-    countries, and that start in ``ends[0]`` and end in ``ends[1]`` (the flows between regions A
+    countries, into or out of ``flowcountry`` (as ``flowdir`` says), and that start in
+    ``ends[0]`` and end in ``ends[1]`` (the flows between regions A
     and B, :func:`ends_of`; ``None``: anywhere). A route that counts people in one year (GLOTIP's
     and CTDC's flows) shows in that year only (or in the view's range of years, ``flowyears``);
     any other route is what a source reported, shown whatever the year."""
@@ -300,6 +301,10 @@ def route_positions(
     keep = _counted_in(columns, first, last)
     if countries is not None:
         keep &= columns.having("origin_iso3", countries) | columns.having("destination_iso3", countries)
+    if state.flowcountry:  # the routes into (in), out of (out) or into or out of (both) one country
+        one = frozenset([state.flowcountry])
+        into = columns.having("destination_iso3", one) & (state.flowdir in ("in", "both"))
+        keep &= into | (columns.having("origin_iso3", one) & (state.flowdir in ("out", "both")))
     origins, destinations = ends
     if origins is not None:
         keep &= columns.having("origin_iso3", origins)

@@ -213,7 +213,7 @@ LAYER = Layer(
         "countries": ("name", "label_lon", "label_lat"),
     },
     traces=traces,
-    reads=("regions", "forms", "year", "datasets", "flowfrom", "flowto", "flowyears"),
+    reads=("regions", "forms", "year", "datasets", "flowfrom", "flowto", "flowyears", "flowcountry", "flowdir"),
     cites=cites,
     folium=draw_folium,
 )

@@ -66,10 +66,10 @@ def width_for(route: Mapping[str, Any], threshold: int) -> float:
 
 
 def routes_in_view(view: View) -> list[dict[str, Any]]:
-    """The route records in view (the counted flows of every year of ``flowyears=``) that the
-    flow filter keeps (``flowcountry=``, ``flowdir=``). The view's rows follow ``flowfrom=`` and
-    ``flowto=`` already (:func:`dashboard.view.route_positions`)."""
-    return fl.touching(fl.route_records(view), view.state.flowcountry, view.state.flowdir)  # type: ignore[return-value]
+    """The route records in view (the counted flows of every year of ``flowyears=``). The view's
+    rows follow the flow filters already (``flowcountry=``/``flowdir=``, ``flowfrom=``/``flowto=``:
+    :func:`dashboard.view.route_positions`), so the table, the downloads and the roles do too."""
+    return fl.route_records(view)  # type: ignore[return-value]
 
 
 def region_said(atlas: Atlas, slug: str) -> str:

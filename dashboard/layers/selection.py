@@ -67,6 +67,6 @@ LAYER = Layer(
     label=N_("Selection"),
     needs={"programs": ("program_id", "map_lon", "map_lat"), "routes": ("route_id", "origin_iso3", "destination_iso3")},
     traces=traces,
-    reads=("regions", "types", "forms", "year", "select", "datasets", "flowfrom", "flowto"),
+    reads=("regions", "types", "forms", "year", "select", "datasets", "flowfrom", "flowto", "flowcountry", "flowdir"),
     toggleable=False,
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import re
+from dataclasses import replace
 
 import pytest
 
@@ -184,10 +185,22 @@ def test_subregion_centres_are_the_mean_of_their_countries_on_the_sphere():
 
 
 def test_flows_into_out_of_or_both_ways():
+    """The view keeps the routes into, out of, or into or out of one country (so the map, the
+    table, the downloads and the roles agree)."""
+    import pandas as pd
+
+    from dashboard.view import route_positions
+
     records = [route("IDN", "MYS", 20, n=1), route("THA", "IDN", 30, n=2), route("KHM", "THA", 40, n=3)]
-    ids = {d: [r["route_id"] for r in fl.touching(records, "IDN", d)] for d in ("in", "out", "both")}
+    routes = pd.DataFrame(records).assign(dataset="synthetic")
+    state = ViewState(indicator="tip-tier", year=2007, flowcountry="IDN")
+    ids = {
+        d: list(routes["route_id"].iloc[route_positions(routes, replace(state, flowdir=d), None)])
+        for d in ("in", "out", "both")
+    }
     assert ids == {"in": ["THA-IDN-2"], "out": ["IDN-MYS-1"], "both": ["IDN-MYS-1", "THA-IDN-2"]}
-    assert fl.touching(records, "", "in") == records
+    everywhere = route_positions(routes, replace(state, flowcountry=""), None)
+    assert list(routes["route_id"].iloc[everywhere]) == ["IDN-MYS-1", "THA-IDN-2", "KHM-THA-3"]
 
 
 # --- the layer, on an atlas with imported flows ----------------------------------------------------

@@ -172,3 +172,17 @@ def test_two_labelled_dropdowns_among_the_flow_controls(more_data):
     assert controls["flowfrom"].options == controls["flowto"].options == region_options(more_data)
     labelled = {getattr(label, "htmlFor", None) for label in controls["labels"]}
     assert {"flowfrom", "flowto"} <= labelled
+
+
+def test_the_downloads_follow_the_flows_of_one_country(client):
+    """``flowcountry=``/``flowdir=`` cut the view's rows too: the routes download lists what the map draws."""
+
+    def ids(query: str) -> list[str]:
+        text = client.get(f"/download/routes.csv?{query}").get_data(as_text=True)
+        return sorted(pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)["route_id"])
+
+    everything = ids("")
+    into = ids("flowcountry=MYS&flowdir=in")
+    out = ids("flowcountry=IDN&flowdir=out")
+    assert into == ["idn-mys-domestic", "idn-mys-sexual"] and out == into
+    assert set(into) < set(everything)
