@@ -16,7 +16,12 @@ from dashboard.data import init_data
 from dashboard.downloads import register_downloads
 from dashboard.jobs import create_manager
 from dashboard.layout import create_layout
-from dashboard.static_files import preload_shapes, register_cache_headers, register_shapes_script, set_page_scripts
+from dashboard.static_files import (
+    preload_first_screen,
+    register_cache_headers,
+    register_shapes_script,
+    set_page_scripts,
+)
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets"
 TITLE = i18n.N_("Counter-Trafficking Atlas")  # the page's title, in the page's language
@@ -73,7 +78,7 @@ def create_app(config: Config | None = None) -> Dash:
         return _index(**parts).replace('<html lang="en">', f'<html lang="{i18n.lang()}">', 1)
 
     app.interpolate_index = interpolate_index  # type: ignore[method-assign,assignment]
-    app.index_string = preload_shapes(app.index_string, app.config.requests_pathname_prefix)
+    app.index_string = preload_first_screen(app.index_string, app.config.requests_pathname_prefix)
     register_cache_headers(app)
     register_shapes_script(app)
     editors.install(app.server, config)  # first: a refused request does no other work

@@ -73,8 +73,11 @@ def test_load001_first_screen_cold_cache(dash_duo, atlas_app):
     assert drawn_ms is not None and drawn_ms > 0
     assert outside_hosts(list(urls.values())) == []
     paths = Counter(url.split("?")[0].removeprefix(dash_duo.server.url) for url in urls.values())
-    # The preloaded shapes are the ones plotly.js uses: one download, not two.
+    # The preloaded shapes are the ones plotly.js uses: one download, not two; so are the layout
+    # and the callbacks dash-renderer asks for.
     assert paths["/assets/topojson/world_50m.json"] == 1
+    assert paths["/_dash-layout"] == 1
+    assert paths["/_dash-dependencies"] == 1
     # Dash's own full plotly.js stays unloaded: the page's partial bundle is already there.
     assert not [p for p in paths if "/_dash-component-suites/plotly/" in p]
     # Nor Babel's polyfill or DataTable's bundle (dashboard.static_files.set_page_scripts); the one
