@@ -311,33 +311,6 @@ def create_flow_controls(data: AtlasData, state: ViewState) -> list[Any]:
             routes.flow_years_help(data.atlas),
         ),
         _field(
-            _("Flows of one country"),
-            dcc.Dropdown(
-                id="flowcountry",
-                options=country_options(data),
-                value=state.flowcountry or None,
-                placeholder=_("Every country"),
-                searchable=True,
-                clearable=True,
-                labels=dropdown_labels(),
-            ),
-            "flowcountry",
-        ),
-        _field(
-            _("Its flows"),
-            dbc.RadioItems(
-                id="flowdir",
-                options=[
-                    {"label": _("in and out"), "value": "both"},
-                    {"label": _("into it"), "value": "in"},
-                    {"label": _("out of it"), "value": "out"},
-                ],
-                value=state.flowdir,
-                inline=True,
-            ),
-            "flowdir",
-        ),
-        _field(
             _("Flows from region"),
             dcc.Dropdown(
                 id="flowfrom",
@@ -364,6 +337,33 @@ def create_flow_controls(data: AtlasData, state: ViewState) -> list[Any]:
             ),
             "flowto",
             _("Only the flows that end in this region or dialogue's countries; with both, from the one to the other."),
+        ),
+        _field(
+            _("Flows of one country"),
+            dcc.Dropdown(
+                id="flowcountry",
+                options=country_options(data),
+                value=state.flowcountry or None,
+                placeholder=_("Every country"),
+                searchable=True,
+                clearable=True,
+                labels=dropdown_labels(),
+            ),
+            "flowcountry",
+        ),
+        _field(
+            _("Its flows"),
+            dbc.RadioItems(
+                id="flowdir",
+                options=[
+                    {"label": _("in and out"), "value": "both"},
+                    {"label": _("into it"), "value": "in"},
+                    {"label": _("out of it"), "value": "out"},
+                ],
+                value=state.flowdir,
+                inline=True,
+            ),
+            "flowdir",
         ),
     ]
 
