@@ -185,21 +185,6 @@ def test_i18nscreen004_french_punctuation_and_numbers(client):
         assert fmt.number(1_318_683_096, "people") == "1,32 miliar orang"
 
 
-def test_i18nscreen008_every_translation_is_of_a_marked_string():
-    """Each msgid of this part's translations is one the code marks (a typo, or a string built
-    where the extractor cannot see it, would leave the screen in English)."""
-    from babel.messages.pofile import read_po
-
-    with open(i18n.LOCALE_DIR / "messages.pot", "rb") as pot:
-        marked = {
-            (f"{m.context}\u0004" if m.context else "") + (m.id[0] if isinstance(m.id, tuple) else m.id)
-            for m in read_po(pot)
-            if m.id
-        }
-    with open(i18n.LOCALE_DIR / "incoming" / "screen.json", encoding="utf-8") as delivered:
-        assert [key for key in json.load(delivered) if key not in marked] == []
-
-
 def test_i18nscreen005_the_script_gets_its_words(client):
     words = find(page(client, "id"), "atlas-words")
     assert words["props"]["hidden"] is True
