@@ -223,3 +223,34 @@ def test_flow003_flows_into_and_out_of_one_country(dash_duo, counted_flows):
     checked = dash_duo.driver.find_element(By.CSS_SELECTOR, "#flowdir input:checked")
     assert checked.get_attribute("value") == "out"
     assert dash_duo.get_logs() == []
+
+
+def test_flow004_flows_from_one_region_to_another(dash_duo, counted_flows):
+    """The two region dropdowns: only the flows out of A, then only those from A to B; the URL and
+    the sentence say so."""
+    from dashboard.data import loaded
+
+    facts, groups = loaded().facts, loaded().groups
+    points = {iso3: tuple(round(v, 2) for v in point) for iso3, point in facts.label_points.items()}
+    south_east = {points[c] for c in groups["south-eastern-asia"].members if c in points}
+    eastern = {points[c] for c in groups["eastern-asia"].members if c in points}
+    dash_duo.start_server(counted_flows, port=PORT)
+    wait_for_map(dash_duo)
+    wait_drawn(dash_duo, 50)
+
+    pick(dash_duo, "flowfrom", "Sub-region: South-eastern Asia", search=True)
+    out_of = ranked("?flowfrom=south-eastern-asia")
+    assert "flows out of South-eastern Asia" in wait_sentence(dash_duo, "?flowfrom=south-eastern-asia")
+    shown = wait_drawn(dash_duo, len(out_of.drawn))
+    assert shown["arcs"] and all(tuple(round(v, 2) for v in a) in south_east for a, __ in shown["arcs"])
+    assert query_params(dash_duo)["flowfrom"] == ["south-eastern-asia"]
+
+    pick(dash_duo, "flowto", "Sub-region: Eastern Asia", search=True)
+    query = "?flowfrom=south-eastern-asia&flowto=eastern-asia"
+    between = ranked(query)
+    assert "flows from South-eastern Asia to Eastern Asia" in wait_sentence(dash_duo, query)
+    shown = wait_drawn(dash_duo, len(between.drawn))
+    ends = [(tuple(round(v, 2) for v in a), tuple(round(v, 2) for v in b)) for a, b in shown["arcs"]]
+    assert ends and all(a in south_east and b in eastern for a, b in ends), ends
+    assert query_params(dash_duo)["flowto"] == ["eastern-asia"]
+    assert dash_duo.get_logs() == []
