@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from selenium.webdriver.common.by import By
 
 from tests.integration.conftest import outside_hosts, requested_urls
 
@@ -43,7 +42,8 @@ def clean_store(atlas_app):
 
 def drop(dash_duo, path: Path) -> None:
     dash_duo.driver.execute_script("document.getElementById('add-data').open = true;")
-    field = dash_duo.driver.find_element(By.CSS_SELECTOR, "#add-data-upload input[type=file]")
+    # dcc.Upload is a lazy component: it may come after the map is drawn.
+    field = dash_duo.wait_for_element("#add-data-upload input[type=file]", timeout=20)
     field.send_keys(str(path))
 
 
@@ -121,6 +121,8 @@ def test_import003_a_file_over_the_limit_is_named_not_ignored(dash_duo, clean_st
     big.write_text("when,what\n2007,a line of text\n" * 20, encoding="utf-8")
     dash_duo.start_server(clean_store)
     dash_duo.wait_for_element("#map .choroplethlayer path", timeout=20)
+    # The map is drawn before the other lazy components (dcc.Upload) have come: wait for its input.
+    dash_duo.wait_for_element("#add-data-upload input[type=file]", timeout=20)
     # The limit as the page states it, lowered so that a small file is over it.
     dash_duo.driver.execute_script(
         "document.getElementById('add-data-drop').setAttribute('data-max-bytes', '100');"

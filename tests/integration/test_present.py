@@ -122,7 +122,7 @@ def test_present004_a_malformed_deck_is_refused_and_the_deck_kept(dash_duo, atla
     dash_duo.wait_for_contains_text("#deck-message", "Loaded 10 views", timeout=10)
     bad = tmp_path / "broken.json"
     bad.write_text('{"version": 1, "views": [{"title": "RCM", "state": {"regoin": "rcm"}}]}', encoding="utf-8")
-    upload = dash_duo.driver.find_element(By.CSS_SELECTOR, "#deck-upload input[type=file]")
+    upload = dash_duo.wait_for_element("#deck-upload input[type=file]", timeout=20)  # a lazy component
     upload.send_keys(str(bad))
     dash_duo.wait_for_contains_text("#deck-message", 'unknown parameter "regoin"', timeout=10)
     assert "Your deck is unchanged." in dash_duo.find_element("#deck-message").text
