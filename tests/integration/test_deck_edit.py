@@ -21,7 +21,9 @@ PORT = 8091
 def control(dash_duo, kind: str, index: int):
     """The deck list's ``kind`` button (deck-up, deck-rename, ...) of view ``index`` (0 for the first)."""
     ident = json.dumps({"index": index, "type": kind}, separators=(",", ":"))
-    return dash_duo.driver.execute_script("return document.getElementById(arguments[0])", ident)
+    find = "return document.getElementById(arguments[0])"
+    # The list is drawn again after each change: wait until it holds the button (not a moment before).
+    return WebDriverWait(dash_duo.driver, 10).until(lambda driver: driver.execute_script(find, ident))
 
 
 def titles(dash_duo) -> list[str]:
