@@ -19,22 +19,8 @@ import pandas as pd
 from geodata import Atlas
 from geodata.importing import ImportResult, import_file
 from geodata.store import Store
+from tests.unit.test_import_glotip import HEADER  # the published layout's columns
 
-HEADER = [
-    "Iso3_code",
-    "Country",
-    "Region",
-    "Subregion",
-    "Indicator",
-    "Dimension",
-    "Category",
-    "Sex",
-    "Age",
-    "Year",
-    "Unit of measurement",
-    "txtVALUE",
-    "Source",
-]
 NAME = "Synthetic GLOTIP-layout routes (not real)"
 YEAR = 2018
 GROUPS = ("bali_process_as_of", "rcm_as_of")

@@ -22,24 +22,11 @@ from geodata.importers.ctdc import COLUMNS_2024
 from geodata.importers.report import ImportRefused, ImportReport
 from geodata.problems import Country, Message, Problem, say
 from tests.english import english_in, english_words
+from tests.unit.test_import_glotip import HEADER as GLOTIP_HEADER
+from tests.unit.test_import_templates import INDICATORS as TEMPLATES_INDICATORS
 
 LANGUAGES = ("es", "fr", "id")
 
-GLOTIP_HEADER = [
-    "Iso3_code",
-    "Country",
-    "Region",
-    "Subregion",
-    "Indicator",
-    "Dimension",
-    "Category",
-    "Sex",
-    "Age",
-    "Year",
-    "Unit of measurement",
-    "txtVALUE",
-    "Source",
-]
 VICTIMS = "Detected trafficking victims"
 
 
@@ -166,22 +153,8 @@ r-numeric,288,,NGA,,Forced labour,2020,3
 r-years,GHA,,NGA,,forced-labour,2020,3.5
 """
 
-INDICATORS = """\
-iso3,indicator,year,value,category,label,unit,kind
-GHA,population,2020,"1,500",,,,
-GHA,Population,2021,1600,,,,
-GHA,tip-tier,2020,,Tier 2,,,
-KHM,tip-tier,2020,,,,,
-GHA,shelter-beds,2020,12,,Shelter beds,beds,
-GHA,shelter-beds,2021,14,,,,
-GHA,hotline-calls,2020,30,,,,
-GHA,risk-level,2020,2,,Risk level,level,ordinal
-GHA,Child Labour Rate,2020,3,,Child labour rate,%,
-GHA,population,2020,1500,,,,
-GHA,population,2020,1700,,,,
-THA,tip-tier,2020,tier-3,,,,
-GHA,population,2022,-5,,,,
-"""
+# The templates test's indicator values, and a negative population.
+INDICATORS = TEMPLATES_INDICATORS + "GHA,population,2022,-5,,,,\n"
 
 
 def _write(path: Path, header: list[str] | tuple[str, ...], rows: list[list[str]]) -> Path:
