@@ -269,6 +269,25 @@ def _sort_key(name: str) -> str:
 
 def create_flow_controls(data: AtlasData, state: ViewState) -> list[Any]:
     """The controls of the counted flows (imported GLOTIP or CTDC data): how many, at what scale, whose."""
+    regions = region_options(data)
+
+    def region_end(ident: str, label: str, value: str, help_text: str) -> html.Div | html.Fieldset:
+        """A dropdown of the region or dialogue the flows start in (``flowfrom``) or end in (``flowto``)."""
+        return _field(
+            label,
+            dcc.Dropdown(
+                id=ident,
+                options=regions,
+                value=value or None,
+                placeholder=_("Any region"),
+                searchable=True,
+                clearable=True,
+                labels=dropdown_labels(),
+            ),
+            ident,
+            help_text,
+        )
+
     return [
         _field(
             _("Counted flows drawn"),
@@ -310,32 +329,16 @@ def create_flow_controls(data: AtlasData, state: ViewState) -> list[Any]:
             "flowyears",
             routes.flow_years_help(data.atlas),
         ),
-        _field(
-            _("Flows from region"),
-            dcc.Dropdown(
-                id="flowfrom",
-                options=region_options(data),
-                value=state.flowfrom or None,
-                placeholder=_("Any region"),
-                searchable=True,
-                clearable=True,
-                labels=dropdown_labels(),
-            ),
+        region_end(
             "flowfrom",
+            _("Flows from region"),
+            state.flowfrom,
             _("Only the flows that start in this region or dialogue's countries."),
         ),
-        _field(
-            _("Flows to region"),
-            dcc.Dropdown(
-                id="flowto",
-                options=region_options(data),
-                value=state.flowto or None,
-                placeholder=_("Any region"),
-                searchable=True,
-                clearable=True,
-                labels=dropdown_labels(),
-            ),
+        region_end(
             "flowto",
+            _("Flows to region"),
+            state.flowto,
             _("Only the flows that end in this region or dialogue's countries; with both, from the one to the other."),
         ),
         _field(
