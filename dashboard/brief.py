@@ -356,13 +356,9 @@ def _partner_codes(atlas: Atlas, iso3: str) -> list[str]:
 
 
 def _value(reading: Reading) -> str:
-    """The reading without its unit, which has a column of its own."""
-    if not isinstance(reading.unit, str) or not reading.unit:
-        return reading.text
-    for unit in (reading.unit, _(reading.unit)):  # the profile may write the unit in the page's language
-        if reading.text.endswith(f" {unit}"):
-            return reading.text[: -len(unit) - 1]
-    return reading.text
+    """The reading without its unit, which has a column of its own (written so by the profile:
+    cutting the unit off the text would leave Spanish "12,6 millones de")."""
+    return reading.bare or reading.text
 
 
 def _year(reading: Reading, year: int) -> str:

@@ -31,6 +31,7 @@ class Reading:
     fallback: bool
     source: str
     series: tuple[tuple[int, float], ...]  # (year, value) for continuous indicators
+    bare: str = ""  # ``text`` without its unit ("12,6 millones", not "12,6 millones de personas")
 
 
 # How a route reads from the country's side (marked: translate with ``_`` where shown).
@@ -100,6 +101,7 @@ def _readings(atlas: Atlas, iso3: str, year: int) -> tuple[Reading, ...]:
             text = _("suppressed small count")
         else:
             text = fmt.number(latest["value"], meta["unit"])
+        bare = fmt.number(latest["value"]) if meta["kind"] != "ordinal" and not latest["suppressed"] else text
         out.append(
             Reading(
                 str(indicator),
@@ -110,6 +112,7 @@ def _readings(atlas: Atlas, iso3: str, year: int) -> tuple[Reading, ...]:
                 int(latest["year"]) != year,
                 fmt.cite(atlas.sources, latest["source"]),
                 series,
+                bare,
             )
         )
     return tuple(out)

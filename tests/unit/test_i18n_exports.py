@@ -169,16 +169,19 @@ def test_i18nexp013_export_view_html_is_importable_as_before(exporter):
     assert "<title>Titre</title>" in page and "Sources\u00a0:" in page
 
 
-def test_i18nexp005_brief_cells_whatever_language_the_profile_writes():
-    """The profile may give a value with its unit and a label already translated: the value
-    loses its unit either way, and a translated label is not taken for English data."""
+def test_i18nexp005_brief_cells_whatever_language_the_profile_writes(atlas):
+    """A value's cell holds the number without its unit, written as the language writes it alone
+    (Spanish "12,6 millones", where the profile's sentence says "12,6 millones de personas"), and a
+    translated label is not taken for English data."""
     from dashboard.brief import _english, _value
-    from dashboard.profile import Reading
+    from dashboard.profile import country_profile
 
+    for code, whole, cell in (("es", "millones de personas", "millones"), ("en", "million people", "million")):
+        with i18n.language(code):
+            (population,) = [r for r in country_profile(atlas, "GTM", 2007, 11).readings if r.indicator == "population"]
+            assert population.text.endswith(whole) and _value(population).endswith(cell)
+            assert _value(population) == population.text.removesuffix(whole).rstrip() + " " + cell
     with i18n.language("es"):
-        translated = Reading("population", "Población", "people", "12,6 millones personas", 2007, False, "", ())
-        english = Reading("population", "Population", "people", "12.6 million people", 2007, False, "", ())
-        assert _value(translated) == "12,6 millones" and _value(english) == "12.6 million"
         assert _english("Población") == "" and _english("Population") == ""  # a message, either language
         assert _english("Kramat Jati Police Hospital") == ' lang="en"'  # data
         assert _english("3.541") == ""  # a number
