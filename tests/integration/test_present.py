@@ -6,6 +6,7 @@ import os
 import struct
 import time
 
+from selenium.common.exceptions import ElementClickInterceptedException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -18,8 +19,18 @@ PORT = int(os.environ.get("ATLAS_TEST_PORT", "8050"))
 
 
 def click(driver, element) -> None:
-    driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", element)
-    element.click()
+    """A real click on ``element``, scrolled into view. The map is drawn before the lazy components
+    (the tables, dcc.Upload) arrive, and they move the page: where it moved under the pointer, scroll
+    and click again."""
+    for attempt in range(20):
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", element)
+        try:
+            element.click()
+            return
+        except ElementClickInterceptedException:
+            if attempt == 19:
+                raise
+            time.sleep(0.2)
 
 
 def font_px(driver, selector: str) -> float:
